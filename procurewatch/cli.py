@@ -1,0 +1,54 @@
+"""The ``procurewatch`` command line: parse arguments, call the library, print. No logic here.
+
+Each command group lives in its own ``cli_*.py`` module and is added to :data:`app` below.
+Errors from the library (:class:`procurewatch.errors.ProcurewatchError`) print as one line
+``error: ...`` with exit status 1 (bad input) or 2 (usage); never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from procurewatch.cli_common import app
+from procurewatch.errors import ProcurewatchError
+
+
+def _register() -> None:
+    """Import the command modules so that they add their commands to :data:`app`."""
+    import procurewatch.cli_lists  # noqa: F401
+    import procurewatch.cli_match  # noqa: F401
+
+    for optional in ("cli_screen", "cli_review", "cli_inventory", "cli_serve"):
+        try:
+            __import__(f"procurewatch.{optional}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"procurewatch.{optional}":
+                raise
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``procurewatch`` script."""
+    _register()
+    try:
+        app(args=argv, standalone_mode=False)
+    except ProcurewatchError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(1)
+    except SystemExit:
+        raise
+    except Exception as exc:  # click usage errors and the like
+        from click.exceptions import ClickException
+
+        if isinstance(exc, ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""The one place that reads environment variables and defaults.
+
+``PROCUREWATCH_HOME``    folder of the default store (default ``~/.procurewatch``)
+``PROCUREWATCH_STORE``   path of the DuckDB store file (default ``$PROCUREWATCH_HOME/store.duckdb``)
+``PROCUREWATCH_THREADS`` DuckDB threads (default: all cores)
+``PROCUREWATCH_MEMORY``  DuckDB memory limit (default ``1GB``)
+``PROCUREWATCH_TOKEN``   the write token of ``procurewatch serve`` (default: generated at start)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+MATCH_THRESHOLD = 0.80
+"""Default score at or above which a name comparison counts as a match."""
+
+
+def home() -> Path:
+    """The procurewatch home folder."""
+    return Path(os.environ.get("PROCUREWATCH_HOME", Path.home() / ".procurewatch"))
+
+
+def store_path() -> Path:
+    """Where the DuckDB store lives unless ``--store`` says otherwise."""
+    explicit = os.environ.get("PROCUREWATCH_STORE")
+    return Path(explicit) if explicit else home() / "store.duckdb"
+
+
+def duckdb_threads() -> int:
+    """DuckDB worker threads."""
+    return int(os.environ.get("PROCUREWATCH_THREADS", str(os.cpu_count() or 1)))
+
+
+def duckdb_memory() -> str:
+    """DuckDB memory limit."""
+    return os.environ.get("PROCUREWATCH_MEMORY", "1GB")
+
+
+def service_token() -> str | None:
+    """The configured write token of the web service, if any."""
+    return os.environ.get("PROCUREWATCH_TOKEN") or None
