@@ -18,56 +18,54 @@ _LISTS_URL = "https://www.bis.doc.gov/index.php/policy-guidance/lists-of-parties
 _OFAC_URL = "https://ofac.treasury.gov/other-ofac-sanctions-lists"
 
 
-def _info(list_id: str, name: str, authority: str, citation: str | None, url: str) -> ListInfo:
-    return ListInfo(id=list_id, name=name, authority=authority, jurisdiction="us", citation=citation, url=url)
+_SDN_URL = (
+    "https://ofac.treasury.gov/"
+    "specially-designated-nationals-and-blocked-persons-list-sdn-human-readable-lists"
+)
+_ISN = f"{_STATE}, Bureau of International Security and Nonproliferation"
+_ISN_URL = (
+    "https://www.state.gov/key-topics-bureau-of-international-security-and-nonproliferation/"
+    "nonproliferation-sanctions/"
+)
+_EL_CFR = "15 CFR Part 744, Supplement No. 4"
+_CMIC = "Non-SDN Chinese Military-Industrial Complex Companies List"
+_CMIC_EO = "Executive Order 13959, as amended by Executive Order 14032"
+_CMIC_URL = "https://ofac.treasury.gov/consolidated-sanctions-list/ns-cmic-list"
+_CAP = "Correspondent Account or Payable-Through Account Sanctions (CAPTA) List"
+_FCC = "Covered List (Secure and Trusted Communications Networks Act)"
+_FCC_URL = "https://www.fcc.gov/supplychain/coveredlist"
+_NDAA21 = "Section 1260H, William M. (Mac) Thornberry NDAA for FY2021 (Pub. L. 116-283)"
 
+_ROWS: tuple[tuple[str, str, str, str | None, str], ...] = (
+    ("us-bis-entity-list", "Entity List", _BIS, _EL_CFR, _LISTS_URL),
+    ("us-bis-dpl", "Denied Persons List", _BIS, "15 CFR 764.3(a)(2)", _LISTS_URL),
+    ("us-bis-uvl", "Unverified List", _BIS, "15 CFR Part 744, Supplement No. 6", _LISTS_URL),
+    ("us-bis-meu", "Military End-User List", _BIS, "15 CFR Part 744, Supplement No. 7", _LISTS_URL),
+    ("us-ofac-sdn", "Specially Designated Nationals and Blocked Persons List", _OFAC, None,
+     _SDN_URL),
+    ("us-ofac-ns-cmic", _CMIC, _OFAC, _CMIC_EO, _CMIC_URL),
+    ("us-ofac-ssi", "Sectoral Sanctions Identifications List", _OFAC, "EO 13662", _OFAC_URL),
+    ("us-ofac-plc", "Non-SDN Palestinian Legislative Council List", _OFAC, None, _OFAC_URL),
+    ("us-ofac-fse", "Foreign Sanctions Evaders List", _OFAC, None, _OFAC_URL),
+    ("us-ofac-mbs", "Non-SDN Menu-Based Sanctions List", _OFAC, None, _OFAC_URL),
+    ("us-ofac-cap", _CAP, _OFAC, "31 CFR 561.201", _OFAC_URL),
+    ("us-ofac-nonsdn", "OFAC Consolidated (non-SDN) Sanctions List", _OFAC, None, _OFAC_URL),
+    ("us-state-isn", "Nonproliferation Sanctions", _ISN, None, _ISN_URL),
+    ("us-state-dtc", "ITAR Debarred Parties", f"{_STATE}, Directorate of Defense Trade Controls",
+     "22 CFR 127.7", "https://www.pmddtc.state.gov/"),
+    ("us-fcc-covered-list", _FCC, "US Federal Communications Commission",
+     "47 U.S.C. 1601; 47 CFR 1.50002", _FCC_URL),
+    ("us-dod-1260h", "Chinese military companies (Section 1260H list)", "US Department of Defense",
+     _NDAA21, "https://www.defense.gov/News/Releases/"),
+)  # fmt: skip
 
 CATALOG: dict[str, ListInfo] = {
-    info.id: info
-    for info in (
-        _info("us-bis-entity-list", "Entity List", _BIS, "15 CFR Part 744, Supplement No. 4", _LISTS_URL),
-        _info("us-bis-dpl", "Denied Persons List", _BIS, "15 CFR 764.3(a)(2)", _LISTS_URL),
-        _info("us-bis-uvl", "Unverified List", _BIS, "15 CFR Part 744, Supplement No. 6", _LISTS_URL),
-        _info("us-bis-meu", "Military End-User List", _BIS, "15 CFR Part 744, Supplement No. 7", _LISTS_URL),
-        _info(
-            "us-ofac-sdn", "Specially Designated Nationals and Blocked Persons List", _OFAC, None,
-            "https://ofac.treasury.gov/specially-designated-nationals-and-blocked-persons-list-sdn-human-readable-lists",
-        ),
-        _info(
-            "us-ofac-ns-cmic", "Non-SDN Chinese Military-Industrial Complex Companies List", _OFAC,
-            "Executive Order 13959, as amended by Executive Order 14032",
-            "https://ofac.treasury.gov/consolidated-sanctions-list/ns-cmic-list",
-        ),
-        _info("us-ofac-ssi", "Sectoral Sanctions Identifications List", _OFAC, "Executive Order 13662", _OFAC_URL),
-        _info("us-ofac-plc", "Non-SDN Palestinian Legislative Council List", _OFAC, None, _OFAC_URL),
-        _info("us-ofac-fse", "Foreign Sanctions Evaders List", _OFAC, None, _OFAC_URL),
-        _info("us-ofac-mbs", "Non-SDN Menu-Based Sanctions List", _OFAC, None, _OFAC_URL),
-        _info(
-            "us-ofac-cap", "Correspondent Account or Payable-Through Account Sanctions (CAPTA) List",
-            _OFAC, "31 CFR 561.201", _OFAC_URL,
-        ),
-        _info("us-ofac-nonsdn", "OFAC Consolidated (non-SDN) Sanctions List", _OFAC, None, _OFAC_URL),
-        _info(
-            "us-state-isn", "Nonproliferation Sanctions", f"{_STATE}, Bureau of International Security "
-            "and Nonproliferation", None, "https://www.state.gov/key-topics-bureau-of-international-"
-            "security-and-nonproliferation/nonproliferation-sanctions/",
-        ),
-        _info(
-            "us-state-dtc", "ITAR Debarred Parties", f"{_STATE}, Directorate of Defense Trade Controls",
-            "22 CFR 127.7", "https://www.pmddtc.state.gov/",
-        ),
-        _info(
-            "us-fcc-covered-list", "Covered List (Secure and Trusted Communications Networks Act)",
-            "US Federal Communications Commission", "47 U.S.C. 1601; 47 CFR 1.50002",
-            "https://www.fcc.gov/supplychain/coveredlist",
-        ),
-        _info(
-            "us-dod-1260h", "Chinese military companies (Section 1260H list)", "US Department of Defense",
-            "Section 1260H, William M. (Mac) Thornberry NDAA for FY2021 (Pub. L. 116-283)",
-            "https://www.defense.gov/News/Releases/",
-        ),
+    row[0]: ListInfo(
+        id=row[0], name=row[1], authority=row[2], jurisdiction="us", citation=row[3], url=row[4]
     )
-}  # fmt: skip
+    for row in _ROWS
+}
+"""List id → its definition (without a source; :func:`lists_for` adds the version)."""
 
 CSL_SOURCES: tuple[tuple[str, str], ...] = (
     ("Entity List", "us-bis-entity-list"),
@@ -122,4 +120,8 @@ _MBS_PROGRAMS = {"CAATSA - RUSSIA", "RUSSIA-EO14024", "BURMA-EO14014", "ILLICIT-
 
 def lists_for(list_ids: Iterable[str], source: str) -> dict[str, ListInfo]:
     """Catalog entries of ``list_ids``, citing ``source``."""
-    return {i: dataclasses.replace(CATALOG[i], source=source) for i in sorted(set(list_ids)) if i in CATALOG}
+    return {
+        i: dataclasses.replace(CATALOG[i], source=source)
+        for i in sorted(set(list_ids))
+        if i in CATALOG
+    }

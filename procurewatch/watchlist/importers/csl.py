@@ -78,7 +78,9 @@ def parse_csl(path: Path) -> ImportedList:
         sha256=sha,
         entities=[d.build() for d in drafts.values()],
         lists=lists,
-        source=make_source(version, "Consolidated Screening List (trade.gov)", [path], sha, file_date, URL),
+        source=make_source(
+            version, "Consolidated Screening List (trade.gov)", [path], sha, file_date, URL
+        ),
         file_date=file_date,
         rows=len(records) + len(skipped) + len(rejected),
         rejected=tuple(rejected),
@@ -112,7 +114,11 @@ def _list_id(source: str, version: str, lists: dict[str, ListInfo], warnings: li
     if list_id not in lists:
         warnings.append(f"unknown CSL source {source!r}: its parties are kept on list {list_id}")
         lists[list_id] = ListInfo(
-            id=list_id, name=name or source, authority=authority or "unknown", jurisdiction="us", source=version
+            id=list_id,
+            name=name or source,
+            authority=authority or "unknown",
+            jurisdiction="us",
+            source=version,
         )
     return list_id
 

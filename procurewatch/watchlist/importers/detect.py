@@ -36,7 +36,7 @@ def _first_row(head: str) -> list[str]:
 
 
 def detect(path: Path) -> str:
-    """The format of a list file (``csl``, ``ofac``, ``fcc``, ``dod1260h``) from its name and header.
+    """The format of a list file: ``csl``, ``ofac``, ``fcc`` or ``dod1260h``, from name and header.
 
     Raises :class:`InputError` (one line, naming the file) when it is none of them or cannot
     be read as UTF-8 text.

@@ -35,6 +35,8 @@ HOW_TO = (
     "expected the DoD 1260H list as CSV with 'Clean Name' and 'Start date' columns "
     "(Name, Clean Name, Alias, Previous Name, Parent Name, Note, Start date, End date, Source Url)"
 )
+_TRAILING = re.compile(r"\s*\(([^()]*)\)\s*$")
+_FORM_END = re.compile(r"\b(?:ltd|limited|corp|corporation|co|inc|company)\.?$", re.I)
 _WORDS = {"limited": "ltd", "company": "co", "corporation": "corp", "incorporated": "inc"}
 
 
@@ -45,9 +47,25 @@ def is_dod1260h_header(header: list[str]) -> bool:
 
 
 def name_key(name: str) -> str:
-    """A company name reduced for comparison: no parentheses, punctuation, case or legal-form spelling."""
-    text = re.sub(r"\([^)]*\)", " ", name).casefold().replace("&", " and ")
+    """A company name reduced for comparison: case, punctuation and legal-form spelling removed,
+    and a trailing ``(ABBREVIATION)`` or ``(alias)`` after a legal form dropped."""
+    text = name.strip()
+    found = _TRAILING.search(text)
+    if found and (found.group(1).isupper() or _FORM_END.search(text[: found.start()])):
+        text = text[: found.start()]
+    text = text.casefold().replace("&", " and ")
     return " ".join(_WORDS.get(t, t) for t in re.findall(r"[^\W_]+", text))
+
+
+def _new_id(caption: str, companies: dict[str, _Company]) -> str:
+    base = f"dod1260h-{slug(caption)}"
+    taken = {c.draft.id for c in companies.values()}
+    number = 1
+    entity_id = base
+    while entity_id in taken:
+        number += 1
+        entity_id = f"{base}-{number}"
+    return entity_id
 
 
 @dataclass
@@ -63,7 +81,9 @@ def parse_dod1260h(path: Path) -> ImportedList:
     if not is_dod1260h_header(table.header):
         raise InputError(HOW_TO, path=str(path), line=1)
     header = [h.strip().lower() for h in table.header]
-    records = [(line, dict(zip(header, (v.strip() for v in row), strict=True))) for line, row in table.rows]
+    records = [
+        (line, dict(zip(header, (v.strip() for v in row), strict=True))) for line, row in table.rows
+    ]
     sha = digest([path])
     file_date = newest(iso_date(rec["start date"]) for _, rec in records)
     version = version_id("dod1260h", file_date, sha)
@@ -99,7 +119,7 @@ def _add_row(companies: dict[str, _Company], rec: dict[str, str], version: str) 
     key = name_key(caption)
     company = companies.get(key)
     if company is None:
-        draft = EntityDraft(f"dod1260h-{slug(caption)}", "Company", caption, version)
+        draft = EntityDraft(_new_id(caption, companies), "Company", caption, version)
         company = companies[key] = _Company(draft)
     draft = company.draft
     for alias in split_values(rec.get("alias", "")):
@@ -107,7 +127,7 @@ def _add_row(companies: dict[str, _Company], rec: dict[str, str], version: str) 
     for former in split_values(rec.get("previous name", "")):
         draft.add_name(former, "former")
     full = rec.get("name", "").rstrip("*").strip()
-    if full and not full.casefold().startswith(caption.casefold()):
+    if full and name_key(full) != key:
         draft.add_name(full)
     draft.add_note(rec.get("note", ""))
     parent = rec.get("parent name", "")
@@ -130,11 +150,15 @@ def _link_parents(companies: dict[str, _Company], version: str) -> list[str]:
     for company in companies.values():
         for key, written in company.parents.items():
             parent = companies.get(key)
-            if parent is None or parent is company:
+            if parent is company:
+                continue
+            if parent is None:
                 company.draft.add_note(f"Parent named by DoD: {written}")
                 unlisted.append(written)
                 continue
-            company.draft.add_relation(Relation(kind="subsidiary_of", target=parent.draft.id, source=version))
+            company.draft.add_relation(
+                Relation(kind="subsidiary_of", target=parent.draft.id, source=version)
+            )
     if not unlisted:
         return []
     return [f"{len(unlisted)} parent name(s) are not themselves in the file: kept as notes"]

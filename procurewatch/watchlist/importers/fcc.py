@@ -37,7 +37,9 @@ HOW_TO = (
     "expected the FCC Covered List as CSV with a 'covered equipment or services' and a 'date of "
     f"inclusion' column; copy the table from {URL}"
 )
-_BY = re.compile(r"\b(?:produced|provided|supplied)(?: or provided)?(?:, directly or indirectly,)? by ")
+_BY = re.compile(
+    r"\b(?:produced|provided|supplied)(?: or provided)?(?:, directly or indirectly,)? by "
+)
 _STOPS = (", including", " including ", ", to the extent", " to the extent", " or any of its",
           ", subject to", " subject to")  # fmt: skip
 _SUBSIDIARY = re.compile(r"\s+and its (?:wholly[- ]owned )?subsidiar(?:y|ies)\s+")
@@ -96,7 +98,10 @@ def parse_fcc(path: Path) -> ImportedList:
             skipped.append(RowIssue(line, "names no company (covers a class of equipment)"))
             continue
         designation = Designation(
-            list_id=LIST_ID, listed=_inclusion_date(row[date_col]), scope=description, source=version
+            list_id=LIST_ID,
+            listed=_inclusion_date(row[date_col]),
+            scope=description,
+            source=version,
         )
         _add(drafts, named, designation, version)
     if not drafts:

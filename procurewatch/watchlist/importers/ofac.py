@@ -25,9 +25,10 @@ from procurewatch.watchlist.importers.base import (
     version_id,
 )
 from procurewatch.watchlist.importers.catalog import lists_for, ofac_nonsdn_list_ids
+from procurewatch.watchlist.importers.countries import country_code
 from procurewatch.watchlist.importers.draft import EntityDraft
 from procurewatch.watchlist.importers.ofac_files import OfacFiles, find_files
-from procurewatch.watchlist.importers.remarks import parse_ofac_remarks
+from procurewatch.watchlist.importers.remarks import RemarkFacts, parse_ofac_remarks
 from procurewatch.watchlist.importers.textfile import Table, read_table, read_text
 
 HOW_TO = (
@@ -49,9 +50,9 @@ class _Read:
 
 def looks_like_ofac(first_row: list[str]) -> bool:
     """Whether the first row of a header-less file is an OFAC main-file row."""
-    return len(first_row) == 12 and first_row[0].strip().isdigit() and cell(first_row[2]).lower() in {
-        "", "individual", "vessel", "aircraft",
-    }  # fmt: skip
+    if len(first_row) != 12 or not first_row[0].strip().isdigit():
+        return False
+    return cell(first_row[2]).lower() in {"", "individual", "vessel", "aircraft"}
 
 
 def parse_ofac(path: Path) -> ImportedList:
@@ -61,14 +62,13 @@ def parse_ofac(path: Path) -> ImportedList:
     if not main.rows or not main.rows[0][1][0].strip().isdigit():
         raise InputError(HOW_TO, path=str(files.main), line=1)
     comments = _comments(files)
-    file_date = newest(
-        parse_ofac_remarks(_remarks(row, comments)).listed for _line, row in main.rows
-    )
+    facts = [parse_ofac_remarks(_remarks(row, comments)) for _line, row in main.rows]
+    file_date = newest(f.listed for f in facts)
     sha = digest(files.all)
     version = version_id(files.kind, file_date, sha)
     read = _Read({}, [], list(main.rejected), len(main.rows) + len(main.rejected))
-    for _line, row in main.rows:
-        _add_main_row(read.drafts, row, _remarks(row, comments), files.kind, version)
+    for (_line, row), row_facts in zip(main.rows, facts, strict=True):
+        _add_main_row(read.drafts, row, row_facts, files.kind, version)
     _add_aliases(read, files)
     _add_addresses(read, files)
     list_ids = {d.list_id for e in read.drafts.values() for d in e.designations}
@@ -107,7 +107,7 @@ def _remarks(row: list[str], comments: dict[str, str]) -> str:
 
 
 def _add_main_row(
-    drafts: dict[str, EntityDraft], row: list[str], remarks: str, kind: str, version: str
+    drafts: dict[str, EntityDraft], row: list[str], facts: RemarkFacts, kind: str, version: str
 ) -> None:
     ent_num = row[0].strip()
     entity_type = cell(row[2]).lower()
@@ -115,12 +115,11 @@ def _add_main_row(
     draft = EntityDraft(f"ofac-{ent_num}", schema, cell(row[1]), version)
     drafts[ent_num] = draft
     programs = [p.strip(" []") for p in cell(row[3]).split("] [") if p.strip(" []")]
-    facts = parse_ofac_remarks(remarks)
     for scheme, value in facts.identifiers:
         draft.add_identifier(scheme, value)
     for value, name_kind, weak in facts.names:
         draft.add_name(value, name_kind, weak=weak)
-    draft.add_note(remarks)
+    draft.add_note(facts.text)
     list_ids = ["us-ofac-sdn"] if kind == "ofac-sdn" else ofac_nonsdn_list_ids(programs)
     for list_id in list_ids:
         draft.add_designation(
@@ -142,15 +141,15 @@ def _add_aliases(read: _Read, files: OfacFiles) -> None:
     for line, row in table.rows:
         draft = read.drafts.get(row[0].strip())
         if draft is None:
-            read.skipped.append(RowIssue(line, f"alias of unknown entry {row[0].strip()}", table.file))
+            read.skipped.append(
+                RowIssue(line, f"alias of unknown entry {row[0].strip()}", table.file)
+            )
             continue
         kind = ALT_KINDS.get(cell(row[2]).lower(), "alias")
         draft.add_name(cell(row[3]), kind, weak=cell(row[4]).lower().startswith("weak"))
 
 
 def _add_addresses(read: _Read, files: OfacFiles) -> None:
-    from rigour.territories import lookup_territory
-
     table = _side_table(files.add, 6)
     if table is None:
         return
@@ -158,9 +157,10 @@ def _add_addresses(read: _Read, files: OfacFiles) -> None:
     for line, row in table.rows:
         draft = read.drafts.get(row[0].strip())
         if draft is None:
-            read.skipped.append(RowIssue(line, f"address of unknown entry {row[0].strip()}", table.file))
+            read.skipped.append(
+                RowIssue(line, f"address of unknown entry {row[0].strip()}", table.file)
+            )
             continue
         parts = [cell(v) for v in row[2:5]]
         draft.add_address(", ".join(p for p in parts if p))
-        territory = lookup_territory(parts[2]) if parts[2] else None
-        draft.add_country(territory.ftm_country if territory is not None else None)
+        draft.add_country(country_code(parts[2]))

@@ -7,11 +7,12 @@ from pathlib import Path
 
 from procurewatch.errors import InputError
 
+_CONS = {"main": "cons_prim.csv", "alt": "cons_alt.csv", "add": "cons_add.csv"}
+_SDN = {"main": "sdn.csv", "alt": "alt.csv", "add": "add.csv"}
 SETS: tuple[tuple[str, dict[str, str]], ...] = (
-    ("ofac-nonsdn", {"main": "cons_prim.csv", "alt": "cons_alt.csv", "add": "cons_add.csv",
-                     "comments": "cons_comments.csv"}),
-    ("ofac-sdn", {"main": "sdn.csv", "alt": "alt.csv", "add": "add.csv", "comments": "sdn_comments.csv"}),
-)  # fmt: skip
+    ("ofac-nonsdn", {**_CONS, "comments": "cons_comments.csv"}),
+    ("ofac-sdn", {**_SDN, "comments": "sdn_comments.csv"}),
+)
 """List kind → file role → file-name ending. The consolidated set is tried first because
 ``cons_alt.csv`` also ends in ``alt.csv``."""
 
@@ -49,15 +50,20 @@ def find_files(path: Path) -> OfacFiles:
     if found is None:
         kind = "ofac-nonsdn" if "cons" in path.name.lower() else "ofac-sdn"
         files = OfacFiles(kind, path)
-        files.warnings.append(f"{path.name}: not named like sdn.csv or cons_prim.csv; no alias/address files read")
+        files.warnings.append(
+            f"{path.name}: not named like sdn.csv or cons_prim.csv; no alias/address files read"
+        )
         return files
     kind, roles, prefix = found
     folder = path.parent
-    by_name = {p.name.lower(): p for p in folder.iterdir() if p.is_file()} if folder.is_dir() else {}
+    by_name = (
+        {p.name.lower(): p for p in folder.iterdir() if p.is_file()} if folder.is_dir() else {}
+    )
     main = by_name.get(prefix + roles["main"])
     if main is None:
         raise InputError(
-            f"the main file {prefix + roles['main']} is not in {folder}; put the whole OFAC set in one folder",
+            f"the main file {prefix + roles['main']} is not in {folder}; "
+            "put the whole OFAC set in one folder",
             path=str(path),
         )
     files = OfacFiles(kind, main)
@@ -65,5 +71,7 @@ def find_files(path: Path) -> OfacFiles:
         sibling = by_name.get(prefix + roles[role])
         setattr(files, role, sibling)
         if sibling is None and role != "comments":
-            files.warnings.append(f"{prefix + roles[role]} not found next to {main.name}: no {role} rows read")
+            files.warnings.append(
+                f"{prefix + roles[role]} not found next to {main.name}: no {role} rows read"
+            )
     return files

@@ -27,7 +27,8 @@ SCHEMES: dict[str, str] = {
 
 _OFAC_KEY = re.compile(
     r"^(?P<key>Unified Social Credit Code \(USCC\)|ISIN|Legal Entity Number|D-U-N-S Number|"
-    r"SWIFT/BIC|Equity Ticker|IMO|Issuer Name|(?:Listing|Effective) Date \([^)]*\):?) (?P<value>.+)$"
+    r"SWIFT/BIC|Equity Ticker|IMO|Issuer Name|(?:Listing|Effective) Date \([^)]*\):?) "
+    r"(?P<value>.+)$"
 )
 _ALIAS = re.compile(r"\b([afn])\.k\.a\.,? '(.+?)'(?=[.;,]|\s*$)")
 _COUNTRY_SUFFIX = re.compile(r"\s*\([A-Za-z .,'-]+\)$")
@@ -43,6 +44,8 @@ class RemarkFacts:
     """``(value, kind, weak)``: issuer names (alias) and quoted a.k.a./f.k.a. names."""
     listed: date | None = None
     in_force: date | None = None
+    text: str = ""
+    """The text the facts were read from."""
 
     def add(self, key: str, value: str, when: date | None) -> None:
         """Record one ``key value`` item; ``when`` is the value read as a date, if it is one."""
@@ -64,7 +67,7 @@ def _ident_value(scheme: str, value: str) -> str:
 
 
 def parse_csl_ids(text: str) -> RemarkFacts:
-    """Facts of a CSL ``ids`` value such as ``ISIN, CNE100000PM8; Listing Date (CMIC), 2021-06-03``."""
+    """Facts of a CSL ``ids`` value (``ISIN, CNE100000PM8; Listing Date (CMIC), 2021-06-03``)."""
     facts = RemarkFacts()
     for item in text.split("; "):
         key, _, rest = item.partition(", ")
@@ -78,7 +81,7 @@ def parse_csl_ids(text: str) -> RemarkFacts:
 
 def parse_ofac_remarks(text: str) -> RemarkFacts:
     """Facts of an OFAC legacy ``Remarks`` value (``ISIN CNE100000PM8; a.k.a. 'X'; ...``)."""
-    facts = RemarkFacts()
+    facts = RemarkFacts(text=text)
     for kind, name in _ALIAS.findall(text):
         facts.names.append((name.strip(), "former" if kind == "f" else "alias", True))
     for item in text.split("; "):

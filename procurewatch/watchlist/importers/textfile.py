@@ -28,7 +28,9 @@ def read_bytes(path: Path, limit: int | None = None) -> bytes:
             return handle.read() if limit is None else handle.read(limit)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise InputError(f"cannot read the file ({reason}); check the path", path=str(path)) from None
+        raise InputError(
+            f"cannot read the file ({reason}); check the path", path=str(path)
+        ) from None
 
 
 def _guess(data: bytes) -> str:
@@ -64,7 +66,8 @@ def decode(data: bytes, path: Path, *, partial: bool = False) -> str:
         raise InputError("the file is empty; download the list again", path=str(path))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError(
-            "the file is UTF-16; save it as UTF-8 (iconv -f UTF-16 -t UTF-8 IN > OUT)", path=str(path)
+            "the file is UTF-16; save it as UTF-8 (iconv -f UTF-16 -t UTF-8 IN > OUT)",
+            path=str(path),
         )
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
@@ -103,7 +106,9 @@ def csv_rows(text: str, path: Path, delimiter: str = ",") -> Iterator[tuple[int,
                 yield start, row
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise InputError(f"broken CSV ({exc}); export the file again", path=str(path), line=start) from None
+        raise InputError(
+            f"broken CSV ({exc}); export the file again", path=str(path), line=start
+        ) from None
 
 
 @dataclass
@@ -117,7 +122,12 @@ class Table:
 
 
 def read_table(
-    text: str, path: Path, *, delimiter: str = ",", width: int | None = None, file: str | None = None
+    text: str,
+    path: Path,
+    *,
+    delimiter: str = ",",
+    width: int | None = None,
+    file: str | None = None,
 ) -> Table:
     """Split ``text`` into rows of ``width`` fields (or as many as the header line has).
 

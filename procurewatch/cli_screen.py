@@ -1,0 +1,139 @@
+"""``procurewatch screen``, ``procurewatch demo`` and ``procurewatch runs``."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from procurewatch.cli_common import StoreOption, app, print_json, resolve_store
+from procurewatch.errors import InputError, UsageError
+from procurewatch.screen.engines.local import Progress as ProgressFn
+from procurewatch.screen.run import RunResult, run_screen, write_outputs
+
+DEMO_FILES = ("city_checkbook_payments.csv", "usaspending_contracts_award.csv", "xinjiang_bidding_results.csv")
+
+
+def parse_mapping(items: list[str] | None) -> dict[str, str]:
+    """``["vendor=Payee", "text=Memo"]`` -> ``{"vendor": "Payee", "text": "Memo"}``."""
+    mapping: dict[str, str] = {}
+    for item in items or []:
+        role, sep, column = item.partition("=")
+        if not sep or not role.strip() or not column.strip():
+            raise UsageError(f"--map {item!r}: write ROLE=COLUMN, e.g. --map vendor='Payee Name'")
+        key = role.strip()
+        mapping[key] = f"{mapping[key]},{column.strip()}" if key in mapping else column.strip()
+    return mapping
+
+
+@contextmanager
+def progress_bar(quiet: bool) -> Iterator[ProgressFn | None]:
+    """A Rich progress display of records screened, on a terminal unless ``quiet``."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    columns = (SpinnerColumn(), TextColumn("screening"), BarColumn(),
+               TextColumn("{task.completed:,} records"), TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("screen", total=None)
+        yield lambda n: bar.advance(task, n)
+
+
+def _check_inputs(inputs: list[Path]) -> None:
+    for path in inputs:
+        if not path.is_file():
+            raise InputError("no such file; check the path", path=str(path))
+
+
+def _report_line(result: RunResult, out: Path) -> str:
+    s = result.summary()
+    return (f"{s['records']:,} records screened, {s['flagged_records']:,} flagged, {s['hits']:,} hits "
+            f"({s['hits_in_force']:,} with a ban in force), {s['rejected_rows']:,} rows rejected -> {out}")  # fmt: skip
+
+
+def execute(inputs: list[Path], out: Path, store: Path | None, mapping: dict[str, str], quiet: bool,
+            currency: str | None = None) -> RunResult:  # fmt: skip
+    """Screen, write the outputs and record the run in the store."""
+    from procurewatch.watchlist.assemble import load_watchlist
+
+    _check_inputs(inputs)
+    watchlist = load_watchlist(resolve_store(store))
+    with progress_bar(quiet) as progress:
+        result = run_screen(inputs, watchlist, mapping=mapping or None, progress=progress,
+                            default_currency=currency)  # fmt: skip
+    write_outputs(out, result)
+    _record(result, out, store)
+    return result
+
+
+def _record(result: RunResult, out: Path, store: Path | None) -> None:
+    try:
+        from procurewatch.store.runs import save_run
+    except ModuleNotFoundError:
+        return
+    save_run(resolve_store(store), result, out)
+
+
+@app.command("screen")
+def screen_command(
+    inputs: Annotated[list[Path], typer.Argument(help="Procurement files: CSV/TSV/XLSX/JSON/JSONL/Parquet, USAspending, OCDS.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for hits.csv, hits.jsonl, rejects.csv, summary.json.")],
+    map_: Annotated[list[str] | None, typer.Option("--map", help="ROLE=COLUMN, e.g. vendor='Payee Name' (repeatable).")] = None,
+    currency: Annotated[str | None, typer.Option(help="Currency of amounts without one (e.g. USD).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Screen procurement records against the watchlist and write the hits with their evidence."""
+    result = execute(inputs, out, store, parse_mapping(map_), quiet, currency)
+    typer.echo(_report_line(result, out), err=quiet)
+
+
+def demo_folder() -> Path:
+    """The bundled example: ``examples/demo`` of the source tree."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "examples" / "demo", here.parent / "examples" / "demo"):
+        if (candidate / DEMO_FILES[0]).is_file():
+            return candidate
+    raise InputError("the demo files are not installed; run from a source checkout (pip install -e .)")
+
+
+@app.command("demo")
+def demo_command(
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("demo-out"),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Screen the bundled example end to end (a checkbook, a USAspending file, Chinese bids)."""
+    folder = demo_folder()
+    store_path = store if store is not None else out / "store.duckdb"
+    result = execute([folder / f for f in DEMO_FILES], out, store_path, {}, quiet)
+    try:
+        from procurewatch.report.html import write_report
+    except ModuleNotFoundError:
+        write_report = None
+    if write_report is not None:
+        write_report(out)
+    typer.echo(_report_line(result, out))
+
+
+@app.command("runs")
+def runs_command(
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    store: StoreOption = None,
+) -> None:
+    """List the screening runs recorded in the store."""
+    from procurewatch.store.runs import list_runs
+
+    runs = list_runs(resolve_store(store))
+    if as_json:
+        print_json(runs)
+        return
+    for run in runs:
+        typer.echo(f"{run['run_id']}  {run['finished_at']}  {run['records']:>10,} records  "
+                   f"{run['flagged_records']:>7,} flagged  {run['out_dir']}")  # fmt: skip

@@ -1,0 +1,127 @@
+"""Row and line numbers for a streamed CSV whose bad rows the parser skips.
+
+The Arrow CSV reader drops a ragged row and tells us its record number; the batches it yields
+hold only the good rows, without numbers. :class:`RowTracker` gives every good row its data-row
+number (``_row``: the record's place under the header, counting the dropped ones) and every
+dropped row its physical line in the file, which differs from the record number once a quoted
+value spans several lines. Pure bookkeeping over Arrow arrays; no I/O.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from itertools import accumulate
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """A record the parser skipped: its data-row number and raw text."""
+
+    row: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A skipped record with its physical line in the file."""
+
+    row: int
+    line: int
+    text: str
+
+
+@dataclass
+class RowTracker:
+    """Numbers the rows of consecutive batches; ``skip_lines`` = lines before the first record."""
+
+    skip_lines: int
+    newline: bytes = b"\n"
+    _gaps: list[int] = field(default_factory=list)  # kept rows before each dropped record
+    _pending: list[Dropped] = field(default_factory=list)
+    _kept: int = 0  # rows handed out so far
+    _newlines_kept: int = 0  # line breaks inside the values of the rows handed out so far
+    _newlines_dropped: int = 0  # line breaks inside the dropped records located so far
+    _located: int = 0  # dropped records located so far
+
+    def drop(self, record_number: int, text: str) -> None:
+        """The parser skipped record ``record_number`` (counted from the file's first line)."""
+        row = record_number - self.skip_lines
+        self._gaps.append(row - len(self._gaps) - 1)
+        self._pending.append(Dropped(row, text))
+
+    def number(self, columns: list[pa.Array], length: int) -> tuple[pa.Array, list[Located]]:
+        """``_row`` numbers of the next batch, and the dropped records located so far."""
+        rows = self._ordinals(length)
+        last = rows[length - 1].as_py() if length else 0
+        inside = [d for d in self._pending if d.row < last]
+        located: list[Located] = []
+        if inside:
+            per_row = _newlines_per_row(columns, length, self.newline)
+            located = self._locate(inside, per_row)
+            self._pending = self._pending[len(inside) :]
+        self._kept += length
+        self._newlines_kept += sum(_newlines(column, self.newline) for column in columns)
+        return rows, located
+
+    def finish(self) -> list[Located]:
+        """Locate the dropped records after the last batch."""
+        located = self._locate(self._pending, [])
+        self._pending = []
+        return located
+
+    def _ordinals(self, length: int) -> pa.Array:
+        """Data-row numbers of kept rows ``_kept + 1 .. _kept + length``."""
+        first, parts, start = self._kept + 1, [], 0
+        while start < length:
+            kept = first + start
+            skipped = bisect_left(self._gaps, kept)  # dropped records before kept row ``kept``
+            nxt = self._gaps[skipped] - first + 1 if skipped < len(self._gaps) else length
+            end = min(length, max(nxt, start + 1))
+            parts.append(_arange(kept + skipped, end - start))
+            start = end
+        return pa.concat_arrays(parts) if parts else pa.array([], pa.int64())
+
+    def _locate(self, dropped: list[Dropped], per_row: list[int]) -> list[Located]:
+        """Physical lines of ``dropped`` (in order); ``per_row`` = line breaks per kept row."""
+        prefix = list(accumulate(per_row, initial=0))
+        out = []
+        for item in dropped:
+            kept_before = item.row - 1 - self._located
+            in_batch = min(max(0, kept_before - self._kept), len(per_row))
+            newlines = self._newlines_kept + self._newlines_dropped + prefix[in_batch]
+            out.append(Located(item.row, self.skip_lines + item.row + newlines, item.text))
+            self._newlines_dropped += item.text.count(self.newline.decode())
+            self._located += 1
+        return out
+
+
+def _arange(start: int, length: int) -> pa.Array:
+    """``start, start + 1, ..., start + length - 1`` as int64, without a Python loop."""
+    ones = pa.repeat(pa.scalar(1, pa.int64()), length)
+    return pc.add(pc.cumulative_sum(ones), pa.scalar(start - 1, pa.int64()))
+
+
+def _newlines(column: pa.Array, newline: bytes) -> int:
+    """Line breaks inside the values of a string or binary array."""
+    if len(column) == 0 or column.null_count == len(column):
+        return 0
+    _, offsets, data = column.buffers()[:3]
+    if data is None:
+        return 0
+    bounds = pa.Array.from_buffers(pa.int32(), len(column) + 1, [None, offsets], offset=column.offset)
+    start, end = bounds[0].as_py(), bounds[len(column)].as_py()
+    return data.slice(start, end - start).to_pybytes().count(newline)
+
+
+def _newlines_per_row(columns: list[pa.Array], length: int, newline: bytes) -> list[int]:
+    """Line breaks inside each row's values (the slow path, only for batches with bad rows)."""
+    total = [0] * length
+    for column in columns:
+        if _newlines(column, newline):
+            counts = pc.count_substring(column, newline.decode()).fill_null(0).to_pylist()
+            total = [a + b for a, b in zip(total, counts, strict=True)]
+    return total

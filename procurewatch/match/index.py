@@ -1,0 +1,108 @@
+"""Candidate blocking for name matching: find the few watchlist names worth scoring. Pure.
+
+Every watchlist name is indexed by its distinctive tokens, by the first five letters of each
+token (``hikvisionusa`` meets ``hikvision``), by the CJK character pairs of its core, and by
+all of its letters run together. Typos are found through a symmetric-deletion index (the
+SymSpell idea): a query token and a list token within the edit allowance share a deletion
+variant, so no query is compared with every list token.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from itertools import combinations
+
+from rapidfuzz.distance import OSA
+
+from procurewatch.match.names import allowance
+from procurewatch.normalize.names import LEGAL, NormName, Token
+
+PREFIX = 5
+MAX_CANDIDATES = 64
+
+
+def _deletions(token: str, depth: int) -> Iterator[str]:
+    yield token
+    for k in range(1, depth + 1):
+        if len(token) - k < 2:
+            break
+        for drop in combinations(range(len(token)), k):
+            yield "".join(ch for i, ch in enumerate(token) if i not in drop)
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
+
+
+def _keys(token: Token, cjk: bool) -> Iterator[str]:
+    if cjk:
+        for gram in _bigrams(token.text):
+            yield "b:" + gram
+        return
+    yield "t:" + token.key
+    if len(token.text) > PREFIX:
+        yield "p:" + token.text[:PREFIX]
+
+
+def _name_tokens(norm: NormName) -> list[tuple[Token, bool]]:
+    tokens = [(t, norm.cjk) for t in norm.tokens if t.kind != LEGAL]
+    tokens += [(t, False) for t in norm.pinyin if t.kind != LEGAL]
+    return tokens
+
+
+class CandidateIndex:
+    """Maps query names to the ids of the indexed names worth scoring."""
+
+    def __init__(self) -> None:
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        self._deletes: dict[str, set[str]] = defaultdict(set)
+        self._size = 0
+
+    def add(self, entry_id: int, norm: NormName) -> None:
+        """Index one name under ``entry_id``."""
+        keys: set[str] = set()
+        for token, cjk in _name_tokens(norm):
+            keys.update(_keys(token, cjk))
+            if not cjk and not token.text.isdigit():
+                for variant in _deletions(token.text, allowance(len(token.text))):
+                    self._deletes[variant].add(token.text)
+        if norm.letters:
+            keys.add("l:" + norm.letters)
+        for key in keys:
+            self._postings[key].append(entry_id)
+        self._size += 1
+
+    def _similar_tokens(self, text: str) -> set[str]:
+        limit = allowance(len(text))
+        found: set[str] = set()
+        for variant in _deletions(text, limit):
+            for token in self._deletes.get(variant, ()):
+                if abs(len(token) - len(text)) <= limit and OSA.distance(token, text) <= limit:
+                    found.add(token)
+        return found
+
+    def _query_keys(self, norm: NormName) -> Iterable[str]:
+        for token, cjk in _name_tokens(norm):
+            yield from _keys(token, cjk)
+            if not cjk and not token.text.isdigit():
+                for similar in self._similar_tokens(token.text):
+                    yield "t:" + similar
+            if not cjk and len(token.text) >= PREFIX:
+                yield "p:" + token.text[:PREFIX]
+        if norm.letters:
+            yield "l:" + norm.letters
+
+    def candidates(self, norm: NormName, limit: int = MAX_CANDIDATES) -> list[int]:
+        """Ids of the indexed names sharing the rarest keys with ``norm``, best first."""
+        weights: dict[int, float] = defaultdict(float)
+        for key in set(self._query_keys(norm)):
+            posting = self._postings.get(key)
+            if not posting:
+                continue
+            idf = math.log(1 + self._size / len(posting))
+            for entry_id in posting:
+                weights[entry_id] += idf
+        ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [entry_id for entry_id, _ in ranked[:limit]]

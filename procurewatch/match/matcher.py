@@ -1,0 +1,176 @@
+"""The compiled name matcher: a watchlist turned once into an index, then queried many times.
+
+``Matcher.compile(watchlist)`` normalizes every name of every entity and indexes it.
+``matcher.match_name(query)`` finds candidates through the index, scores them with
+:func:`procurewatch.match.names.compare_normalized`, and returns the best name of each entity
+with its effective designations (own, or through a parent, e.g. Hikvision USA through
+Hikvision). Identifiers (USCC, LEI, UEI, CAGE, DUNS, ISIN, stock codes) match exactly and win.
+A query like ``DAHUA ELECTRONICS CORPORATION, Flushing NY`` is also tried without what follows
+the comma, and an address of the entity that contains those words supports the match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from procurewatch.match.index import CandidateIndex
+from procurewatch.match.names import Comparison, compare_normalized
+from procurewatch.model import EffectiveDesignation, Entity, Name, Watchlist
+from procurewatch.normalize.names import NormName, normalize, split_alternatives
+from procurewatch.settings import MATCH_THRESHOLD
+
+REPORT_FLOOR = 0.5
+"""Results scoring below this are not returned at all."""
+TRAILER_PENALTY = 0.97
+"""Score factor when only the part before a comma matched and no address supports the rest."""
+_IDENT = re.compile(r"[^0-9A-Z]")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One indexed name of an entity."""
+
+    entity_id: str
+    name: Name
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """A watchlist entity found for a query name, with the evidence."""
+
+    entity: Entity
+    score: float
+    matched_name: Name
+    rule: str
+    """name | identifier"""
+    comparison: Comparison | None
+    designations: tuple[EffectiveDesignation, ...]
+    note: str = ""
+
+    def explanation(self) -> str:
+        """Why this entity matched, in one paragraph."""
+        if self.rule == "identifier":
+            why = f"identifier {self.matched_name.value} is {self.entity.caption}'s"
+        else:
+            assert self.comparison is not None
+            why = (f"query {self.comparison.query!r} vs {self.matched_name.kind} name "
+                   f"{self.matched_name.value!r}: {self.comparison.explain()}")  # fmt: skip
+        return why + (f"; {self.note}" if self.note else "")
+
+
+def _ident_key(value: str) -> str:
+    return _IDENT.sub("", value.upper())
+
+
+class Matcher:
+    """Name and identifier matching against one watchlist."""
+
+    def __init__(self, watchlist: Watchlist, threshold: float = MATCH_THRESHOLD) -> None:
+        self.watchlist = watchlist
+        self.threshold = threshold
+        self.entries: list[Entry] = []
+        self._norms: list[NormName] = []
+        self._index = CandidateIndex()
+        self._identifiers: dict[str, list[tuple[str, str]]] = {}
+        for entity in watchlist.entities.values():
+            self._add_entity(entity)
+
+    @classmethod
+    def compile(cls, watchlist: Watchlist, threshold: float = MATCH_THRESHOLD) -> Matcher:
+        """Normalize and index every name of the watchlist."""
+        return cls(watchlist, threshold)
+
+    def _add_entity(self, entity: Entity) -> None:
+        seen: set[str] = set()
+        names = [Name(entity.caption, "legal", source=entity.sources[0] if entity.sources else ""), *entity.names]
+        for name in names:
+            for value in split_alternatives(name.value):
+                norm = normalize(value)
+                if not (norm.tokens or norm.letters) or norm.letters + str(norm.tokens) in seen:
+                    continue
+                seen.add(norm.letters + str(norm.tokens))
+                entry_name = name if value == name.value else Name(value, name.kind, name.lang, name.source)
+                self._index.add(len(self.entries), norm)
+                self.entries.append(Entry(entity.id, entry_name))
+                self._norms.append(norm)
+        for ident in entity.identifiers:
+            self._identifiers.setdefault(_ident_key(ident.value), []).append((entity.id, ident.scheme))
+
+    def match_identifier(self, value: str) -> list[NameMatch]:
+        """Entities carrying this identifier (exact, ignoring case, spaces and dashes)."""
+        out = []
+        key = _ident_key(value)
+        for entity_id, scheme in self._identifiers.get(key, []) if len(key) >= 5 else []:
+            entity = self.watchlist.entities[entity_id]
+            out.append(NameMatch(entity, 1.0, Name(value, "alias"), "identifier", None,
+                                 tuple(self.watchlist.effective_designations(entity_id)),
+                                 note=f"{scheme} identifier matches exactly"))  # fmt: skip
+        return out
+
+    def _score_query(self, query: str) -> dict[str, tuple[float, int, Comparison]]:
+        norm = normalize(query)
+        best: dict[str, tuple[float, int, Comparison]] = {}
+        for entry_id in self._index.candidates(norm):
+            comparison = compare_normalized(norm, self._norms[entry_id])
+            entity_id = self.entries[entry_id].entity_id
+            if entity_id not in best or comparison.score > best[entity_id][0]:
+                best[entity_id] = (comparison.score, entry_id, comparison)
+        return best
+
+    def _address_supports(self, entity: Entity, trailer: str) -> bool:
+        words = [w for w in re.split(r"\W+", trailer.casefold()) if len(w) >= 3]
+        text = " ".join(entity.addresses).casefold()
+        return bool(words) and all(w in text for w in words)
+
+    def match_name(self, query: str, *, limit: int = 5, floor: float = REPORT_FLOOR) -> list[NameMatch]:
+        """The best entities for ``query``, best first, each above ``floor``."""
+        results = {m.entity.id: m for m in self.match_identifier(query)}
+        variants = [(query, "")]
+        head, _, trailer = query.partition(",")
+        if trailer.strip() and head.strip():
+            variants.append((head.strip(), trailer.strip()))
+        for text, rest in variants:
+            for entity_id, (score, entry_id, comparison) in self._score_query(text).items():
+                entity = self.watchlist.entities[entity_id]
+                note = ""
+                if rest:
+                    if self._address_supports(entity, rest):
+                        note = f"address supports the rest of the query ({rest})"
+                    else:
+                        score *= TRAILER_PENALTY
+                        note = f"matched without {rest!r}"
+                if score < floor or (entity_id in results and results[entity_id].score >= score):
+                    continue
+                results[entity_id] = NameMatch(
+                    entity, round(score, 4), self.entries[entry_id].name, "name", comparison,
+                    tuple(self.watchlist.effective_designations(entity_id)), note,
+                )  # fmt: skip
+        ranked = sorted(results.values(), key=lambda m: (-m.score, -len(m.designations), m.entity.id))
+        return ranked[:limit]
+
+    def is_match(self, result: NameMatch) -> bool:
+        """Whether a result counts as a match at this matcher's threshold."""
+        return result.score >= self.threshold
+
+
+def in_force_summary(designations: tuple[EffectiveDesignation, ...], day: date | None) -> list[dict[str, object]]:
+    """Designations as plain dicts for output, with ``in_force`` on ``day``."""
+    out: list[dict[str, object]] = []
+    for eff in designations:
+        des = eff.designation
+        out.append({
+            "list": eff.list.id,
+            "list_name": eff.list.name,
+            "authority": eff.list.authority,
+            "listed": des.listed.isoformat() if des.listed else None,
+            "in_force_from": des.start.isoformat() if des.start else None,
+            "ended": des.ended.isoformat() if des.ended else None,
+            "holder": eff.holder,
+            "via": [f"{r.kind} {r.target}" for r in eff.via],
+            "in_force": eff.in_force_on(day),
+            "citation": des.citation or eff.list.citation,
+            "source": des.source,
+        })  # fmt: skip
+    return out

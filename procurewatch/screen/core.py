@@ -1,0 +1,190 @@
+"""Screen one Arrow record batch: the pure core every engine (local, Spark) calls.
+
+For each record: the vendor and parent names go through the name matcher (each distinct name
+is scored once per run, then cached); the buyer names too (a listed public security bureau
+as buyer is a hit); every text column goes through the text scanner (names, brands, model
+numbers), but only the rows that the scanner's prefilter regular expression selects, which
+Arrow evaluates in C++ over the whole column. Each hit carries its evidence and whether a
+designation of the entity was in force on the record's date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from procurewatch.ingest.base import FieldMap
+from procurewatch.match.matcher import Matcher, NameMatch, in_force_summary
+from procurewatch.match.text import TextScanner
+from procurewatch.match.types import TextHit
+from procurewatch.model import EffectiveDesignation, Entity
+from procurewatch.screen.hits import Hit
+from procurewatch.screen.values import parse_date
+
+TEXT_RULES = {"name": "text-name", "brand": "text-brand", "alias": "text-alias", "model": "model"}
+DESCRIPTION_CHARS = 300
+
+
+@dataclass
+class ScreenContext:
+    """What a screen needs besides the batch: the compiled matchers and the name cache."""
+
+    matcher: Matcher
+    scanner: TextScanner
+    prefilter: str = ""
+    name_cache: dict[str, tuple[NameMatch, ...]] = field(default_factory=dict)
+    default_currency: str | None = None
+
+    @classmethod
+    def build(cls, matcher: Matcher, scanner: TextScanner) -> ScreenContext:
+        """A context with the scanner's prefilter compiled once."""
+        return cls(matcher, scanner, scanner.prefilter_regex())
+
+    def names(self, value: str) -> tuple[NameMatch, ...]:
+        """Matches of one name at or above the threshold (cached)."""
+        found = self.name_cache.get(value)
+        if found is None:
+            found = tuple(r for r in self.matcher.match_name(value, limit=3) if self.matcher.is_match(r))
+            self.name_cache[value] = found
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class RecordInfo:
+    """The record-level facts copied into every hit of a row."""
+
+    source_file: str
+    row: int
+    day: date | None
+    date_text: str | None
+    vendor: str | None
+    buyer: str | None
+    amount: str | None
+    currency: str | None
+    description: str | None
+
+
+def _column(batch: pa.RecordBatch, name: str | None) -> list[str | None]:
+    if not name or name not in batch.schema.names:
+        return [None] * batch.num_rows
+    return batch.column(name).to_pylist()  # type: ignore[no-any-return]
+
+
+def _first(batch: pa.RecordBatch, names: Sequence[str]) -> list[str | None]:
+    columns = [_column(batch, n) for n in names if n in batch.schema.names]
+    if not columns:
+        return [None] * batch.num_rows
+    return [next((c[i] for c in columns if c[i]), None) for i in range(batch.num_rows)]
+
+
+def _records(batch: pa.RecordBatch, fmap: FieldMap, ctx: ScreenContext) -> list[RecordInfo]:
+    files = _column(batch, "_source_file")
+    rows = _column(batch, "_row")
+    dates = _column(batch, fmap.date)
+    vendors, buyers = _first(batch, fmap.vendor), _first(batch, fmap.buyer)
+    amounts, currencies = _column(batch, fmap.amount), _column(batch, fmap.currency)
+    texts = _first(batch, fmap.text)
+    return [
+        RecordInfo(str(files[i]), int(rows[i] or 0), parse_date(dates[i]), dates[i], vendors[i],
+                   buyers[i], amounts[i], currencies[i] or ctx.default_currency,
+                   (texts[i] or "")[:DESCRIPTION_CHARS] or None)  # fmt: skip
+        for i in range(batch.num_rows)
+    ]
+
+
+def _in_force(designations: Iterable[EffectiveDesignation], day: date | None) -> bool | None:
+    states = [d.in_force_on(day) for d in designations]
+    if any(s is True for s in states):
+        return True
+    if states and all(s is False for s in states):
+        return False
+    return None
+
+
+def _hit(rec: RecordInfo, column: str, text: str, rule: str, entity: Entity, score: float,
+         designations: tuple[EffectiveDesignation, ...], explanation: str,
+         span: tuple[int, int] | None, sha: str) -> Hit:  # fmt: skip
+    via = sorted({f"{r.kind} {r.target}" for d in designations for r in d.via})
+    return Hit(
+        source_file=rec.source_file, row=rec.row, field=column, matched_text=text, rule=rule,
+        entity_id=entity.id, entity_name=entity.caption, score=round(score, 4),
+        lists=tuple(dict.fromkeys(d.list.id for d in designations)),
+        in_force=_in_force(designations, rec.day), record_date=rec.date_text, vendor=rec.vendor,
+        buyer=rec.buyer, amount=rec.amount, currency=rec.currency, description=rec.description,
+        via="; ".join(via), lead=entity.lead, explanation=explanation, span=span,
+        designations=tuple(in_force_summary(designations, rec.day)), input_sha256=sha,
+    )  # fmt: skip
+
+
+def _name_hits(batch: pa.RecordBatch, columns: Sequence[str], rule: str, recs: list[RecordInfo],
+               ctx: ScreenContext, sha: str) -> list[Hit]:  # fmt: skip
+    hits: list[Hit] = []
+    for column in columns:
+        if column not in batch.schema.names:
+            continue
+        for i, value in enumerate(batch.column(column).to_pylist()):
+            if not value or not str(value).strip():
+                continue
+            for m in ctx.names(str(value)):
+                hits.append(_hit(recs[i], column, str(value), rule, m.entity, m.score,
+                                 m.designations, m.explanation(), None, sha))  # fmt: skip
+    return hits
+
+
+def _text_rows(batch: pa.RecordBatch, column: str, prefilter: str) -> list[int]:
+    array = batch.column(column)
+    if not prefilter:
+        return list(range(batch.num_rows))
+    mask = pc.match_substring_regex(array, prefilter, ignore_case=True)
+    return pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()  # type: ignore[no-any-return]
+
+
+def _text_hit(rec: RecordInfo, column: str, hit: TextHit, ctx: ScreenContext, sha: str) -> Hit | None:
+    entity = ctx.matcher.watchlist.get(hit.entity_id)
+    if entity is None:
+        return None
+    designations = tuple(ctx.matcher.watchlist.effective_designations(entity.id))
+    rule = TEXT_RULES.get(hit.rule, f"text-{hit.rule}")
+    return _hit(rec, column, hit.matched_text, rule, entity, hit.score, designations,
+                hit.detail, (hit.start, hit.end), sha)  # fmt: skip
+
+
+def _scan_hits(batch: pa.RecordBatch, columns: Sequence[str], recs: list[RecordInfo],
+               ctx: ScreenContext, sha: str) -> list[Hit]:  # fmt: skip
+    hits: list[Hit] = []
+    for column in columns:
+        if column not in batch.schema.names:
+            continue
+        rows = _text_rows(batch, column, ctx.prefilter)
+        if not rows:
+            continue
+        values = pc.take(batch.column(column), pa.array(rows, pa.int64())).to_pylist()
+        for i, found in zip(rows, ctx.scanner.scan_many(values), strict=True):
+            for text_hit in found:
+                made = _text_hit(recs[i], column, text_hit, ctx, sha)
+                if made is not None:
+                    hits.append(made)
+    return hits
+
+
+def _best_per_key(hits: list[Hit]) -> list[Hit]:
+    best: dict[tuple[int, str, str, str, str], Hit] = {}
+    for hit in hits:
+        key = (hit.row, hit.field, hit.entity_id, hit.rule, hit.matched_text)
+        if key not in best or hit.score > best[key].score:
+            best[key] = hit
+    return list(best.values())
+
+
+def screen_batch(batch: pa.RecordBatch, fmap: FieldMap, ctx: ScreenContext, input_sha256: str = "") -> list[Hit]:
+    """Every hit in one batch (``_source_file`` and ``_row`` columns required), in row order."""
+    recs = _records(batch, fmap, ctx)
+    hits = _name_hits(batch, fmap.vendor, "vendor-name", recs, ctx, input_sha256)
+    hits += _name_hits(batch, fmap.parent, "parent-name", recs, ctx, input_sha256)
+    hits += _name_hits(batch, fmap.buyer, "buyer-name", recs, ctx, input_sha256)
+    hits += _scan_hits(batch, fmap.text, recs, ctx, input_sha256)
+    return sorted(_best_per_key(hits), key=lambda h: (h.row, h.field, -h.score, h.entity_id))

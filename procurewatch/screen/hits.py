@@ -1,0 +1,81 @@
+"""A hit: one piece of evidence that a record involves a listed entity. Pure data."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+HIT_COLUMNS = (
+    "hit_id", "source_file", "row", "field", "matched_text", "rule", "entity_id", "entity_name",
+    "score", "lists", "in_force", "record_date", "vendor", "buyer", "amount", "currency",
+    "description", "via", "lead", "explanation",
+)  # fmt: skip
+"""Columns of ``hits.csv`` in order (DESIGN.md contract plus evidence columns)."""
+
+RULES = {
+    "vendor-name": "the vendor/supplier/payee name matches a watchlist name",
+    "parent-name": "the vendor's parent company name matches a watchlist name",
+    "buyer-name": "the buyer itself is a listed entity",
+    "text-name": "a listed company's name appears in a description",
+    "text-brand": "a brand of a listed company appears in a description",
+    "text-alias": "another name of a listed company appears in a description",
+    "model": "a model number of a listed maker's product family appears in a description",
+    "identifier": "a registry identifier of a listed entity appears in the record",
+}
+"""The rules a hit can come from, with a sentence each for reports."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """Evidence that one field of one record points at a watchlist entity."""
+
+    source_file: str
+    row: int
+    field: str
+    matched_text: str
+    rule: str
+    entity_id: str
+    entity_name: str
+    score: float
+    lists: tuple[str, ...]
+    in_force: bool | None
+    record_date: str | None = None
+    vendor: str | None = None
+    buyer: str | None = None
+    amount: str | None = None
+    currency: str | None = None
+    description: str | None = None
+    via: str = ""
+    lead: bool = False
+    explanation: str = ""
+    span: tuple[int, int] | None = None
+    designations: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    input_sha256: str = ""
+
+    @property
+    def hit_id(self) -> str:
+        """A stable id: the same evidence in the same input file gets the same id on a re-screen."""
+        key = "|".join((self.input_sha256 or self.source_file, str(self.row), self.field,
+                        self.entity_id, self.rule, self.matched_text))  # fmt: skip
+        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+    def row_dict(self) -> dict[str, Any]:
+        """The flat form written to ``hits.csv``."""
+        data = {
+            "hit_id": self.hit_id,
+            **{k: getattr(self, k) for k in HIT_COLUMNS if k != "hit_id"},
+        }
+        data["lists"] = ";".join(self.lists)
+        data["in_force"] = "" if self.in_force is None else str(self.in_force).lower()
+        data["lead"] = str(self.lead).lower()
+        return data
+
+    def json_dict(self) -> dict[str, Any]:
+        """The full form written to ``hits.jsonl`` (with designations and the text span)."""
+        data = asdict(self)
+        data["hit_id"] = self.hit_id
+        data["lists"] = list(self.lists)
+        data["span"] = list(self.span) if self.span else None
+        data["designations"] = list(self.designations)
+        return data

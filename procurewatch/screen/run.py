@@ -1,0 +1,105 @@
+"""A screening run: compile the watchlist, screen the inputs, write the outputs, record the run."""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from procurewatch.match.matcher import Matcher
+from procurewatch.match.text import TextScanner
+from procurewatch.model import Watchlist
+from procurewatch.screen.core import ScreenContext
+from procurewatch.screen.engines.local import InputResult, Progress, screen_files
+from procurewatch.screen.hits import Hit
+from procurewatch.screen.output import write_csv, write_hits, write_json
+
+REJECT_COLUMNS = ("file", "line", "row", "reason", "raw")
+
+
+@dataclass
+class RunResult:
+    """Everything a run produced."""
+
+    run_id: str
+    started_at: str
+    finished_at: str
+    engine: str
+    inputs: list[InputResult]
+    lists: tuple[str, ...]
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def hits(self) -> list[Hit]:
+        """All hits of all inputs, in input and row order."""
+        return [h for i in self.inputs for h in i.hits]
+
+    def summary(self) -> dict[str, Any]:
+        """The ``summary.json`` content."""
+        hits = self.hits
+        return {
+            "run_id": self.run_id,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "engine": self.engine,
+            "records": sum(i.records for i in self.inputs),
+            "flagged_records": sum(i.flagged_records for i in self.inputs),
+            "rejected_rows": sum(len(i.rejects) for i in self.inputs),
+            "hits": len(hits),
+            "hits_in_force": sum(1 for h in hits if h.in_force),
+            "hits_by_rule": dict(Counter(h.rule for h in hits).most_common()),
+            "hits_by_entity": dict(Counter(h.entity_id for h in hits).most_common()),
+            "inputs": [
+                {"path": i.path, "format": i.format, "fingerprint": i.fingerprint, "records": i.records,
+                 "flagged_records": i.flagged_records, "rejected_rows": len(i.rejects),
+                 "field_map": asdict(i.field_map)}  # fmt: skip
+                for i in self.inputs
+            ],
+            "lists": list(self.lists),
+            "parameters": self.parameters,
+        }
+
+
+def new_run_id(now: datetime) -> str:
+    """``run-YYYYMMDD-HHMMSS-xxxxxx``."""
+    return f"run-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+
+
+def build_context(watchlist: Watchlist, default_currency: str | None = None) -> ScreenContext:
+    """Compile the name matcher and text scanner once for a run."""
+    bundled = [e.id for e in watchlist.entities.values() if e.dataset == "bundled"]
+    ctx = ScreenContext.build(Matcher.compile(watchlist), TextScanner.compile(watchlist, entity_ids=bundled))
+    ctx.default_currency = default_currency
+    return ctx
+
+
+def run_screen(paths: Sequence[Path], watchlist: Watchlist, *, mapping: Mapping[str, str] | None = None,
+               batch_size: int = 65536, progress: Progress | None = None,
+               default_currency: str | None = None) -> RunResult:  # fmt: skip
+    """Screen ``paths`` against ``watchlist`` with the local engine."""
+    started = datetime.now(UTC)
+    ctx = build_context(watchlist, default_currency)
+    inputs = screen_files(paths, ctx, mapping=mapping, batch_size=batch_size, progress=progress)
+    return RunResult(
+        run_id=new_run_id(started),
+        started_at=started.isoformat(timespec="seconds"),
+        finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        engine="local",
+        inputs=inputs,
+        lists=watchlist.versions,
+        parameters={"threshold": ctx.matcher.threshold, "mapping": dict(mapping or {}),
+                    "batch_size": batch_size, "default_currency": default_currency},  # fmt: skip
+    )
+
+
+def write_outputs(out_dir: Path, result: RunResult) -> None:
+    """hits.csv, hits.jsonl, rejects.csv and summary.json (summary last: it marks completion)."""
+    write_hits(out_dir, result.hits)
+    rejects = ({"file": r.file, "line": r.line, "row": r.row, "reason": r.reason, "raw": r.raw}
+               for i in result.inputs for r in i.rejects)  # fmt: skip
+    write_csv(out_dir / "rejects.csv", REJECT_COLUMNS, rejects)
+    write_json(out_dir / "summary.json", result.summary())

@@ -1,0 +1,74 @@
+"""Screening runs in the store: each run with its inputs, list versions, parameters, counts and hits."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from procurewatch.errors import StoreError
+from procurewatch.screen.hits import HIT_COLUMNS
+from procurewatch.store.db import open_store
+
+if TYPE_CHECKING:
+    from procurewatch.screen.run import RunResult
+
+RUN_FIELDS = ("run_id", "started_at", "finished_at", "engine", "out_dir", "records",
+              "flagged_records", "rejected_rows", "hits")  # fmt: skip
+
+
+def _hits_table(result: RunResult) -> pa.Table:
+    rows = [h.row_dict() for h in result.hits]
+    columns: dict[str, list[Any]] = {"run_id": [result.run_id] * len(rows)}
+    for name in HIT_COLUMNS:
+        columns[name] = [None if r[name] == "" and name == "in_force" else r[name] for r in rows]
+    columns["data"] = [json.dumps(h.json_dict(), ensure_ascii=False, default=str) for h in result.hits]
+    table = pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()})
+    return table
+
+
+def save_run(path: Path, result: RunResult, out_dir: Path) -> None:
+    """Record ``result`` (written to ``out_dir``) in the store at ``path``."""
+    summary = result.summary()
+    with open_store(path) as store, store.transaction() as con:
+        con.execute(
+            "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [result.run_id, result.started_at, result.finished_at, result.engine, str(out_dir.resolve()),
+             summary["records"], summary["flagged_records"], summary["rejected_rows"], summary["hits"],
+             json.dumps(list(result.lists)), json.dumps(result.parameters, default=str),
+             json.dumps(summary, default=str)],
+        )  # fmt: skip
+        for item in result.inputs:
+            con.execute("INSERT INTO run_inputs VALUES (?, ?, ?, ?, ?, ?)",
+                        [result.run_id, item.path, item.format, item.fingerprint, item.records,
+                         len(item.rejects)])  # fmt: skip
+        table = _hits_table(result)
+        con.register("new_hits", table)
+        con.execute(
+            "INSERT INTO hits SELECT run_id, hit_id, source_file, CAST(row AS BIGINT), field, matched_text, "
+            "rule, entity_id, entity_name, CAST(score AS DOUBLE), lists, CAST(in_force AS BOOLEAN), "
+            "record_date, vendor, buyer, amount, currency, description, via, CAST(lead AS BOOLEAN), "
+            "explanation, data FROM new_hits"
+        )
+        con.unregister("new_hits")
+
+
+def list_runs(path: Path) -> list[dict[str, Any]]:
+    """Every run in the store, newest first."""
+    if not path.is_file():
+        return []
+    with open_store(path, read_only=True) as store:
+        rows = store.con.execute(f"SELECT {', '.join(RUN_FIELDS)} FROM runs ORDER BY started_at DESC").fetchall()
+    return [dict(zip(RUN_FIELDS, row, strict=True)) for row in rows]
+
+
+def get_run(path: Path, run_id: str) -> dict[str, Any]:
+    """One run's summary, or StoreError naming the known runs."""
+    with open_store(path, read_only=True) as store:
+        row = store.con.execute("SELECT summary FROM runs WHERE run_id = ?", [run_id]).fetchone()
+    if row is None:
+        raise StoreError(f"no run {run_id!r} in {path}; list the runs with `procurewatch runs`")
+    data: dict[str, Any] = json.loads(row[0])
+    return data

@@ -1,0 +1,69 @@
+"""The store's schema as numbered migrations, applied in order by ``open_store``.
+
+**Append only.** A released migration is never edited or removed: a store on disk records
+the numbers it has applied in ``schema_version``, and only higher numbers run. To change the
+schema, append ``Migration(<next number>, "what it adds", "<SQL>")`` to :data:`MIGRATIONS`.
+Each migration runs in one transaction (several statements separated by ``;`` are fine).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One schema step."""
+
+    version: int
+    description: str
+    sql: str
+
+
+SCHEMA_VERSION_TABLE = """
+CREATE TABLE IF NOT EXISTS schema_version (
+    version INTEGER PRIMARY KEY,
+    description VARCHAR NOT NULL,
+    applied_at TIMESTAMP NOT NULL
+)
+"""
+
+MIGRATIONS: list[Migration] = [
+    Migration(
+        1,
+        "imported list versions and their entities",
+        """
+        CREATE TABLE list_versions (
+            id VARCHAR PRIMARY KEY,            -- e.g. csl-2023-1a2b3c4d
+            kind VARCHAR NOT NULL,             -- csl | ofac-sdn | ofac-nonsdn | fcc | dod1260h
+            format VARCHAR NOT NULL,           -- the importer: csl | ofac | fcc | dod1260h
+            source_path VARCHAR NOT NULL,      -- the main file as given on import
+            files VARCHAR NOT NULL,            -- JSON list of every file read
+            sha256 VARCHAR NOT NULL UNIQUE,
+            imported_at TIMESTAMP NOT NULL,
+            file_date DATE,                    -- newest date found in the file
+            entity_count INTEGER NOT NULL,
+            name_count INTEGER NOT NULL,
+            row_count INTEGER NOT NULL,
+            rejected_count INTEGER NOT NULL,
+            skipped_count INTEGER NOT NULL,
+            lists_json VARCHAR NOT NULL,       -- JSON list of list definitions (list_info_to_dict)
+            source_json VARCHAR NOT NULL,      -- JSON of the version's Source
+            issues_json VARCHAR NOT NULL       -- JSON {rejected, skipped, warnings}
+        );
+        CREATE TABLE list_entities (
+            version_id VARCHAR NOT NULL,
+            entity_id VARCHAR NOT NULL,
+            caption VARCHAR NOT NULL,
+            data VARCHAR NOT NULL,             -- JSON of entity_to_dict
+            PRIMARY KEY (version_id, entity_id)
+        );
+        """,
+    ),
+]
+"""Every migration, in order. Append new ones at the end; never edit a released one."""
+
+
+def latest_version() -> int:
+    """The schema version this code writes."""
+    return max((m.version for m in MIGRATIONS), default=0)
