@@ -41,13 +41,25 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     except SystemExit:
         raise
-    except Exception as exc:  # click usage errors and the like
-        from click.exceptions import ClickException
-
-        if isinstance(exc, ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:  # usage errors of the command-line parser
+        if _is_click_error(exc):
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         raise
+
+
+def _is_click_error(exc: Exception) -> bool:
+    """Typer carries its own copy of click; accept usage errors from either."""
+    import click
+
+    bases: list[type] = [click.exceptions.ClickException]
+    try:
+        from typer._click.exceptions import ClickException as TyperClickException
+
+        bases.append(TyperClickException)
+    except ImportError:
+        pass
+    return isinstance(exc, tuple(bases))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,15 +27,6 @@ app.add_typer(lists_app, name="lists")
 SHOWN_ISSUES = 10
 
 
-class Kind(StrEnum):
-    """List file formats ``lists import`` reads."""
-
-    csl = "csl"
-    ofac = "ofac"
-    fcc = "fcc"
-    dod1260h = "dod1260h"
-
-
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
@@ -49,7 +39,10 @@ def import_command(
         ),
     ],
     kind: Annotated[
-        Kind | None, typer.Option("--kind", help="The file's format (default: detected).")
+        str | None,
+        typer.Option(
+            "--kind", help="The file's format: csl, ofac, fcc or dod1260h (default: detected)."
+        ),
     ] = None,
     store: StoreOption = None,
     as_json: JsonOption = False,
@@ -59,7 +52,7 @@ def import_command(
     from procurewatch.store.lists import save_list
     from procurewatch.watchlist.importers import parse_file
 
-    imported = parse_file(file, kind.value if kind else None)
+    imported = parse_file(file, kind)
     with open_store(resolve_store(store)) as opened:
         result = save_list(opened, imported)
     if as_json:
@@ -70,12 +63,15 @@ def import_command(
     console = Console()
     version = result.version
     if not result.created:
-        console.print(f"already imported as {version.id} (same SHA-256); nothing stored")
+        console.print(
+            f"already imported as {version.id} (same SHA-256); nothing stored", soft_wrap=True
+        )
         return
     console.print(
         f"imported {version.id}: {version.entity_count:,} entities, {version.name_count:,} names "
         f"from {version.row_count:,} rows; {version.rejected_count:,} rejected, "
-        f"{version.skipped_count:,} skipped"
+        f"{version.skipped_count:,} skipped",
+        soft_wrap=True,
     )
     _print_issues(console, imported.warnings, [i.describe() for i in imported.rejected], "rejected")
     _print_issues(console, (), [i.describe() for i in imported.skipped], "skipped")
@@ -85,9 +81,9 @@ def _print_issues(
     console: Console, warnings: tuple[str, ...], issues: list[str], label: str
 ) -> None:
     for warning in warnings:
-        console.print(f"  warning: {warning}", markup=False)
+        console.print(f"  warning: {warning}", markup=False, soft_wrap=True)
     for issue in issues[:SHOWN_ISSUES]:
-        console.print(f"  {label} {issue}", markup=False)
+        console.print(f"  {label} {issue}", markup=False, soft_wrap=True)
     if len(issues) > SHOWN_ISSUES:
         console.print(f"  ... and {len(issues) - SHOWN_ISSUES:,} more {label} rows (see --json)")
 
@@ -113,12 +109,8 @@ def versions_command(store: StoreOption = None, as_json: JsonOption = False) -> 
             f"No list versions in {path}; import one with: procurewatch lists import FILE"
         )
         return
-    table = Table(title=f"List versions in {path}")
-    for column in ("", "id", "kind", "imported", "file date", "entities", "rejected", "file"):
-        table.add_column(column, overflow="fold", no_wrap=column == "id")
-    for row in rows:
-        table.add_row(*_cells(_version_cells(row)))
-    Console().print(table)
+    columns = ("", "id", "kind", "imported", "file date", "entities", "rejected", "file")
+    _table(Console(), f"List versions in {path}", columns, [_version_cells(r) for r in rows])
 
 
 def _version_cells(row: dict[str, Any]) -> tuple[str, ...]:
@@ -173,36 +165,20 @@ def _list_rows(watchlist: Watchlist) -> list[dict[str, Any]]:
     for entity in watchlist.entities.values():
         for list_id in {d.list_id for d in entity.designations}:
             counts[list_id] = counts.get(list_id, 0) + 1
-    return [
-        {
-            "id": info.id,
-            "name": info.name,
-            "authority": info.authority,
-            "entities": counts.get(info.id, 0),
-        }
-        for info in sorted(watchlist.lists.values(), key=lambda i: i.id)
-    ]
+    lists = sorted(watchlist.lists.values(), key=lambda i: i.id)
+    keys = ("id", "name", "authority")
+    return [{**{k: getattr(i, k) for k in keys}, "entities": counts.get(i.id, 0)} for i in lists]
 
 
 def _show_lists(watchlist: Watchlist, as_json: bool) -> None:
     rows = _list_rows(watchlist)
     if as_json:
-        print_json(
-            {
-                "versions": list(watchlist.versions),
-                "entities": len(watchlist.entities),
-                "lists": rows,
-            }
-        )
+        entities = len(watchlist.entities)
+        print_json({"versions": list(watchlist.versions), "entities": entities, "lists": rows})
         return
-    table = Table(
-        title=f"Lists ({len(watchlist.entities):,} entities from {', '.join(watchlist.versions)})"
-    )
-    for column in ("list", "name", "authority", "entities"):
-        table.add_column(column, overflow="fold", no_wrap=column == "id")
-    for row in rows:
-        table.add_row(*_cells((row["id"], row["name"], row["authority"], f"{row['entities']:,}")))
-    Console().print(table)
+    title = f"Lists ({len(watchlist.entities):,} entities from {', '.join(watchlist.versions)})"
+    cells = [(r["id"], r["name"], r["authority"], f"{r['entities']:,}") for r in rows]
+    _table(Console(), title, ("id", "name", "authority", "entities"), cells)
 
 
 def _entity_json(watchlist: Watchlist, entity: Entity) -> dict[str, Any]:
@@ -218,18 +194,10 @@ def _print_entity(watchlist: Watchlist, entity: Entity) -> None:
     console = Console()
     about = f"{entity.id}  ({entity.schema}, from {entity.dataset})"
     console.print(f"[bold]{escape(entity.caption)}[/bold]  {escape(about)}")
-    _table(
-        console,
-        "Names",
-        ("name", "kind", "source"),
-        [(n.value, n.kind, n.source) for n in entity.names],
-    )
-    _table(
-        console,
-        "Identifiers",
-        ("scheme", "value"),
-        [(i.scheme, i.value) for i in entity.identifiers],
-    )
+    names = [(n.value, n.kind, n.source) for n in entity.names]
+    _table(console, "Names", ("name", "kind", "source"), names)
+    idents = [(i.scheme, i.value) for i in entity.identifiers]
+    _table(console, "Identifiers", ("scheme", "value"), idents)
     designations = [
         (d.list_id, _day(d.listed), _day(d.in_force), _day(d.ended), d.citation or "-")
         for d in entity.designations
@@ -246,7 +214,7 @@ def _print_entity(watchlist: Watchlist, entity: Entity) -> None:
     ]
     _table(console, "Related entities pointing here", ("kind", "entity"), children)
     for address in entity.addresses:
-        console.print(f"address: {address}", markup=False)
+        console.print(f"address: {address}", markup=False, soft_wrap=True)
 
 
 def _day(value: date | None) -> str:
@@ -265,12 +233,7 @@ def _table(
         return
     table = Table(title=title, title_justify="left")
     for column in columns:
-        table.add_column(column, overflow="fold", no_wrap=column == "id")
+        table.add_column(column, overflow="fold", no_wrap=column in ("id", "list"))
     for row in rows:
-        table.add_row(*_cells(row))
+        table.add_row(*(Text(value) for value in row))  # Text: "[...]" in names is not markup
     console.print(table)
-
-
-def _cells(values: tuple[str, ...]) -> list[Text]:
-    """Table cells shown as written (square brackets in names are not Rich markup)."""
-    return [Text(value) for value in values]

@@ -10,6 +10,7 @@ value spans several lines. Pure bookkeeping over Arrow arrays; no I/O.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import deque
 from itertools import accumulate
 from dataclasses import dataclass, field
 
@@ -41,11 +42,16 @@ class RowTracker:
     skip_lines: int
     newline: bytes = b"\n"
     _gaps: list[int] = field(default_factory=list)  # kept rows before each dropped record
-    _pending: list[Dropped] = field(default_factory=list)
+    _pending: deque[Dropped] = field(default_factory=deque)  # the parser thread appends
     _kept: int = 0  # rows handed out so far
     _newlines_kept: int = 0  # line breaks inside the values of the rows handed out so far
     _newlines_dropped: int = 0  # line breaks inside the dropped records located so far
     _located: int = 0  # dropped records located so far
+
+    @property
+    def rows_out(self) -> int:
+        """Rows handed out so far (good rows, blank ones included)."""
+        return self._kept
 
     def drop(self, record_number: int, text: str) -> None:
         """The parser skipped record ``record_number`` (counted from the file's first line)."""
@@ -57,20 +63,20 @@ class RowTracker:
         """``_row`` numbers of the next batch, and the dropped records located so far."""
         rows = self._ordinals(length)
         last = rows[length - 1].as_py() if length else 0
-        inside = [d for d in self._pending if d.row < last]
+        inside = []
+        while self._pending and self._pending[0].row < last:
+            inside.append(self._pending.popleft())
         located: list[Located] = []
         if inside:
-            per_row = _newlines_per_row(columns, length, self.newline)
-            located = self._locate(inside, per_row)
-            self._pending = self._pending[len(inside) :]
+            located = self._locate(inside, _newlines_per_row(columns, length, self.newline))
         self._kept += length
         self._newlines_kept += sum(_newlines(column, self.newline) for column in columns)
         return rows, located
 
     def finish(self) -> list[Located]:
         """Locate the dropped records after the last batch."""
-        located = self._locate(self._pending, [])
-        self._pending = []
+        located = self._locate(list(self._pending), [])
+        self._pending.clear()
         return located
 
     def _ordinals(self, length: int) -> pa.Array:

@@ -60,6 +60,44 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        2,
+        "screening runs, their inputs and hits",
+        """
+        CREATE TABLE runs (
+            run_id VARCHAR PRIMARY KEY,
+            started_at VARCHAR NOT NULL,
+            finished_at VARCHAR NOT NULL,
+            engine VARCHAR NOT NULL,
+            out_dir VARCHAR NOT NULL,
+            records BIGINT NOT NULL,
+            flagged_records BIGINT NOT NULL,
+            rejected_rows BIGINT NOT NULL,
+            hits BIGINT NOT NULL,
+            lists_json VARCHAR NOT NULL,      -- JSON list of list versions screened against
+            parameters_json VARCHAR NOT NULL, -- JSON of threshold, mapping, batch size ...
+            summary VARCHAR NOT NULL          -- JSON of summary.json
+        );
+        CREATE TABLE run_inputs (
+            run_id VARCHAR NOT NULL,
+            path VARCHAR NOT NULL,
+            format VARCHAR NOT NULL,
+            fingerprint VARCHAR NOT NULL,     -- sha256 of size + first/middle/last MiB
+            records BIGINT NOT NULL,
+            rejected_rows BIGINT NOT NULL
+        );
+        CREATE TABLE hits (
+            run_id VARCHAR NOT NULL,
+            hit_id VARCHAR NOT NULL,          -- stable across re-screens of the same input
+            source_file VARCHAR, "row" BIGINT, field VARCHAR, matched_text VARCHAR, rule VARCHAR,
+            entity_id VARCHAR, entity_name VARCHAR, score DOUBLE, lists VARCHAR, in_force BOOLEAN,
+            record_date VARCHAR, vendor VARCHAR, buyer VARCHAR, amount VARCHAR, currency VARCHAR,
+            description VARCHAR, via VARCHAR, lead BOOLEAN, explanation VARCHAR,
+            data VARCHAR,                     -- JSON of the full hit (designations, span)
+            PRIMARY KEY (run_id, hit_id)
+        );
+        """,
+    ),
 ]
 """Every migration, in order. Append new ones at the end; never edit a released one."""
 

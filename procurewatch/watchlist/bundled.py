@@ -46,15 +46,20 @@ def _items(doc: Any, key: str, where: str) -> list[Mapping[str, Any]]:
     return list(doc.get(key) or [])
 
 
+SOURCE_FILES = ("sources.yaml", "product_sources.yaml")
+
+
 def load_sources(folder: Traversable) -> dict[str, Source]:
-    """Sources by id."""
-    doc = _read_yaml(folder / "sources.yaml")
+    """Sources by id, from ``sources.yaml`` and ``product_sources.yaml``."""
     out: dict[str, Source] = {}
-    for item in _items(doc, "sources", "sources.yaml"):
-        src = source_from_dict(item, "sources.yaml")
-        if src.id in out:
-            raise WatchlistError(f"sources.yaml: source id {src.id!r} is defined twice")
-        out[src.id] = src
+    for name in SOURCE_FILES:
+        if not (folder / name).is_file():
+            continue
+        for item in _items(_read_yaml(folder / name), "sources", name):
+            src = source_from_dict(item, name)
+            if src.id in out:
+                raise WatchlistError(f"{name}: source id {src.id!r} is defined twice")
+            out[src.id] = src
     return out
 
 

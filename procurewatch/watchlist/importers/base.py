@@ -70,12 +70,13 @@ class ImportedList:
 
 
 def digest(paths: Sequence[Path]) -> str:
-    """SHA-256 (hex) of the files' bytes, in order; one file gives its plain SHA-256."""
+    """SHA-256 (hex) of the files' contents, in order (names do not count: a renamed copy of a
+    file has the same digest); one file gives its plain SHA-256."""
     if len(paths) == 1:
         return hashlib.sha256(paths[0].read_bytes()).hexdigest()
     outer = hashlib.sha256()
     for path in paths:
-        outer.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        outer.update(hashlib.sha256(path.read_bytes()).digest())
     return outer.hexdigest()
 
 

@@ -51,7 +51,7 @@ def detect(path: Path) -> str:
         return "dod1260h"
     if looks_like_ofac(row) or (set_of_name(path.name) and row[:1] and row[0].strip().isdigit()):
         return "ofac"
-    first = head.split("\n", 1)[0][:80]
+    first = head.split("\n", 1)[0].rstrip("\r")[:80]
     raise InputError(UNKNOWN.format(first=first), path=str(path), line=1)
 
 
@@ -59,6 +59,8 @@ def parse_file(path: Path, fmt: str | None = None) -> ImportedList:
     """Read a list file with the importer for ``fmt`` (detected when None)."""
     if fmt is not None and fmt not in PARSERS:
         raise UsageError(f"unknown list format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if path.is_dir():
+        raise InputError("this is a folder; pass the list file itself", path=str(path))
     if not path.is_file():
         raise InputError("no such file; check the path", path=str(path))
     return PARSERS[fmt or detect(path)](path)

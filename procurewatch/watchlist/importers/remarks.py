@@ -61,9 +61,11 @@ class RemarkFacts:
 
 
 def _ident_value(scheme: str, value: str) -> str:
+    """``002415 CN`` for stock codes, digits only for DUNS, else the first word upper-cased."""
     if scheme == "stock":
         return " ".join(value.split()).upper()
-    return value.replace(" ", "").upper()
+    first = value.split()[0].rstrip(".,;").upper()
+    return re.sub(r"\D", "", first) if scheme == "duns" else first
 
 
 def parse_csl_ids(text: str) -> RemarkFacts:

@@ -1,0 +1,163 @@
+"""Excel workbooks (.xlsx, .xlsm), streamed row by row with openpyxl's read-only mode.
+
+The first worksheet that has a non-empty row is read; its first non-empty row is the header.
+Cells become text: whole numbers without ``.0``, dates as ISO 8601, formulas as their last
+computed value. ``_row`` is the row under the header (``_row`` + header row = the sheet row);
+``Reject.line`` is the sheet row. A row with values beyond the header's columns is rejected.
+A workbook whose parts would unpack to more than the caps below (a zip bomb, or a sheet too big
+to be an export) is refused before it is opened.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from procurewatch.errors import InputError
+from procurewatch.ingest.base import BaseReader, unique_names
+
+MAX_SHEET_BYTES = 2 << 30
+"""Largest uncompressed worksheet XML (streamed, so this bounds time, not memory)."""
+MAX_SHARED_STRINGS_BYTES = 256 << 20
+"""Largest uncompressed shared-strings part (openpyxl keeps it in memory)."""
+MAX_RATIO = 200
+"""Largest compression ratio of a part bigger than 16 MiB (a zip bomb packs far tighter)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SheetLayout:
+    """Which sheet to read and where its header is."""
+
+    sheet: str
+    header_row: int  # 1-based sheet row of the header
+    columns: tuple[str, ...]
+
+
+def check_archive(path: Path) -> None:
+    """Refuse workbooks that are not zip files or whose parts unpack too big."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as err:
+        raise InputError(f"not a readable .xlsx workbook ({err}); save it again as .xlsx or CSV",
+                         path=str(path)) from None
+    for info in infos:
+        name = info.filename
+        cap = MAX_SHARED_STRINGS_BYTES if name.endswith("sharedStrings.xml") else MAX_SHEET_BYTES
+        if not name.startswith("xl/"):
+            continue
+        ratio = info.file_size / max(1, info.compress_size)
+        if info.file_size > cap or (info.file_size > 16 << 20 and ratio > MAX_RATIO):
+            raise InputError(
+                f"workbook part {name} would unpack to {info.file_size >> 20} MiB "
+                f"(limit {cap >> 20} MiB, ratio {ratio:.0f}:1); export the sheet as CSV",
+                path=str(path),
+            )
+
+
+def sniff_sheet(path: Path) -> SheetLayout:
+    """The first sheet with data and its header row."""
+    check_archive(path)
+    workbook = _open(path)
+    try:
+        for sheet in workbook.worksheets:
+            sheet.reset_dimensions()  # stored dimensions may be wrong; read every cell
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells = [_text(value) for value in values]
+                if any(cells):
+                    while cells and not cells[-1]:
+                        cells.pop()
+                    return SheetLayout(sheet.title, number, unique_names(cells))
+    except Exception as err:
+        raise _unreadable(path, err) from None
+    finally:
+        workbook.close()
+    raise InputError("the workbook has no data (every sheet is empty)", path=str(path))
+
+
+def _open(path: Path) -> Any:
+    from openpyxl import load_workbook  # imported here: slow to import, rarely needed
+
+    try:
+        return load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except Exception as err:
+        raise _unreadable(path, err) from None
+
+
+def _unreadable(path: Path, err: Exception) -> InputError:
+    message = " ".join(str(err).split())[:200] or type(err).__name__
+    return InputError(
+        f"cannot read the workbook ({message}); save it again as .xlsx or export it as CSV",
+        path=str(path),
+    )
+
+
+@dataclass
+class XlsxReader(BaseReader):
+    """One worksheet of an .xlsx workbook."""
+
+    layout: SheetLayout | None = None
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        """Batches of ``batch_size`` rows of text."""
+        if self.layout is None:
+            raise InputError("internal: no sheet layout", path=str(self.path))
+        self.rejects.clear()
+        workbook = _open(self.path)
+        try:
+            sheet = workbook[self.layout.sheet]
+            sheet.reset_dimensions()
+            rows = sheet.iter_rows(
+                min_row=self.layout.header_row + 1, values_only=True
+            )
+            yield from self._batches(rows, self.layout.header_row)
+        except InputError:
+            raise
+        except Exception as err:
+            raise _unreadable(self.path, err) from None
+        finally:
+            workbook.close()
+
+    def _batches(self, rows: Iterator[tuple[Any, ...]], header: int) -> Iterator[pa.RecordBatch]:
+        width = len(self.columns)
+        buffer: list[dict[str, str | None]] = []
+        numbers: list[int] = []
+        for number, values in enumerate(rows, start=1):
+            cells = [_text(value) for value in values]
+            if not any(cells):
+                continue
+            if any(cells[width:]):
+                extra = sum(1 for cell in cells[width:] if cell)
+                self.reject(header + number, f"row has {extra} values beyond the header's "
+                            f"{width} columns; give them a header or move them",
+                            "\t".join(cell or "" for cell in cells), number)
+                continue
+            buffer.append(dict(zip(self.columns, cells, strict=False)))
+            numbers.append(number)
+            if len(buffer) >= self.batch_size:
+                yield self.batch_from_rows(buffer, numbers)
+                buffer, numbers = [], []
+        if buffer:
+            yield self.batch_from_rows(buffer, numbers)
+
+
+def _text(value: Any) -> str | None:
+    """A cell value as text, the way a person reads it in Excel."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    text = str(value)
+    return text if text.strip() else None

@@ -1,0 +1,119 @@
+"""Name rules, maker groups, word edges and context words of the text scanner. Pure."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+
+from procurewatch.model import Entity, Watchlist
+from procurewatch.normalize.text import normalize_name
+
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+GROUP_RELATIONS = ("subsidiary_of", "brand_of", "owned_by")
+"""Relations that put two entities in one maker group (a brand and its maker)."""
+
+RULE_OF_KIND = {"caption": "name", "legal": "name", "brand": "brand"}
+"""Name kind -> text rule; every other kind is an ``alias``."""
+
+PRODUCT_WORDS = re.compile(
+    r"\b(?:(?:IP |NETWORK |SECURITY |SURVEILLANCE |SPEED )?(?:CAMERA|CAM|DOME|BULLET|TURRET)S?"
+    r"|EYEBALL|FISHEYE|PTZ|CCTV|NVRS?|DVRS?|XVRS?|HCVR|RECORDERS?|VIDEO|SURVEILLANCE|THERMAL"
+    r"|INTERCOMS?|DOORBELLS?|DOOR STATIONS?|ACCESS CONTROL|ANPR|LPR|HDCVI|HD-?TVI|WEBCAMS?"
+    r"|C[AÁ]MARAS?|CAM[EÉ]RAS?|KAMERAS?|VIGILANCIA|VIDEOVIGILANCIA|GRABADORA?S?"
+    r"|[0-9]+ ?(?:MP|CH|CHANNELS?))\b"
+    r"|监控|摄像|录像机|球机|枪机|半球|视频|门禁|对讲|热成像|安防"
+)
+"""Product words that make an ambiguous model number or a weak name count (upper-cased text)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NameRule:
+    """One normalized name of an entity, as a pattern of the automaton."""
+
+    entity_id: str
+    value: str
+    """The name as written in the watchlist."""
+    kind: str
+    rule: str
+    weak: bool
+    group: str
+    order: int
+
+
+def is_word_char(char: str) -> bool:
+    """Whether ``char`` continues a Latin-script word (CJK characters do not)."""
+    return (char.isalnum() or char == "_") and _CJK.match(char) is None
+
+
+def needs_left_edge(pattern: str) -> bool:
+    """Whether a pattern must start at a word edge (it starts with a word character)."""
+    return is_word_char(pattern[0])
+
+
+def needs_right_edge(pattern: str) -> bool:
+    """Whether a pattern must end at a word edge (it ends with a word character)."""
+    return is_word_char(pattern[-1])
+
+
+def at_word_start(text: str, pos: int) -> bool:
+    """True if no word continues into ``text[pos]`` from the left."""
+    return pos == 0 or not is_word_char(text[pos - 1])
+
+
+def at_word_end(text: str, pos: int) -> bool:
+    """True if no word continues from ``text[pos - 1]`` to the right."""
+    return pos >= len(text) or not is_word_char(text[pos])
+
+
+def at_model_start(text: str, pos: int) -> bool:
+    """A word start that is not glued to a preceding token by a hyphen (``HC-IPC-``)."""
+    if not at_word_start(text, pos):
+        return False
+    return not (pos >= 2 and text[pos - 1] == "-" and is_word_char(text[pos - 2]))
+
+
+def maker_groups(watchlist: Watchlist) -> dict[str, str]:
+    """Entity id -> group id; a brand, a subsidiary and its maker share one group."""
+    parent: dict[str, str] = {}
+
+    def find(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for entity in watchlist.entities.values():
+        for rel in entity.relations:
+            if rel.kind in GROUP_RELATIONS:
+                parent[find(entity.id)] = find(rel.target)
+    return {eid: find(eid) for eid in {*watchlist.entities, *parent}}
+
+
+def _entity_names(entity: Entity) -> Iterator[tuple[str, str, bool]]:
+    seen: set[str] = set()
+    for name in entity.names:
+        if name.value not in seen:
+            seen.add(name.value)
+            yield name.value, name.kind, name.weak
+    if entity.caption not in seen:
+        yield entity.caption, "caption", False
+
+
+def name_rules(
+    watchlist: Watchlist, groups: dict[str, str], entity_ids: Collection[str] | None
+) -> Iterator[tuple[str, NameRule]]:
+    """``(normalized pattern, rule)`` for every name of the selected entities."""
+    order = 0
+    for entity in watchlist.entities.values():
+        if entity_ids is not None and entity.id not in entity_ids:
+            continue
+        for value, kind, weak in _entity_names(entity):
+            pattern = normalize_name(value)
+            if len(pattern) < 2:
+                continue
+            rule = RULE_OF_KIND.get(kind, "alias")
+            group = groups.get(entity.id, entity.id)
+            yield pattern, NameRule(entity.id, value, kind, rule, weak, group, order)
+            order += 1

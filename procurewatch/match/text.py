@@ -1,0 +1,282 @@
+"""Find listed makers in free text: names, brands, aliases and model numbers. Pure, no I/O.
+
+:meth:`TextScanner.compile` builds ONE Aho-Corasick automaton (``ahocorasick_rs``) over the
+normalized names of the watchlist entities and the literal prefixes of every product-family
+regex. A scan normalizes the text (:mod:`procurewatch.normalize.text`), runs the automaton once
+(over a whole batch joined together in :meth:`TextScanner.scan_many`) and then
+
+* keeps a name where it stands at word edges (Latin names; CJK names match anywhere);
+* runs the family regex where a prefix was found at a model-number start (a word start not
+  glued to a foreign prefix by a hyphen) and keeps the match if it also ends a word;
+* applies the context rule: a ``weak`` name or a ``needs_context`` family counts only with a
+  strong name of the same maker group (brand, subsidiary, owner) or a product word (camera,
+  NVR, PTZ, 监控 ...) within ``window`` characters. Otherwise it is DROPPED (default) or, with
+  ``keep_uncontexted=True``, kept with score 0.4;
+* resolves overlaps: the longest span wins; on equal spans a specific model family beats a
+  name, which beats a ``needs_context`` family, which beats a weak name. Hits of different
+  entities on exactly the same span are all kept.
+
+Every :class:`TextHit` reports the exact original span (``text[start:end] == matched_text``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick_rs
+
+from procurewatch.match._text_models import CompiledFamily, compile_family
+from procurewatch.match._text_prefilter import build_prefilter
+from procurewatch.match._text_rules import (
+    PRODUCT_WORDS,
+    NameRule,
+    at_model_start,
+    at_word_end,
+    at_word_start,
+    maker_groups,
+    name_rules,
+    needs_left_edge,
+    needs_right_edge,
+)
+from procurewatch.match.types import TextHit
+from procurewatch.model import Watchlist
+from procurewatch.normalize.text import NormText, normalize_batch
+
+NAME_SCORES = {"name": 1.0, "brand": 0.95, "alias": 0.9}
+WEAK_SCORE = 0.75
+MODEL_SCORE = 0.9
+CONTEXT_MODEL_SCORE = 0.8
+BRAND_BONUS = 0.05
+UNCONTEXTED_SCORE = 0.4
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """What one automaton pattern stands for."""
+
+    pattern: str
+    left: bool
+    right: bool
+    names: tuple[NameRule, ...]
+    families: tuple[CompiledFamily, ...]
+
+
+@dataclass(slots=True)
+class _Cand:
+    """A candidate hit in normalized coordinates."""
+
+    start: int
+    end: int
+    rank: int
+    order: int
+    group: str
+    name: NameRule | None = None
+    family: CompiledFamily | None = None
+    score: float = 0.0
+    why: str = ""
+
+    @property
+    def entity_id(self) -> str:
+        return self.name.entity_id if self.name else self.family.family.entity_id  # type: ignore[union-attr]
+
+    @property
+    def contextual(self) -> bool:
+        if self.name is not None:
+            return self.name.weak
+        return self.family is not None and self.family.family.needs_context
+
+
+def _build_entries(
+    names: list[tuple[str, NameRule]], families: list[CompiledFamily]
+) -> list[_Entry]:
+    by_pattern: dict[str, tuple[list[NameRule], list[CompiledFamily]]] = defaultdict(
+        lambda: ([], [])
+    )
+    for pattern, rule in names:
+        by_pattern[pattern][0].append(rule)
+    for fam in families:
+        for prefix in fam.prefixes:
+            by_pattern[prefix][1].append(fam)
+    return [
+        _Entry(p, needs_left_edge(p), needs_right_edge(p), tuple(n), tuple(f))
+        for p, (n, f) in sorted(by_pattern.items())
+    ]
+
+
+class TextScanner:
+    """A compiled scanner for names, brands and model numbers of a watchlist."""
+
+    def __init__(
+        self,
+        entries: list[_Entry],
+        groups: dict[str, str],
+        captions: dict[str, str],
+        *,
+        window: int,
+        keep_uncontexted: bool,
+    ) -> None:
+        self._entries = entries
+        self._groups = groups
+        self._captions = captions
+        self._window = window
+        self._keep = keep_uncontexted
+        self._automaton: Any = (
+            ahocorasick_rs.AhoCorasick([e.pattern for e in entries]) if entries else None
+        )
+        self._prefilter: str | None = None
+
+    @classmethod
+    def compile(
+        cls,
+        watchlist: Watchlist,
+        *,
+        entity_ids: Collection[str] | None = None,
+        window: int = 80,
+        keep_uncontexted: bool = False,
+    ) -> TextScanner:
+        """Compile the names and product families of ``watchlist`` (or of ``entity_ids``)."""
+        selected = None if entity_ids is None else frozenset(entity_ids)
+        groups = maker_groups(watchlist)
+        families = [
+            compile_family(p, i)
+            for i, p in enumerate(watchlist.products)
+            if selected is None or p.entity_id in selected
+        ]
+        entries = _build_entries(list(name_rules(watchlist, groups, selected)), families)
+        captions = {e.id: e.caption for e in watchlist.entities.values()}
+        return cls(entries, groups, captions, window=window, keep_uncontexted=keep_uncontexted)
+
+    def prefilter_regex(self) -> str:
+        """One RE2 regex (DuckDB ``regexp_matches``) selecting every raw text that can hit."""
+        if self._prefilter is None:
+            names = [e.pattern for e in self._entries if e.names]
+            prefixes = [e.pattern for e in self._entries if e.families]
+            self._prefilter = build_prefilter(names, prefixes)
+        return self._prefilter
+
+    def scan(self, text: str) -> list[TextHit]:
+        """The hits in one text, in order of position."""
+        return self.scan_many([text])[0]
+
+    def scan_many(self, texts: Sequence[str | None]) -> list[list[TextHit]]:
+        """The hits of each text (an empty list for None or empty texts)."""
+        out: list[list[TextHit]] = [[] for _ in texts]
+        if self._automaton is None:
+            return out
+        batch = normalize_batch([t or "" for t in texts])
+        found: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        offsets = batch.offsets
+        for pid, start, end in self._automaton.find_matches_as_indexes(
+            batch.joined, overlapping=True
+        ):
+            row = batch.row_of(start)
+            found[row].append((pid, start - offsets[row], end - offsets[row]))
+        for row, matches in found.items():
+            out[row] = self._hits(batch.row(row), matches)
+        return out
+
+    def _hits(self, norm: NormText, matches: list[tuple[int, int, int]]) -> list[TextHit]:
+        cands = self._candidates(norm.text, matches)
+        cands = [c for c in cands if self._judge(norm.text, c, cands)]
+        return [self._to_hit(norm, c) for c in _resolve(cands)]
+
+    def _candidates(self, text: str, matches: list[tuple[int, int, int]]) -> list[_Cand]:
+        cands: list[_Cand] = []
+        tried: set[tuple[int, int]] = set()
+        for pid, start, end in matches:
+            entry = self._entries[pid]
+            if entry.names and (not entry.left or at_word_start(text, start)):
+                if not entry.right or at_word_end(text, end):
+                    cands.extend(_name_cand(r, start, end) for r in entry.names)
+            for fam in entry.families:
+                if (fam.order, start) in tried or not at_model_start(text, start):
+                    continue
+                tried.add((fam.order, start))
+                found = fam.regex.match(text, start)
+                if found is not None:
+                    group = self._groups.get(fam.family.entity_id, fam.family.entity_id)
+                    rank = 2 if fam.family.needs_context else 0
+                    cands.append(_Cand(start, found.end(), rank, fam.order, group, family=fam))
+        return cands
+
+    def _judge(self, text: str, cand: _Cand, cands: list[_Cand]) -> bool:
+        """Score a candidate; False drops it (an ambiguous one without context)."""
+        if cand.name is not None and not cand.name.weak:
+            cand.score = NAME_SCORES[cand.name.rule]
+            return True
+        brand = self._brand_nearby(cand, cands)
+        word = None if brand else _product_word(text, cand.start, cand.end, self._window)
+        if cand.name is not None:
+            base = WEAK_SCORE
+        else:
+            base = CONTEXT_MODEL_SCORE if cand.contextual else MODEL_SCORE
+            base += BRAND_BONUS if brand else 0.0
+        if brand:
+            cand.why = f"; {brand!r} of the same maker nearby"
+        elif word and cand.contextual:
+            cand.why = f"; product word {word!r} nearby"
+        elif cand.contextual:
+            if not self._keep:
+                return False
+            base, cand.why = UNCONTEXTED_SCORE, "; ambiguous and without context nearby"
+        cand.score = min(base, 1.0)
+        return True
+
+    def _brand_nearby(self, cand: _Cand, cands: list[_Cand]) -> str | None:
+        for other in cands:
+            if other.name is None or other.name.weak or other.group != cand.group:
+                continue
+            if other.end <= cand.start - self._window or other.start >= cand.end + self._window:
+                continue
+            if other.end <= cand.start or other.start >= cand.end:
+                return other.name.value
+        return None
+
+    def _to_hit(self, norm: NormText, cand: _Cand) -> TextHit:
+        start, end = norm.span(cand.start, cand.end)
+        matched = norm.source[start:end]
+        if cand.name is not None:
+            rule, kind, family_id = cand.name.rule, cand.name.kind, None
+            caption = self._captions.get(cand.name.entity_id, cand.name.entity_id)
+            weak = "weak " if cand.name.weak else ""
+            detail = f"{weak}{kind} name {cand.name.value!r} of {caption}"
+        else:
+            fam = cand.family.family  # type: ignore[union-attr]
+            rule, kind, family_id = "model", None, fam.id
+            detail = f"model number {matched} matches {fam.name} [{fam.id}]"
+        return TextHit(
+            start, end, matched, rule, cand.entity_id, kind, family_id,
+            round(cand.score, 3), detail + cand.why,
+        )  # fmt: skip
+
+
+def _name_cand(rule: NameRule, start: int, end: int) -> _Cand:
+    return _Cand(start, end, 3 if rule.weak else 1, rule.order, rule.group, name=rule)
+
+
+def _product_word(text: str, start: int, end: int, window: int) -> str | None:
+    for piece in (text[max(0, start - window) : start], text[end : end + window]):
+        found = PRODUCT_WORDS.search(piece)
+        if found is not None:
+            return found.group(0)
+    return None
+
+
+def _resolve(cands: list[_Cand]) -> list[_Cand]:
+    """Longest span first; equal spans by rank; identical spans of other entities kept."""
+    kept: list[_Cand] = []
+    for cand in sorted(cands, key=lambda c: (c.start - c.end, c.rank, c.order)):
+        clash = False
+        for other in kept:
+            if cand.end <= other.start or cand.start >= other.end:
+                continue
+            same_span = (cand.start, cand.end) == (other.start, other.end)
+            if not same_span or other.entity_id == cand.entity_id or other.rank != cand.rank:
+                clash = True
+                break
+        if not clash:
+            kept.append(cand)
+    return sorted(kept, key=lambda c: (c.start, c.end, c.rank))

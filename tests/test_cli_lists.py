@@ -1,0 +1,135 @@
+"""``procurewatch lists import|versions|show`` through the real entry point ``cli.main``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from procurewatch.cli import main
+
+CSL_HEADER = (
+    "_id,source,entity_number,type,programs,name,title,addresses,federal_register_notice,"
+    "start_date,end_date,standard_order,license_requirement,license_policy,call_sign,vessel_type,"
+    "gross_tonnage,gross_registered_tonnage,vessel_flag,vessel_owner,remarks,source_list_url,"
+    "alt_names,citizenships,dates_of_birth,nationalities,places_of_birth,source_information_url,ids"
+)
+BAD_FILES: dict[str, bytes] = {
+    "utf16.csv": "name,address\nHikvision,Hangzhou\n".encode("utf-16"),
+    "gbk.csv": "名称,地址\n杭州海康威视数字技术股份有限公司,杭州市滨江区\n".encode("gbk"),
+    "binary.csv": bytes(range(256)) * 8,
+    "empty.csv": b"",
+    "truncated.csv": (CSL_HEADER + '\n"1","Entity List (EL)","","","","Foo').encode(),
+    "unrelated.csv": b"vendor,amount,date\nAcme Cameras,1200,2021-05-01\n",
+}
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Any:
+    """Run ``procurewatch ARGS...``; returns ``(exit status, stdout, stderr)``."""
+
+    def _run(*args: str) -> tuple[int, str, str]:
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return _run
+
+
+@pytest.fixture
+def lists(shared_data: Path) -> Path:
+    return shared_data / "lists"
+
+
+def test_import_prints_the_version_and_counts(run: Any, lists: Path, tmp_path: Path) -> None:
+    store = str(tmp_path / "store.duckdb")
+    code, out, err = run(
+        "lists", "import", str(lists / "fcc_covered_list_table.csv"), "--store", store
+    )
+    assert (code, err) == (0, "")
+    first = out.splitlines()[0]
+    assert first.startswith("imported fcc-2026-") and "13 entities" in first
+    assert "from 16 rows; 0 rejected, 4 skipped" in first
+    assert "  skipped line 13: names no company (covers a class of equipment)" in out
+    code, out, _ = run(
+        "lists", "import", str(lists / "fcc_covered_list_table.csv"), "--store", store
+    )
+    assert code == 0 and out.startswith("already imported as fcc-2026-")
+
+
+def test_import_reports_rejected_rows_by_line(run: Any, lists: Path, tmp_path: Path) -> None:
+    store = str(tmp_path / "store.duckdb")
+    code, out, _ = run(
+        "lists", "import", str(lists / "trade_gov_csl_2023_watchman.csv"), "--store", store
+    )
+    assert code == 0
+    assert "4,219 entities" in out and "1 rejected, 1 skipped" in out
+    assert "  rejected line 4233: expected 29 fields, found 8" in out
+
+
+def test_versions_and_show(run: Any, lists: Path, tmp_path: Path) -> None:
+    store = str(tmp_path / "store.duckdb")
+    for name in ("fcc_covered_list_table.csv", "fcc_covered_list_data_2024.csv"):
+        assert run("lists", "import", str(lists / name), "--store", store)[0] == 0
+    code, out, _ = run("lists", "versions", "--json", "--store", store)
+    versions = json.loads(out)["versions"]
+    assert code == 0 and [(v["kind"], v["in_use"]) for v in versions] == [
+        ("fcc", True),
+        ("fcc", False),
+    ]
+    assert versions[1]["skipped_rows"] == 4 and versions[0]["entities"] == 11
+    code, out, _ = run("lists", "show", "--json", "--store", store)
+    shown = json.loads(out)
+    assert code == 0 and shown["versions"][-1] == versions[0]["id"]
+    fcc = next(row for row in shown["lists"] if row["id"] == "us-fcc-covered-list")
+    assert fcc["entities"] >= 11
+    code, out, _ = run("lists", "show", "fcc-comnet-usa-llc", "--json", "--store", store)
+    comnet = json.loads(out)
+    assert comnet["relations"][0] == {
+        "kind": "subsidiary_of",
+        "target": "fcc-pacific-networks-corp",
+        "source": versions[0]["id"],
+    }
+    assert [e["list"] for e in comnet["effective_designations"]] == ["us-fcc-covered-list"] * 2
+    code, out, _ = run("lists", "show", "fcc-comnet-usa-llc", "--store", store)
+    assert code == 0 and "ComNet (USA) LLC" in out and "Pacific Networks Corp" in out
+
+
+def test_show_unknown_entity_is_one_error_line(run: Any, tmp_path: Path) -> None:
+    code, out, err = run("lists", "show", "no-such-entity", "--store", str(tmp_path / "s.duckdb"))
+    assert code == 1 and out == ""
+    assert (
+        err.startswith("error: no entity 'no-such-entity' in the watchlist")
+        and err.count("\n") == 1
+    )
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_input_exits_1_with_one_error_line(run: Any, tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(BAD_FILES[name])
+    store = tmp_path / "store.duckdb"
+    code, out, err = run("lists", "import", str(path), "--store", str(store))
+    assert code == 1 and out == ""
+    assert err.startswith(f"error: {path}") and err.count("\n") == 1 and "Traceback" not in err
+    assert not store.exists()  # nothing is stored, not even an empty store
+
+
+def test_missing_file_and_wrong_kind(run: Any, lists: Path, tmp_path: Path) -> None:
+    store = str(tmp_path / "store.duckdb")
+    code, _, err = run("lists", "import", str(tmp_path / "nope.csv"), "--store", store)
+    assert code == 1 and err.startswith("error: ") and "nope.csv" in err
+    csl = str(lists / "trade_gov_csl_sample_watchman_2025.csv")
+    code, _, err = run("lists", "import", csl, "--kind", "fcc", "--store", store)
+    assert code == 1 and "expected the FCC Covered List" in err and err.count("\n") == 1
+    code, _, err = run("lists", "import", csl, "--kind", "xml", "--store", store)
+    assert (code, err) == (
+        2,
+        "error: unknown list format 'xml'; use one of csl, ofac, fcc, dod1260h\n",
+    )
