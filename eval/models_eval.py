@@ -26,7 +26,7 @@ import json
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,8 +132,14 @@ def _compose(group: str, model: str, maker: str | None, brand: str = "") -> Iter
         yield Item(group, model, text, (len(head), len(head) + len(model)), maker, bare=True)
 
 
-def corpus(data: Path) -> tuple[list[Item], dict[str, str]]:
-    """All composed descriptions, and the Dahua IDs left out with the reason."""
+def corpus(
+    data: Path, listed: Callable[[str], bool] = lambda _: False
+) -> tuple[list[Item], dict[str, str]]:
+    """All composed descriptions, and the Dahua IDs left out with the reason.
+
+    ``listed(brand)`` tells whether a csv brand is itself on the watchlist (an OEM lead such as
+    Amcrest): its rows are then informational, not hard negatives.
+    """
     models = data / "models"
     items: list[Item] = []
     for model in json.loads((models / "hikvision_download_center_models.json").read_text()):
@@ -166,6 +172,8 @@ def corpus(data: Path) -> tuple[list[Item], dict[str, str]]:
             items += _compose(f"csv {brand} (with brand)", model, maker, brand=brand)
         elif brand in OEM_NOTED:
             items += _compose(f"oem-noted {brand}", model, None)
+        elif brand not in LISTED_BRANDS and listed(brand):
+            items += [Item(f"info watchlist brand {brand}", model, f"{brand} {model} camera", None, None)]
         elif brand not in LISTED_BRANDS:
             group = f"negative {brand if brand in NEGATIVE_BRANDS else 'other brands'}"
             items += [Item(group, model, f"{brand} {model} network camera", None, None)]
@@ -209,18 +217,32 @@ def pick_watchlist() -> tuple[Watchlist, str]:
     return fallback_watchlist(), "fallback (bundled watchlist lacks hikvision/dahua or products)"
 
 
-def _judge(item: Item, hits: list[TextHit], groups: dict[str, str]) -> tuple[bool, bool]:
+def related(watchlist: Watchlist, groups: dict[str, str], maker: str) -> set[str]:
+    """The maker's group and every entity one relation away from it (OEM leads, affiliates)."""
+    want = groups.get(maker, maker)
+    members = {eid for eid, group in groups.items() if group == want} | {maker}
+    out = set(members)
+    for entity in watchlist.entities.values():
+        for rel in entity.relations:
+            if rel.target in members:
+                out.add(entity.id)
+            if entity.id in members:
+                out.add(rel.target)
+    return out
+
+
+def _judge(item: Item, hits: list[TextHit], makers: dict[str, set[str]]) -> tuple[bool, bool]:
     """(detected, wrong maker) for one description."""
     if item.maker is None or item.span is None:
         return False, bool(hits)
-    want = groups.get(item.maker, item.maker)
-    wrong = any(groups.get(h.entity_id, h.entity_id) != want for h in hits)
+    allowed = makers[item.maker]
     start, end = item.span
+    wrong = any(h.entity_id not in allowed for h in hits)
     found = any(
-        groups.get(h.entity_id, h.entity_id) == want
+        h.entity_id in allowed
         and (item.branded or (h.rule == "model" and h.start < end and h.end > start))
         for h in hits
-    )  # fmt: skip
+    )
     return found, wrong
 
 
@@ -241,13 +263,14 @@ def run_eval(data: Path, watchlist: Watchlist | None = None, misses: int = 0) ->
         watchlist, label = pick_watchlist()
     scanner = TextScanner.compile(watchlist)
     groups = maker_groups(watchlist)
-    items, skipped = corpus(data)
+    makers = {m: related(watchlist, groups, m) for m in ("hikvision", "dahua")}
+    items, skipped = corpus(data, lambda brand: bool(scanner.scan(f"{brand} camera")))
     hits = scanner.scan_many([i.text for i in items])
     models: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     bare: dict[str, list[bool]] = defaultdict(list)
     wrong: dict[str, int] = defaultdict(int)
     for item, found in zip(items, hits, strict=True):
-        detected, wrong_maker = _judge(item, found, groups)
+        detected, wrong_maker = _judge(item, found, makers)
         wrong[item.group] += wrong_maker
         (bare[item.group] if item.bare else models[item.group][item.model]).append(detected)
     report: dict[str, Any] = {"watchlist": label, "groups": {}, "skipped_dahua_ids": skipped}

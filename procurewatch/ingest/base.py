@@ -164,7 +164,9 @@ class BaseReader(ABC):
         source = pa.repeat(pa.scalar(str(self.path), pa.string()), len(rows))
         return pa.RecordBatch.from_arrays([*arrays, source, rows], schema=self.schema)
 
-    def batch_from_rows(self, rows: list[dict[str, str | None]], numbers: list[int]) -> pa.RecordBatch:
+    def batch_from_rows(
+        self, rows: list[dict[str, str | None]], numbers: list[int]
+    ) -> pa.RecordBatch:
         """A batch from Python rows (dicts of column → text) and their ``_row`` numbers."""
         arrays = [pa.array([row.get(name) for row in rows], pa.string()) for name in self.columns]
         return self.make_batch(arrays, pa.array(numbers, pa.int64()))

@@ -1,10 +1,11 @@
 """Which column plays which role: guessed from common names, overridden with ``--map``.
 
 The vocabulary is data, in ``columns.yaml`` next to this module: per role, ``exact`` names
-(vendor, vendor_name, payee, supplier, recipient, contractor, company, 供应商, 中标人, 中标供应商,
-成交供应商 ...; description, item_description, memo, purpose, commodity, 项目名称, 采购内容, 标的名称,
-品目 ...; amount, total, value, 金额, 中标金额, 成交金额 ...; date, payment_date, check_date, 日期,
-公告日期 ...; department, agency, buyer, fund, 采购人, 采购单位 ...; state, country, city ...),
+(vendor, vendor_name, payee, supplier, recipient, contractor, company, 供应商, 中标人,
+中标供应商, 成交供应商 ...; description, item_description, memo, purpose, commodity,
+项目名称, 采购内容, 标的名称, 品目 ...; amount, total, value, 金额, 中标金额, 成交金额 ...;
+date, payment_date, check_date, 日期, 公告日期 ...; department, agency, buyer, fund, 采购人,
+采购单位 ...; state, country, city ...),
 then ``contains`` words for names like "Line Item Description", with ``not`` words that keep
 "Vendor ID" or "Vendor Address" out. Names compare without case, spaces, ``_``, ``-``, ``.``.
 """

@@ -30,10 +30,14 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_CHINESE = frozenset({"gb18030", "gbk", "gb2312", "hz", "euc_jis_2004"})
+_CHINESE = frozenset({"gb18030", "gbk", "gb2312", "hz"})
 _WESTERN = frozenset(
     {"cp1252", "cp1250", "cp1257", "cp775", "cp850", "cp858", "cp437", "latin_1", "mac_roman"}
     | {f"iso8859_{n}" for n in (1, 2, 3, 4, 9, 10, 13, 14, 15, 16)}
+)
+_OTHER_SCRIPTS = frozenset(
+    {"big5", "big5hkscs", "cp950", "cp932", "shift_jis", "euc_jp", "euc_kr", "cp949", "cp1251",
+     "koi8_r", "cp1253", "cp1254", "cp1255", "cp1256", "cp874", "iso8859_5", "iso8859_7"}
 )
 _UTF8 = frozenset({"utf-8", "utf-8-sig"})
 
@@ -45,7 +49,7 @@ def read_sample(path: Path, size: int = SAMPLE_BYTES) -> bytes:
 
 
 def is_utf8(encoding: str) -> bool:
-    """Whether ``encoding`` (as returned by :func:`detect_encoding`) is UTF-8, with or without BOM."""
+    """Whether ``encoding`` (from :func:`detect_encoding`) is UTF-8, with or without BOM."""
     return encoding in _UTF8
 
 
@@ -86,18 +90,31 @@ def _valid_utf8(sample: bytes) -> bool:
 
 
 def _legacy_encoding(sample: bytes) -> str:
-    """charset-normalizer's guess, narrowed to GB18030 / Windows-1252 where they fit."""
-    results = charset_normalizer.from_bytes(sample[: 256 * 1024])
-    for match in results:
+    """charset-normalizer's guess, narrowed to the encodings procurement files really use."""
+    sample = sample[: 256 * 1024]
+    enough = sum(1 for byte in sample if byte >= 0x80) >= 16  # short samples mislead guessers
+    for match in charset_normalizer.from_bytes(sample):
         name = codecs.lookup(match.encoding).name.replace("-", "_")
-        if name.startswith(("utf_16", "utf_32")) and b"\x00" not in sample:
-            continue
         if name in _CHINESE and _decodes(sample, "gb18030"):
             return "gb18030"
         if name in _WESTERN:
-            return "cp1252" if _decodes(sample, "cp1252") else "latin-1"
-        return match.encoding
-    return "cp1252"
+            break
+        if name in _OTHER_SCRIPTS and enough:
+            return name
+    if _mostly_chinese(sample):
+        return "gb18030"
+    return "cp1252" if _decodes(sample, "cp1252") else "latin-1"
+
+
+def _mostly_chinese(sample: bytes) -> bool:
+    """Whether the sample is valid GB18030 whose non-ASCII characters are nearly all Chinese."""
+    try:
+        text = codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return False
+    wide = [char for char in text if ord(char) >= 0x80]
+    chinese = sum(1 for char in wide if "\u3000" <= char <= "\u9fff" or "\uff00" <= char)
+    return bool(wide) and chinese >= 0.9 * len(wide)
 
 
 def _decodes(sample: bytes, encoding: str) -> bool:

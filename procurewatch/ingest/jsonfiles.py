@@ -41,6 +41,7 @@ class Item:
     value: Any = None
     error: str | None = None
     raw: str = ""
+    key: str | None = None  # the top-level key of the array the record came from
 
 
 def iter_items(path: Path, encoding: str, lines: bool) -> Iterator[Item]:

@@ -126,7 +126,8 @@ class JsonScanner:
                 cut = err.pos >= len(self._buf) - 16 or err.msg.startswith("Unterminated string")
                 if cut and self._fill():
                     continue
-                raise self.error(err.msg, self.line + self._buf.count("\n", self._pos, err.pos))
+                line = self.line + self._buf.count("\n", self._pos, err.pos)
+                raise self.error(err.msg, line) from None
             except RecursionError:
                 raise InputError(
                     "JSON values nested too deeply to read; flatten the data", path=self.path,

@@ -9,6 +9,7 @@ JSON Lines), shared by all rows flattened from it. OCDS 1.0 and 1.1 are both rea
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from collections.abc import Iterator, Mapping
@@ -45,12 +46,10 @@ def sniff_package(text: str) -> str | None:
     if '"ocid"' not in text:
         return None
     scanner = JsonScanner(io.StringIO(text), "sample")
-    try:
+    with contextlib.suppress(InputError):  # the sample may end inside the first element
         next(scanner.elements(PACKAGE_KEYS), None)
-    except InputError:
-        pass  # the sample ends inside the first element: the key is known all the same
-    if not scanner.streamed:
-        return None
+    if not scanner.streamed or "ocid" in scanner.keys:
+        return None  # a single release or record is not a package
     key = scanner.keys[-1] if scanner.keys else "releases"
     return "ocds-record-package" if key == "records" else "ocds-release-package"
 
@@ -86,10 +85,10 @@ class OcdsReader(BaseReader):
                 rows += flat
                 numbers += [item.row] * len(flat)
             if len(rows) >= self.batch_size:
-                yield self.batch_from_rows(rows, numbers)  # type: ignore[arg-type]
+                yield self.batch_from_rows(rows, numbers)
                 rows, numbers = [], []
         if rows:
-            yield self.batch_from_rows(rows, numbers)  # type: ignore[arg-type]
+            yield self.batch_from_rows(rows, numbers)
 
     def _items(self) -> Iterator[Item]:
         if self.format == "ocds-jsonl":
@@ -98,7 +97,7 @@ class OcdsReader(BaseReader):
         with self.path.open(encoding=self.encoding, errors="replace", newline="") as handle:
             scanner = JsonScanner(handle, str(self.path))
             for element in scanner.elements(PACKAGE_KEYS):
-                yield Item(element.index, element.line, {"_in": element.key, "_v": element.value})
+                yield Item(element.index, element.line, element.value, key=element.key)
             if not scanner.streamed:
                 raise InputError("no releases or records in this OCDS package; check the file",
                                  path=str(self.path))
@@ -108,9 +107,7 @@ class OcdsReader(BaseReader):
         if item.error is not None:
             self.reject(item.line, item.error, item.raw, item.row)
             return []
-        value, key = item.value, None
-        if isinstance(value, dict) and "_in" in value and self.format != "ocds-jsonl":
-            value, key = value["_v"], value["_in"]
+        value, key = item.value, item.key
         if not isinstance(value, dict):
             self.reject(item.line, f"expected an OCDS release or record, found a "
                         f"{type(value).__name__}", json.dumps(value)[:200], item.row)

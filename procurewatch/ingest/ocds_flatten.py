@@ -58,7 +58,8 @@ class _Release:
         self.date = _text(release.get("date"))
         buyer = _obj(release.get("buyer")) or _obj(tender.get("procuringEntity"))
         if not buyer:
-            buyer = next((p for p in self.parties.values() if "buyer" in (p.get("roles") or [])), {})
+            buyers = (p for p in self.parties.values() if "buyer" in (p.get("roles") or []))
+            buyer = next(buyers, {})
         buyer_name, buyer_id = self.party(buyer)
         self.tenderers = [self.party(t) for t in _dicts(tender.get("tenderers"))]
         self.base: Row = {
@@ -99,7 +100,9 @@ def release_rows(release: Mapping[str, Any]) -> list[Row]:
     by_id = {_text(award.get("id")): award for award in awards}
     for contract in _dicts(release.get("contracts")):
         rows += _contract_rows(ctx, contract, by_id.get(_text(contract.get("awardID")), {}), seen)
-    rows += _tenderer_rows(ctx, {name for name, _ in seen if name})
+    winners = {name for name, _ in seen if name}
+    winners |= {row["supplier_name"] for row in rows if row["supplier_name"]}
+    rows += _tenderer_rows(ctx, winners)
     if not rows:
         items = _dicts(ctx.tender.get("items")) or [{}]
         amount, currency = _value(ctx.tender.get("value"))
@@ -146,8 +149,7 @@ def _contract_rows(ctx: _Release, contract: Mapping[str, Any], award: Mapping[st
         for item in _dicts(contract.get("items")) or ([{}] if not award else []):
             described = _item(item)
             if (name, described["item_description"]) in seen:
-                continue
-            seen.add((name, described["item_description"]))
+                continue  # the award's rows have it already
             rows.append(ctx.row(**fields, role="supplier" if name else None, supplier_name=name,
                                 supplier_id=ident, **described, amount=amount,
                                 currency=currency, date=signed))

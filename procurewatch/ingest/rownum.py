@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import deque
-from itertools import accumulate
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -52,6 +52,11 @@ class RowTracker:
     def rows_out(self) -> int:
         """Rows handed out so far (good rows, blank ones included)."""
         return self._kept
+
+    @property
+    def records(self) -> int:
+        """Records seen so far: rows handed out plus records dropped."""
+        return self._kept + len(self._gaps)
 
     def drop(self, record_number: int, text: str) -> None:
         """The parser skipped record ``record_number`` (counted from the file's first line)."""
@@ -118,9 +123,11 @@ def _newlines(column: pa.Array, newline: bytes) -> int:
     _, offsets, data = column.buffers()[:3]
     if data is None:
         return 0
-    bounds = pa.Array.from_buffers(pa.int32(), len(column) + 1, [None, offsets], offset=column.offset)
-    start, end = bounds[0].as_py(), bounds[len(column)].as_py()
-    return data.slice(start, end - start).to_pybytes().count(newline)
+    length = len(column)
+    bounds = pa.Array.from_buffers(pa.int32(), length + 1, [None, offsets], offset=column.offset)
+    start, end = bounds[0].as_py(), bounds[length].as_py()
+    chunk: bytes = data.slice(start, end - start).to_pybytes()
+    return chunk.count(newline)
 
 
 def _newlines_per_row(columns: list[pa.Array], length: int, newline: bytes) -> list[int]:

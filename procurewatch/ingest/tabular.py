@@ -5,7 +5,8 @@ fields than the header is rejected with its line number and the reading goes on;
 may span lines (``_row`` stays the record number, ``Reject.line`` the line an editor shows).
 Empty lines and rows whose every field is empty carry nothing and are skipped (they keep their
 numbers). Values that are not valid UTF-8 in a UTF-8 file are read as Windows-1252.
-Other formats live in :mod:`.xlsx`, :mod:`.jsonfiles` and :mod:`.parquetfile`.
+The layout (delimiter, header) comes from :mod:`.csvlayout`; other formats live in :mod:`.xlsx`,
+:mod:`.jsonfiles` and :mod:`.parquetfile`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -23,74 +23,20 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from procurewatch.errors import InputError
-from procurewatch.ingest.base import BaseReader, unique_names
-from procurewatch.ingest.encoding import (
-    TranscodingStream,
-    decode_sample,
-    is_utf8,
-    sniff_delimiter,
-)
+from procurewatch.ingest.base import BaseReader
+from procurewatch.ingest.csvlayout import CsvLayout
+from procurewatch.ingest.encoding import TranscodingStream, is_utf8
 from procurewatch.ingest.prefetch import Prefetcher
 from procurewatch.ingest.rownum import Located, RowTracker
 
 MIN_BLOCK = 256 << 10
 MAX_BLOCK = 2 << 20
-_SAMPLE_RECORDS = 200
-
-
-@dataclass(frozen=True, slots=True)
-class CsvLayout:
-    """How a delimited file is laid out, from its first bytes."""
-
-    encoding: str
-    delimiter: str
-    columns: tuple[str, ...]
-    skip_lines: int  # physical lines up to and including the header
-    newline: bytes
-    row_bytes: int  # average bytes per record in the sample
-
-
-def sniff_layout(path: Path, sample: bytes, encoding: str, delimiter: str | None) -> CsvLayout:
-    """Read the header and guess the delimiter from the first bytes of a delimited file."""
-    text = decode_sample(sample, encoding).lstrip("\ufeff")
-    lines = text.splitlines(keepends=True)
-    blank = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
-    if blank == len(lines):
-        raise InputError("the file is empty (no header line); give a file with a header row",
-                         path=str(path))
-    delimiter = delimiter or sniff_delimiter("".join(lines[blank:]), _default_delimiter(path))
-    reader = csv.reader(lines[blank:], delimiter=delimiter)
-    header = next(reader)
-    header_lines = reader.line_num
-    records = [row for _, row in zip(range(_SAMPLE_RECORDS), reader, strict=False)]
-    names = list(header)
-    if _trailing_delimiter(records, len(names)):
-        names.append("")
-    newline = b"\r" if "\r" in text and "\n" not in text else b"\n"
-    return CsvLayout(
-        encoding=encoding,
-        delimiter=delimiter,
-        columns=unique_names(names),
-        skip_lines=blank + header_lines,
-        newline=newline,
-        row_bytes=max(16, len(sample) // max(1, len(lines) - blank)),
-    )
-
-
-def _default_delimiter(path: Path) -> str:
-    return {".tsv": "\t", ".tab": "\t", ".psv": "|"}.get(path.suffix.lower(), ",")
-
-
-def _trailing_delimiter(records: list[list[str]], width: int) -> bool:
-    """Whether rows end with one more, empty field than the header has (``a,b,c,``)."""
-    full = [row for row in records if row]
-    extra = sum(1 for row in full if len(row) == width + 1 and not row[-1].strip())
-    return len(full) >= 3 and extra >= 0.9 * len(full)
+"""Arrow reads blocks of this size (about ``batch_size`` rows, at most 2 MiB: memory stays low)."""
 
 
 @dataclass
 class DelimitedReader(BaseReader):
-    """CSV/TSV (and USAspending, checkbook exports): streamed in blocks of about ``batch_size`` rows."""
+    """CSV/TSV, USAspending and checkbook exports, streamed (batches of at most ~2 MiB)."""
 
     layout: CsvLayout | None = None
 
@@ -101,11 +47,17 @@ class DelimitedReader(BaseReader):
         tracker = RowTracker(layout.skip_lines, layout.newline)
         source, reader = self._open(layout, _handler(tracker))
         prefetch = Prefetcher(partial(_next_batch, reader))
+        held: pa.RecordBatch | None = None  # the last batch is checked before it goes out
         try:
             for batch in prefetch:
                 converted = self._convert(batch, tracker)
                 if converted.num_rows:
-                    yield converted
+                    if held is not None:
+                        yield held
+                    held = converted
+            if held is not None:
+                self._check_end(held, tracker)
+                yield held
             self._report(tracker.finish())
         except (pa.ArrowInvalid, OSError) as err:
             raise self._parse_error(err, tracker) from None
@@ -165,7 +117,27 @@ class DelimitedReader(BaseReader):
         for item in located:
             fields = _count_fields(item.text, self._layout().delimiter)
             reason = f"row has {fields} fields, the header has {width}; fix the row or its quoting"
+            if "\n" in item.text:
+                spans = item.text.count("\n") + 1
+                reason += f" (it runs over {spans} lines: is a quote never closed?)"
             self.reject(item.line, reason, item.text, item.row)
+
+    def _check_end(self, last: pa.RecordBatch, tracker: RowTracker) -> None:
+        """Fail if the file ends inside a quoted value: a quote that is never closed."""
+        value = last.column(len(self.columns) - 1)[last.num_rows - 1].as_py() or ""
+        final = last.column(len(self.columns) + 1)[last.num_rows - 1].as_py()
+        if final != tracker.records or ("\n" not in value and "\r" not in value):
+            return
+        with self.path.open("rb") as handle:
+            handle.seek(max(0, self.path.stat().st_size - 64))
+            tail = handle.read().decode(self._layout().encoding, errors="replace")
+        if not tail.rstrip("\r\n\x00").endswith('"'):
+            lines = value.count("\n") + 1
+            raise InputError(
+                f"data row {final} runs to the end of the file over {lines} lines: a quote "
+                "character in it is never closed; fix the quoting",
+                path=str(self.path),
+            )
 
     def _parse_error(self, err: Exception, tracker: RowTracker | None) -> InputError:
         message = " ".join(str(err).split())[:300]

@@ -17,7 +17,10 @@ KINDS = ("usaspending-award", "usaspending-transaction", "usaspending-subaward")
 
 _MARKERS: dict[str, tuple[str, ...]] = {
     # a file is of a kind when its header has all of one tuple's columns
-    "usaspending-transaction": ("contract_transaction_unique_key", "assistance_transaction_unique_key"),
+    "usaspending-transaction": (
+        "contract_transaction_unique_key",
+        "assistance_transaction_unique_key",
+    ),
     "usaspending-subaward": ("subaward_number", "subawardee_name"),
     "usaspending-award": ("contract_award_unique_key", "assistance_award_unique_key"),
 }

@@ -3,14 +3,16 @@
 The scanner works on normalized text (NFKC, upper case, unified dashes, collapsed spaces); the
 prefilter runs on raw text inside DuckDB (``regexp_matches``, RE2 syntax). It is a superset:
 
-* names and model-number prefixes are matched case-insensitively, with every raw character that
+* names and model-number heads (the leading character sets of each family regex) are matched
+  case-insensitively, with every raw character that
   normalizes to ``-``, a quote or a space accepted in their place, and ``\\b`` only where the
   scanner itself demands a word edge (RE2's ASCII ``\\b`` is never stricter than the scanner's);
 * any raw character that normalizes to something else the patterns use (full-width letters,
   ligatures, compatibility ideographs, zero-width characters ...) selects the text outright.
 
-Names that contain a shorter selected name at word edges, and prefixes extending a shorter
-prefix, are left out: the shorter one already selects those texts.
+Names that contain a shorter selected name at word edges, and heads covered by a shorter or
+wider head, are left out: the other one already selects those texts. The odd-character class
+sits outside the case-insensitive group: under ``(?i)`` RE2 would fold ``ſ`` to ``s``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from functools import lru_cache
 
 import ahocorasick_rs
 
+from procurewatch.match._text_models import Atom, Head
 from procurewatch.match._text_rules import is_word_char
 from procurewatch.normalize.text import fold
 
@@ -85,24 +88,41 @@ def _odd_chars(alphabet: set[str]) -> set[str]:
 
 
 class _Literal:
-    """Translates a normalized literal into a raw-text RE2 fragment."""
+    """Translates normalized literals and heads into raw-text RE2 fragments."""
 
     def __init__(self) -> None:
-        self.classes = {t: _char_class(_preimages(t)) for t in _SPECIAL_FOLDS}
+        self.preimages = {t: _preimages(t) for t in _SPECIAL_FOLDS}
+        self.classes = {t: _char_class(chars) for t, chars in self.preimages.items()}
 
-    def __call__(self, text: str, edges: bool) -> str:
-        out: list[str] = []
-        for char in text:
-            if char in self.classes:
-                out.append(self.classes[char] + ("+" if char == " " else ""))
-            else:
-                out.append("\\" + char if char in _META else char)
-        body = "".join(out)
-        if edges and text[0].isascii() and is_word_char(text[0]):
+    def char(self, char: str) -> str:
+        """One normalized character."""
+        if char in self.classes:
+            return self.classes[char] + ("+" if char == " " else "")
+        return "\\" + char if char in _META else char
+
+    def atom(self, atom: Atom) -> str:
+        """A set of normalized characters."""
+        if len(atom) == 1:
+            return self.char(next(iter(atom)))
+        chars = set(atom)
+        for special in _SPECIAL_FOLDS:
+            if special in atom:
+                chars |= self.preimages[special]
+        return _char_class(chars)
+
+    def name(self, text: str) -> str:
+        """A name, with word edges where the scanner demands them."""
+        body = "".join(self.char(c) for c in text)
+        if text[0].isascii() and is_word_char(text[0]):
             body = "\\b" + body
-        if edges and text[-1].isascii() and is_word_char(text[-1]):
+        if text[-1].isascii() and is_word_char(text[-1]):
             body += "\\b"
         return body
+
+    def head(self, head: Head) -> str:
+        """A model-number head, from a word start."""
+        edge = all(c.isascii() and is_word_char(c) for c in head[0])
+        return ("\\b" if edge else "") + "".join(self.atom(a) for a in head)
 
 
 def _covered(pattern: str, start: int, end: int, host: str) -> bool:
@@ -127,22 +147,28 @@ def minimal_names(names: Iterable[str]) -> list[str]:
     return kept
 
 
-def minimal_prefixes(prefixes: Iterable[str]) -> list[str]:
-    """The prefixes not extending another of the prefixes."""
-    unique = sorted(set(prefixes))
-    return [p for p in unique if not any(q != p and p.startswith(q) for q in unique)]
+def _covers(short: Head, long: Head) -> bool:
+    return len(short) <= len(long) and all(b <= a for a, b in zip(short, long, strict=False))
 
 
-def build_prefilter(names: Iterable[str], prefixes: Iterable[str]) -> str:
-    """The RE2 prefilter for these normalized names and model-number prefixes."""
-    names, prefixes = minimal_names(names), minimal_prefixes(prefixes)
-    literal = _Literal()
-    parts = [literal(n, edges=True) for n in names]
-    if prefixes:
-        parts.append("\\b(?:" + "|".join(literal(p, edges=False) for p in prefixes) + ")")
-    if not parts:
+def minimal_heads(heads: Iterable[Head]) -> list[Head]:
+    """The heads not already covered by a shorter or wider head."""
+    unique = sorted(set(heads), key=lambda h: (len(h), [sorted(a) for a in h]))
+    kept: list[Head] = []
+    for head in unique:
+        if not any(_covers(k, head) for k in kept):
+            kept.append(head)
+    return kept
+
+
+def build_prefilter(names: Iterable[str], heads: Iterable[Head]) -> str:
+    """The RE2 prefilter for these normalized names and model-number heads."""
+    names, heads = minimal_names(names), minimal_heads(heads)
+    if not names and not heads:
         return NEVER
-    odd = _odd_chars({c for text in (*names, *prefixes) for c in text})
-    if odd:
-        parts.append(_char_class(odd))
-    return "(?i)(?:" + "|".join(parts) + ")"
+    literal = _Literal()
+    parts = [literal.name(n) for n in names] + [literal.head(h) for h in heads]
+    alphabet = {c for n in names for c in n} | {c for h in heads for a in h for c in a}
+    regex = "(?i:" + "|".join(parts) + ")"
+    odd = _odd_chars(alphabet)
+    return regex if not odd else f"(?:{regex}|{_char_class(odd)})"

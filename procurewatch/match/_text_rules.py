@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
+from rigour.territories import lookup_territory
+
 from procurewatch.model import Entity, Watchlist
 from procurewatch.normalize.text import normalize_name
+from procurewatch.normalize.vocab import VOCAB
 
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_WORDS = re.compile(r"[^\W_]+")
+_CLAUSE_END = re.compile(r"[,;:()/|]")
+LOOKALIKE_WORDS = 4
+"""How many words after a short name are read for a company-name continuation."""
 
 GROUP_RELATIONS = ("subsidiary_of", "brand_of", "owned_by")
 """Relations that put two entities in one maker group (a brand and its maker)."""
@@ -117,3 +125,38 @@ def name_rules(
             group = groups.get(entity.id, entity.id)
             yield pattern, NameRule(entity.id, value, kind, rule, weak, group, order)
             order += 1
+
+
+def name_tokens(watchlist: Watchlist, groups: dict[str, str]) -> dict[str, frozenset[str]]:
+    """Group id -> every word of every name in the group (normalized)."""
+    tokens: dict[str, set[str]] = defaultdict(set)
+    for entity in watchlist.entities.values():
+        group = groups.get(entity.id, entity.id)
+        for value, _, _ in _entity_names(entity):
+            tokens[group].update(_WORDS.findall(normalize_name(value)))
+    return {group: frozenset(words) for group, words in tokens.items()}
+
+
+def _is_place(word: str) -> bool:
+    lower = word.lower()
+    return lower in VOCAB.latin_places or lookup_territory(lower) is not None
+
+
+def lookalike_company(text: str, end: int, known: frozenset[str]) -> str | None:
+    """The words after a short name that make it another company's name, or None.
+
+    ``DAHUA ELECTRONICS CORP``: a legal form follows within a few words and a word before it
+    is neither in the maker group's own names nor a place, so the short name is part of a
+    different company's name. ``HIKVISION USA INC`` and ``DAHUA TECHNOLOGY CO`` are not.
+    """
+    if not text[end : end + 1].isspace():
+        return None
+    tail = _CLAUSE_END.split(text[end : end + 80], maxsplit=1)[0]
+    words = _WORDS.findall(tail)[:LOOKALIKE_WORDS]
+    for index, word in enumerate(words):
+        if word.lower() in VOCAB.legal_words or word.lower() in VOCAB.legal_class:
+            between = words[:index]
+            if any(w not in known and not _is_place(w) for w in between):
+                return " ".join(words[: index + 1])
+            return None
+    return None

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from itertools import combinations
 
 from rapidfuzz.distance import OSA
 
@@ -20,16 +19,19 @@ from procurewatch.match.names import allowance
 from procurewatch.normalize.names import LEGAL, NormName, Token
 
 PREFIX = 5
-MAX_CANDIDATES = 64
+MAX_CANDIDATES = 32
+RELATIVE_FLOOR = 0.5
+"""Candidates sharing less than this fraction of the best candidate's key weight are dropped."""
 
 
-def _deletions(token: str, depth: int) -> Iterator[str]:
-    yield token
-    for k in range(1, depth + 1):
-        if len(token) - k < 2:
-            break
-        for drop in combinations(range(len(token)), k):
-            yield "".join(ch for i, ch in enumerate(token) if i not in drop)
+def _deletions(token: str, depth: int) -> set[str]:
+    """The token and every string made by deleting up to ``depth`` characters (min. length 2)."""
+    found = {token}
+    frontier = {token}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier if len(w) > 2 for i in range(len(w))}
+        found |= frontier
+    return found
 
 
 def _bigrams(text: str) -> set[str]:
@@ -58,6 +60,7 @@ class CandidateIndex:
     def __init__(self) -> None:
         self._postings: dict[str, list[int]] = defaultdict(list)
         self._deletes: dict[str, set[str]] = defaultdict(set)
+        self._expanded: set[str] = set()
         self._size = 0
 
     def add(self, entry_id: int, norm: NormName) -> None:
@@ -65,7 +68,8 @@ class CandidateIndex:
         keys: set[str] = set()
         for token, cjk in _name_tokens(norm):
             keys.update(_keys(token, cjk))
-            if not cjk and not token.text.isdigit():
+            if not cjk and not token.text.isdigit() and token.text not in self._expanded:
+                self._expanded.add(token.text)
                 for variant in _deletions(token.text, allowance(len(token.text))):
                     self._deletes[variant].add(token.text)
         if norm.letters:
@@ -104,5 +108,8 @@ class CandidateIndex:
             idf = math.log(1 + self._size / len(posting))
             for entry_id in posting:
                 weights[entry_id] += idf
-        ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
+        if not weights:
+            return []
+        floor = max(weights.values()) * RELATIVE_FLOOR
+        ranked = sorted(((k, v) for k, v in weights.items() if v >= floor), key=lambda kv: (-kv[1], kv[0]))
         return [entry_id for entry_id, _ in ranked[:limit]]

@@ -33,14 +33,13 @@ BITS = (36, 28, 24)
 MAC_STATUSES = ("invalid", "multicast", "local", "unregistered", "registered")
 """``invalid`` not a MAC address · ``multicast`` a group address · ``local`` locally
 administered (randomized or virtual) · ``unregistered`` in no known block · ``registered``."""
-LEAD_FLOOR = 0.3
+LEAD_FLOOR = 0.4
 """Lowest name score at which a registrant that contains an entity's name becomes a lead."""
 
 _PLAIN = re.compile(r"[0-9a-f]{12}")
 _DOTTED = re.compile(r"[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}")
 _HALVES = re.compile(r"[0-9a-f]{6}-[0-9a-f]{6}")
 _OCTETS = re.compile(r"[0-9a-f]{1,2}(?P<sep>[:\- ])(?:[0-9a-f]{1,2}(?P=sep)){4}[0-9a-f]{1,2}")
-_STRICT_HOW = ("exact", "merged")
 _LEAD_KINDS = (WORD, PLACE, NUMBER)
 
 
@@ -169,20 +168,26 @@ def _candidate_tokens(match: NameMatch) -> list[tuple[str, str, bool]]:
 
 
 def _names_entity_fully(match: NameMatch, kinds: tuple[str, ...] = (WORD,)) -> bool:
-    """Exact pairs only, and every token of ``kinds`` of the watchlist name is paired
-    (at least one distinctive word among them)."""
+    """Distinctive words pair without typos, and every token of ``kinds`` of the watchlist name
+    is paired (at least one distinctive word among them)."""
     comparison = match.comparison
-    if match.rule != "name" or comparison is None or match.matched_name.weak:
-        return False
-    if any(p.how not in _STRICT_HOW for p in comparison.pairs):
+    if match.rule != "name" or comparison is None or _weak(match):
         return False
     if any(p.startswith(("acronym", "conflicting")) for p in comparison.penalties):
         return False
     tokens = [(text, kind) for text, kind, qualifier in _candidate_tokens(match) if not qualifier]
-    needed = {text for text, kind in tokens if kind in kinds}
     words = {text for text, kind in tokens if kind == WORD}
+    if any(p.similarity < 1.0 and words & set(p.candidate.split()) for p in comparison.pairs):
+        return False
+    needed = {text for text, kind in tokens if kind in kinds}
     paired = {word for p in comparison.pairs for word in p.candidate.split()}
     return bool(words & paired) and not needed & set(comparison.unmatched_candidate)
+
+
+def _weak(match: NameMatch) -> bool:
+    """The matched name, or a name of the entity with the same text, is marked weak."""
+    value = match.matched_name.value.casefold()
+    return match.matched_name.weak or any(n.weak and n.value.casefold() == value for n in match.entity.names)
 
 
 def _known_places(entity: Entity, watchlist: Watchlist) -> set[str]:
@@ -219,15 +224,19 @@ class OuiAttributor:
             self._cache[organization] = found
         return found
 
-    def _attribute(self, org: str) -> Iterable[Registrant]:
+    def _attribute(self, org: str) -> list[Registrant]:
+        full: list[Registrant] = []
+        leads: list[Registrant] = []
         for match in self.matcher.match_name(org, limit=5, floor=LEAD_FLOOR):
             if self.matcher.is_match(match) and _names_entity_fully(match):
                 why = f"registrant {org!r} is {match.entity.caption!r}: {match.explanation()}"
-                yield Registrant(match.entity, match.score, match.entity.lead, match.designations, why)
+                full.append(Registrant(match.entity, match.score, match.entity.lead, match.designations, why))
             elif _names_entity_fully(match, _LEAD_KINDS) and _places_fit(org, match, self.matcher.watchlist):
                 why = (f"registrant {org!r} carries the name of {match.entity.caption!r} but is not "
                        f"in the watchlist (a related company?): {match.explanation()}")  # fmt: skip
-                yield Registrant(match.entity, match.score, True, match.designations, why)
+                leads.append(Registrant(match.entity, match.score, True, match.designations, why))
+        best = max((r.score for r in leads), default=0.0)
+        return full or [r for r in leads if r.score == best]
 
     def lookup(self, text: str) -> MacLookup:
         """Parse ``text`` as a MAC, find its block and the entities of its registrant."""

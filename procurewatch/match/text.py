@@ -12,6 +12,9 @@ regex. A scan normalizes the text (:mod:`procurewatch.normalize.text`), runs the
   strong name of the same maker group (brand, subsidiary, owner) or a product word (camera,
   NVR, PTZ, 监控 ...) within ``window`` characters. Otherwise it is DROPPED (default) or, with
   ``keep_uncontexted=True``, kept with score 0.4;
+* drops a one-word name used inside another company's name: ``Dahua Electronics Corp`` (a
+  legal form follows within a few words, and a word before it is neither in the maker group's
+  own names nor a place), unlike ``Hikvision USA Inc`` (kept at 0.4 with ``keep_uncontexted``);
 * resolves overlaps: the longest span wins; on equal spans a specific model family beats a
   name, which beats a ``needs_context`` family, which beats a weak name. Hits of different
   entities on exactly the same span are all kept.
@@ -36,8 +39,10 @@ from procurewatch.match._text_rules import (
     at_model_start,
     at_word_end,
     at_word_start,
+    lookalike_company,
     maker_groups,
     name_rules,
+    name_tokens,
     needs_left_edge,
     needs_right_edge,
 )
@@ -114,6 +119,7 @@ class TextScanner:
         entries: list[_Entry],
         groups: dict[str, str],
         captions: dict[str, str],
+        tokens: dict[str, frozenset[str]],
         *,
         window: int,
         keep_uncontexted: bool,
@@ -121,6 +127,7 @@ class TextScanner:
         self._entries = entries
         self._groups = groups
         self._captions = captions
+        self._tokens = tokens
         self._window = window
         self._keep = keep_uncontexted
         self._automaton: Any = (
@@ -147,14 +154,17 @@ class TextScanner:
         ]
         entries = _build_entries(list(name_rules(watchlist, groups, selected)), families)
         captions = {e.id: e.caption for e in watchlist.entities.values()}
-        return cls(entries, groups, captions, window=window, keep_uncontexted=keep_uncontexted)
+        tokens = name_tokens(watchlist, groups)
+        return cls(
+            entries, groups, captions, tokens, window=window, keep_uncontexted=keep_uncontexted
+        )
 
     def prefilter_regex(self) -> str:
         """One RE2 regex (DuckDB ``regexp_matches``) selecting every raw text that can hit."""
         if self._prefilter is None:
             names = [e.pattern for e in self._entries if e.names]
-            prefixes = [e.pattern for e in self._entries if e.families]
-            self._prefilter = build_prefilter(names, prefixes)
+            heads = [h for e in self._entries for f in e.families for h in f.heads]
+            self._prefilter = build_prefilter(names, heads)
         return self._prefilter
 
     def scan(self, text: str) -> list[TextHit]:
@@ -204,6 +214,8 @@ class TextScanner:
 
     def _judge(self, text: str, cand: _Cand, cands: list[_Cand]) -> bool:
         """Score a candidate; False drops it (an ambiguous one without context)."""
+        if cand.name is not None and self._lookalike(text, cand):
+            return self._keep
         if cand.name is not None and not cand.name.weak:
             cand.score = NAME_SCORES[cand.name.rule]
             return True
@@ -223,6 +235,18 @@ class TextScanner:
                 return False
             base, cand.why = UNCONTEXTED_SCORE, "; ambiguous and without context nearby"
         cand.score = min(base, 1.0)
+        return True
+
+    def _lookalike(self, text: str, cand: _Cand) -> bool:
+        """A one-word name inside another company's name (``Dahua Electronics Corp``)."""
+        if " " in text[cand.start : cand.end] or not needs_right_edge(text[cand.start : cand.end]):
+            return False
+        known = self._tokens.get(cand.group, frozenset())
+        phrase = lookalike_company(text, cand.end, known)
+        if phrase is None:
+            return False
+        cand.score = UNCONTEXTED_SCORE
+        cand.why = f"; followed by {phrase!r}: probably another company named like it"
         return True
 
     def _brand_nearby(self, cand: _Cand, cands: list[_Cand]) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -40,11 +41,16 @@ class Vocabulary:
             return True
         if len(word) < 4 or word in self.generic:
             return False
-        return any(
+        return _fuzzy_legal(self.legal_words, word)
+
+
+@lru_cache(maxsize=65536)
+def _fuzzy_legal(words: frozenset[str], word: str) -> bool:
+    return any(
             abs(len(w) - len(word)) <= 1 and OSA.distance(w, word) <= 1
-            for w in self.legal_words
-            if len(w) >= 4
-        )
+        for w in words
+        if len(w) >= 4
+    )
 
 
 def _build() -> Vocabulary:

@@ -98,6 +98,52 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        3,
+        "review: analysts' decisions on hits, dismiss rules and the audit log",
+        """
+        CREATE SEQUENCE decision_seq START 1;
+        CREATE SEQUENCE rule_seq START 1;
+        CREATE SEQUENCE audit_seq START 1;
+        CREATE TABLE decisions (
+            decision_id BIGINT PRIMARY KEY DEFAULT nextval('decision_seq'),
+            hit_id VARCHAR NOT NULL,          -- applies to this hit id in every run
+            run_id VARCHAR NOT NULL,          -- the run the reviewer was looking at
+            decision VARCHAR NOT NULL CHECK (decision IN ('confirmed', 'dismissed')),
+            reason VARCHAR NOT NULL,
+            reviewer VARCHAR NOT NULL,
+            decided_at TIMESTAMP NOT NULL,    -- UTC; the latest decision on a hit id wins
+            list_versions VARCHAR NOT NULL    -- JSON list of the run's list versions
+        );
+        CREATE TABLE dismiss_rules (
+            rule_id BIGINT PRIMARY KEY DEFAULT nextval('rule_seq'),
+            entity_id VARCHAR NOT NULL,
+            matched_text VARCHAR NOT NULL,    -- normalized (procurewatch.review.keys)
+            vendor VARCHAR,                   -- normalized; NULL: any vendor; '': no vendor
+            field VARCHAR,                    -- NULL: any field
+            reason VARCHAR NOT NULL,
+            reviewer VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL,    -- UTC
+            active BOOLEAN NOT NULL,
+            matched_text_raw VARCHAR NOT NULL, -- as seen in the hit the rule was made from
+            vendor_raw VARCHAR,
+            hit_id VARCHAR,                   -- the hit the rule was made from, if any
+            run_id VARCHAR
+        );
+        CREATE TABLE audit_log (
+            event_id BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
+            "at" TIMESTAMP NOT NULL,          -- UTC (quoted: a keyword)
+            who VARCHAR NOT NULL,
+            action VARCHAR NOT NULL,          -- confirm | dismiss | rule-add | rule-off
+            hit_id VARCHAR,
+            rule_id BIGINT,
+            run_id VARCHAR,
+            details VARCHAR NOT NULL,         -- JSON: decision, reason, previous state, rule ...
+            list_versions VARCHAR NOT NULL    -- JSON list of list versions in force for the run
+        );
+        CREATE INDEX decisions_hit ON decisions (hit_id);
+        """,
+    ),
 ]
 """Every migration, in order. Append new ones at the end; never edit a released one."""
 

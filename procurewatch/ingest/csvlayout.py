@@ -1,0 +1,69 @@
+"""The layout of a delimited text file, read from its first bytes: delimiter, header, columns.
+
+The header is the first non-blank line (it may span lines if quoted). The delimiter is sniffed
+among ``,`` ``;`` tab and ``|`` unless the format fixes it. When nearly every row ends with one
+empty field more than the header has (``a,b,c,``), a column is added for it instead of rejecting
+every row.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from procurewatch.errors import InputError
+from procurewatch.ingest.base import unique_names
+from procurewatch.ingest.encoding import decode_sample, sniff_delimiter
+
+_SAMPLE_RECORDS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class CsvLayout:
+    """How a delimited file is laid out, from its first bytes."""
+
+    encoding: str
+    delimiter: str
+    columns: tuple[str, ...]
+    skip_lines: int  # physical lines up to and including the header
+    newline: bytes
+    row_bytes: int  # average bytes per record in the sample
+
+
+def sniff_layout(path: Path, sample: bytes, encoding: str, delimiter: str | None) -> CsvLayout:
+    """Read the header and guess the delimiter from the first bytes of a delimited file."""
+    text = decode_sample(sample, encoding).lstrip("\ufeff")
+    lines = text.splitlines(keepends=True)
+    blank = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    if blank == len(lines):
+        raise InputError("the file is empty (no header line); give a file with a header row",
+                         path=str(path))
+    delimiter = delimiter or sniff_delimiter("".join(lines[blank:]), _default_delimiter(path))
+    reader = csv.reader(lines[blank:], delimiter=delimiter)
+    header = next(reader)
+    header_lines = reader.line_num
+    records = [row for _, row in zip(range(_SAMPLE_RECORDS), reader, strict=False)]
+    names = list(header)
+    if _trailing_delimiter(records, len(names)):
+        names.append("")
+    newline = b"\r" if "\r" in text and "\n" not in text else b"\n"
+    return CsvLayout(
+        encoding=encoding,
+        delimiter=delimiter,
+        columns=unique_names(names),
+        skip_lines=blank + header_lines,
+        newline=newline,
+        row_bytes=max(16, len(sample) // max(1, len(lines) - blank)),
+    )
+
+
+def _default_delimiter(path: Path) -> str:
+    return {".tsv": "\t", ".tab": "\t", ".psv": "|"}.get(path.suffix.lower(), ",")
+
+
+def _trailing_delimiter(records: list[list[str]], width: int) -> bool:
+    """Whether rows end with one more, empty field than the header has (``a,b,c,``)."""
+    full = [row for row in records if row]
+    extra = sum(1 for row in full if len(row) == width + 1 and not row[-1].strip())
+    return len(full) >= 3 and extra >= 0.9 * len(full)
