@@ -27,7 +27,7 @@ import re
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -153,7 +153,9 @@ def corpus(
         cat = _category(model, DAHUA_CATEGORIES)
         items += _compose(f"dahua {'core' if cat in DAHUA_CORE else cat}", model, "dahua")
     cameras = json.loads((models / "dahua_cameras.json").read_text())
-    for name in sorted({n.strip() for v in cameras.values() for n in v["camera_name"] if n.strip()}):
+    for name in sorted(
+        {n.strip() for v in cameras.values() for n in v["camera_name"] if n.strip()}
+    ):
         dahua_named = re.match(r"(?:DHI?-|IPC-[A-Z]|SD\d|ITC)", name) is not None
         if dahua_named:
             items += _compose("dahua_cameras.json dahua-named", name, "dahua")
@@ -173,7 +175,9 @@ def corpus(
         elif brand in OEM_NOTED:
             items += _compose(f"oem-noted {brand}", model, None)
         elif brand not in LISTED_BRANDS and listed(brand):
-            items += [Item(f"info watchlist brand {brand}", model, f"{brand} {model} camera", None, None)]
+            items += [
+                Item(f"info watchlist brand {brand}", model, f"{brand} {model} camera", None, None)
+            ]
         elif brand not in LISTED_BRANDS:
             group = f"negative {brand if brand in NEGATIVE_BRANDS else 'other brands'}"
             items += [Item(group, model, f"{brand} {model} network camera", None, None)]
@@ -188,12 +192,13 @@ def fallback_watchlist() -> Watchlist:
     Bare ``Dahua`` and ``大华`` are weak: 大华 is a common Chinese trade name (Dahua Electronics,
     大华银行 = UOB), so they count only near a product word or another Dahua name.
     """
+
     def company(eid: str, caption: str, *names: Name, rel: Relation | None = None) -> Entity:
         return Entity(eid, "Company", caption, names=names, relations=(rel,) if rel else ())
 
     entities = [
         company("hikvision", "Hangzhou Hikvision Digital Technology Co., Ltd.",
-                Name("Hikvision", "brand"), Name("海康威视", "local"), Name("HIKVISION USA INC", "alias")),
+                Name("Hikvision", "brand"), Name("海康威视", "local")),
         company("hilook", "HiLook", Name("HiLook", "brand"), rel=Relation("brand_of", "hikvision")),
         company("ezviz", "EZVIZ", Name("EZVIZ", "brand"), Name("萤石", "local", weak=True),
                 rel=Relation("subsidiary_of", "hikvision")),
@@ -201,7 +206,8 @@ def fallback_watchlist() -> Watchlist:
                 Name("Dahua Technology", "alias"), Name("大华", "local", weak=True),
                 Name("浙江大华技术股份有限公司", "legal")),
         company("imou", "Imou", Name("Imou", "brand"), rel=Relation("brand_of", "dahua")),
-        company("lorex", "Lorex Technology Inc.", Name("Lorex", "brand"), rel=Relation("owned_by", "dahua")),
+        company("lorex", "Lorex Technology Inc.", Name("Lorex", "brand"),
+                rel=Relation("owned_by", "dahua")),
     ]  # fmt: skip
     return Watchlist({e.id: e for e in entities}, {}, products=load_products(data_dir()))
 
@@ -249,11 +255,53 @@ def _judge(item: Item, hits: list[TextHit], makers: dict[str, set[str]]) -> tupl
 def prefilter_lost(scanner: TextScanner, texts: list[str], hits: list[list[TextHit]]) -> int:
     """Descriptions with a hit that the DuckDB prefilter does not select."""
     con = duckdb.connect()
-    con.execute("CREATE TABLE t (i INTEGER, s VARCHAR)")
-    con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(texts)))
+    con.execute(
+        "CREATE TABLE t AS SELECT unnest(?) AS i, unnest(?) AS s", [list(range(len(texts))), texts]
+    )
     rows = con.execute("SELECT i FROM t WHERE regexp_matches(s, ?)", [scanner.prefilter_regex()])
     selected = {r[0] for r in rows.fetchall()}
     return sum(1 for i, h in enumerate(hits) if h and i not in selected)
+
+
+@dataclass
+class Tally:
+    """Per group: detection per model (every context template), bare detection, wrong hits;
+    per product family: the models it found."""
+
+    models: dict[str, dict[str, list[bool]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list))
+    )
+    bare: dict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
+    wrong: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    families: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def add(self, item: Item, hits: list[TextHit], makers: dict[str, set[str]]) -> None:
+        """Count one scanned description."""
+        detected, wrong_maker = _judge(item, hits, makers)
+        self.wrong[item.group] += wrong_maker
+        if item.bare:
+            self.bare[item.group].append(detected)
+            return
+        self.models[item.group][item.model].append(detected)
+        for hit in hits:
+            if hit.family_id and item.maker and not item.group.startswith("info"):
+                self.families[hit.family_id].add(item.model)
+
+    def row(self, group: str, misses: int) -> dict[str, Any]:
+        """The figures of one group."""
+        per_model = self.models[group]
+        if group.startswith(("negative", "oem-noted", "info")):
+            return {"count": len(per_model), "hits": self.wrong[group]}
+        n_found = sum(all(v) for v in per_model.values())
+        bare = self.bare[group]
+        return {
+            "count": len(per_model),
+            "detected": n_found,
+            "recall": n_found / len(per_model) if per_model else 0.0,
+            "bare_recall": sum(bare) / len(bare) if bare else None,
+            "wrong_maker": self.wrong[group],
+            "misses": [m for m, v in per_model.items() if not all(v)][:misses],
+        }
 
 
 def run_eval(data: Path, watchlist: Watchlist | None = None, misses: int = 0) -> dict[str, Any]:
@@ -265,30 +313,22 @@ def run_eval(data: Path, watchlist: Watchlist | None = None, misses: int = 0) ->
     groups = maker_groups(watchlist)
     makers = {m: related(watchlist, groups, m) for m in ("hikvision", "dahua")}
     items, skipped = corpus(data, lambda brand: bool(scanner.scan(f"{brand} camera")))
-    hits = scanner.scan_many([i.text for i in items])
-    models: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
-    bare: dict[str, list[bool]] = defaultdict(list)
-    wrong: dict[str, int] = defaultdict(int)
+    texts = [i.text for i in items]
+    hits = scanner.scan_many(texts)
+    tally = Tally()
     for item, found in zip(items, hits, strict=True):
-        detected, wrong_maker = _judge(item, found, makers)
-        wrong[item.group] += wrong_maker
-        (bare[item.group] if item.bare else models[item.group][item.model]).append(detected)
-    report: dict[str, Any] = {"watchlist": label, "groups": {}, "skipped_dahua_ids": skipped}
-    for group in sorted({i.group for i in items}):
-        per_model = models[group]
-        row: dict[str, Any] = {"count": len(per_model), "wrong_maker": wrong[group]}
-        if group.startswith(("negative", "oem-noted", "info")):
-            row = {"count": len(per_model), "hits": wrong[group]}
-        else:
-            detected = sum(all(v) for v in per_model.values())
-            row |= {"detected": detected, "recall": detected / len(per_model) if per_model else 0.0}
-            row["bare_recall"] = sum(bare[group]) / len(bare[group]) if bare[group] else None
-            row["misses"] = [m for m, v in per_model.items() if not all(v)][:misses]
-        report["groups"][group] = row
-    report["prefilter_lost"] = prefilter_lost(scanner, [i.text for i in items], hits)
-    report["texts"] = len(items)
-    report["targets"] = {g: report["groups"].get(g, {}).get("recall", 0.0) >= t for g, t in TARGETS.items()}
-    return report
+        tally.add(item, found, makers)
+    rows = {group: tally.row(group, misses) for group in sorted({i.group for i in items})}
+    targets = {g: rows.get(g, {}).get("recall", 0.0) >= t for g, t in TARGETS.items()}
+    return {
+        "watchlist": label,
+        "texts": len(items),
+        "groups": rows,
+        "families": {f: len(m) for f, m in sorted(tally.families.items())},
+        "skipped_dahua_ids": skipped,
+        "prefilter_lost": prefilter_lost(scanner, texts, hits),
+        "targets": targets,
+    }
 
 
 def _print(report: dict[str, Any]) -> None:
@@ -305,12 +345,15 @@ def _print(report: dict[str, Any]) -> None:
         )
         if row["misses"]:
             print(f"{'':44}missed: {', '.join(row['misses'])}")
+    families = ", ".join(f"{f} {n}" for f, n in report["families"].items())
+    print(f"models found per product family: {families}")
     reasons: dict[str, list[str]] = defaultdict(list)
     for model, why in report["skipped_dahua_ids"].items():
         reasons[why].append(model)
     for why, ids in reasons.items():
         print(f"Dahua IDs left out ({why}): {len(ids)}: {', '.join(ids)}")
-    print(f"prefilter: descriptions with a hit not selected by the DuckDB prefilter: {report['prefilter_lost']}")
+    lost = report["prefilter_lost"]
+    print(f"prefilter: descriptions with a hit that the DuckDB prefilter does not select: {lost}")
     print("targets met:", report["targets"])
 
 
@@ -319,7 +362,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=default_data())
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--misses", type=int, default=10, help="list up to N missed models per group")
+    parser.add_argument(
+        "--misses", type=int, default=10, help="list up to N missed models per group"
+    )
     args = parser.parse_args(argv)
     report = run_eval(args.data, misses=args.misses)
     if args.json:

@@ -20,7 +20,7 @@ def _register() -> None:
     import procurewatch.cli_lists  # noqa: F401
     import procurewatch.cli_match  # noqa: F401
 
-    for optional in ("cli_screen", "cli_review", "cli_inventory", "cli_serve"):
+    for optional in ("cli_screen", "cli_review", "cli_inventory", "cli_serve", "cli_export", "cli_report"):  # noqa: E501
         try:
             __import__(f"procurewatch.{optional}")
         except ModuleNotFoundError as exc:

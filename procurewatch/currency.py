@@ -72,7 +72,9 @@ class FxTable:
         first = day.replace(day=1)
         before = first - timedelta(days=1)
         after = (first + timedelta(days=32)).replace(day=1)
-        options = sorted([((day - before).days, f"{before:%Y-%m}"), ((after - day).days, f"{after:%Y-%m}")])
+        options = sorted(
+            [((day - before).days, f"{before:%Y-%m}"), ((after - day).days, f"{after:%Y-%m}")]
+        )
         for distance, other in options:
             if distance <= NEAREST_DAYS and (currency, other) in self.rates:
                 return self.rates[currency, other], other, distance
@@ -89,8 +91,9 @@ def _display(rate: float) -> str:
     return f"{rate:.4g}"
 
 
-def to_usd(amount: float, currency: str, day: date | None,
-           table: FxTable | None = None) -> tuple[float | None, str]:  # fmt: skip
+def to_usd(
+    amount: float, currency: str, day: date | None, table: FxTable | None = None
+) -> tuple[float | None, str]:
     """``amount`` in US dollars (rounded to cents) and a note saying which rate was used.
 
     The value is None, with the note saying why, for an unknown currency, a missing date, or a
@@ -106,8 +109,10 @@ def to_usd(amount: float, currency: str, day: date | None,
         return None, f"{code}: the record has no date, so no dated USD rate applies; not converted"
     found = fx.lookup(code, day)
     if found is None:
-        return None, (f"{code}: no USD rate for {day:%Y-%m} within {NEAREST_DAYS} days "
-                      f"(table covers {FIRST_MONTH} to {LAST_MONTH}); not converted")  # fmt: skip
+        return None, (
+            f"{code}: no USD rate for {day:%Y-%m} within {NEAREST_DAYS} days "
+            f"(table covers {FIRST_MONTH} to {LAST_MONTH}); not converted"
+        )
     rate, month, away = found
     note = f"{code}→USD at {_display(rate)}, {month} monthly average ({SOURCE})"
     if away:
@@ -134,8 +139,9 @@ def _round(value: float, digits: int = 6) -> str:
     return f"{value:.{places}f}"
 
 
-def monthly_averages(rows: Iterable[Mapping[str, str]], first: str = FIRST_MONTH,
-                     last: str = LAST_MONTH) -> list[tuple[str, str, str, int]]:  # fmt: skip
+def monthly_averages(
+    rows: Iterable[Mapping[str, str]], first: str = FIRST_MONTH, last: str = LAST_MONTH
+) -> list[tuple[str, str, str, int]]:
     """``(month, currency, usd_per_unit, days)`` from ECB rows (``Date``, ``USD``, ``CNY`` ...)."""
     sums: dict[tuple[str, str], list[float]] = defaultdict(list)
     for row in rows:
@@ -147,8 +153,9 @@ def monthly_averages(rows: Iterable[Mapping[str, str]], first: str = FIRST_MONTH
             value = _number(text)
             if code and code not in ("Date", "USD") and value:
                 sums[code, month].append(usd / value)
-    return [(month, code, _round(sum(v) / len(v)), len(v))
-            for (code, month), v in sorted(sums.items())]  # fmt: skip
+    return [
+        (month, code, _round(sum(v) / len(v)), len(v)) for (code, month), v in sorted(sums.items())
+    ]
 
 
 def _number(text: str | None) -> float | None:

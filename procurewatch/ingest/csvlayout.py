@@ -1,7 +1,9 @@
 """The layout of a delimited text file, read from its first bytes: delimiter, header, columns.
 
-The header is the first non-blank line (it may span lines if quoted). The delimiter is sniffed
-among ``,`` ``;`` tab and ``|`` unless the format fixes it. When nearly every row ends with one
+The header is the first non-blank line with two or more fields (up to five title lines without a
+delimiter above it are skipped; a table of one column has its first line as header); it may span
+lines if quoted. The delimiter is sniffed among ``,`` ``;`` tab and ``|`` unless the format fixes
+it or Excel's ``sep=`` line names it. When nearly every row ends with one
 empty field more than the header has (``a,b,c,``), a column is added for it instead of rejecting
 every row.
 """
@@ -9,6 +11,7 @@ every row.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +20,10 @@ from procurewatch.ingest.base import unique_names
 from procurewatch.ingest.encoding import decode_sample, sniff_delimiter
 
 _SAMPLE_RECORDS = 200
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # lines as Arrow splits them
+_SEP_HINT = re.compile(r"^\s*sep=(.)\s*$")
+MAX_TITLE_LINES = 5
+"""Lines of a title (no delimiter) that may stand above the header."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,28 +41,40 @@ class CsvLayout:
 def sniff_layout(path: Path, sample: bytes, encoding: str, delimiter: str | None) -> CsvLayout:
     """Read the header and guess the delimiter from the first bytes of a delimited file."""
     text = decode_sample(sample, encoding).lstrip("\ufeff")
-    lines = text.splitlines(keepends=True)
-    blank = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
-    if blank == len(lines):
+    lines = _LINES.findall(text)
+    start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    if start == len(lines):
         raise InputError("the file is empty (no header line); give a file with a header row",
                          path=str(path))
-    delimiter = delimiter or sniff_delimiter("".join(lines[blank:]), _default_delimiter(path))
-    reader = csv.reader(lines[blank:], delimiter=delimiter)
-    header = next(reader)
+    hint = _SEP_HINT.match(lines[start])
+    if hint:  # Excel's "sep=;" first line
+        delimiter, start = delimiter or hint.group(1), start + 1
+    start, delimiter = _header_line(lines, start, delimiter, _default_delimiter(path))
+    reader = csv.reader(lines[start:], delimiter=delimiter)
+    names = list(next(reader, []))
     header_lines = reader.line_num
     records = [row for _, row in zip(range(_SAMPLE_RECORDS), reader, strict=False)]
-    names = list(header)
     if _trailing_delimiter(records, len(names)):
         names.append("")
-    newline = b"\r" if "\r" in text and "\n" not in text else b"\n"
     return CsvLayout(
         encoding=encoding,
         delimiter=delimiter,
         columns=unique_names(names),
-        skip_lines=blank + header_lines,
-        newline=newline,
-        row_bytes=max(16, len(sample) // max(1, len(lines) - blank)),
+        skip_lines=start + header_lines,
+        newline=b"\r" if "\r" in text and "\n" not in text else b"\n",
+        row_bytes=max(16, len(sample) // max(1, len(lines) - start)),
     )
+
+
+def _header_line(lines: list[str], start: int, fixed: str | None, default: str) -> tuple[int, str]:
+    """The header's line and the delimiter: title lines without a delimiter above it are skipped."""
+    for index in range(start, min(len(lines), start + MAX_TITLE_LINES + 1)):
+        if not lines[index].strip():
+            continue
+        delimiter = fixed or sniff_delimiter("".join(lines[index:]), default)
+        if len(next(csv.reader(lines[index:], delimiter=delimiter), [])) >= 2:
+            return index, delimiter
+    return start, fixed or sniff_delimiter("".join(lines[start:]), default)
 
 
 def _default_delimiter(path: Path) -> str:

@@ -113,7 +113,7 @@ def _mostly_chinese(sample: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     wide = [char for char in text if ord(char) >= 0x80]
-    chinese = sum(1 for char in wide if "\u3000" <= char <= "\u9fff" or "\uff00" <= char)
+    chinese = sum(1 for char in wide if "\u3000" <= char <= "\u9fff" or char >= "\uff00")
     return bool(wide) and chinese >= 0.9 * len(wide)
 
 

@@ -11,8 +11,6 @@ The layout (delimiter, header) comes from :mod:`.csvlayout`; other formats live 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -24,6 +22,7 @@ import pyarrow.csv as pacsv
 
 from procurewatch.errors import InputError
 from procurewatch.ingest.base import BaseReader
+from procurewatch.ingest.csvcells import count_fields, not_blank, to_string
 from procurewatch.ingest.csvlayout import CsvLayout
 from procurewatch.ingest.encoding import TranscodingStream, is_utf8
 from procurewatch.ingest.prefetch import Prefetcher
@@ -32,6 +31,23 @@ from procurewatch.ingest.rownum import Located, RowTracker
 MIN_BLOCK = 256 << 10
 MAX_BLOCK = 2 << 20
 """Arrow reads blocks of this size (about ``batch_size`` rows, at most 2 MiB: memory stays low)."""
+
+
+class _NotUtf8(Exception):
+    """A value of a UTF-8 file is not UTF-8 (raised inside the reader, never outside)."""
+
+
+@dataclass
+class _Done:
+    """What a pass has handed out: the last data row yielded, the last bad row reported."""
+
+    rows: int = 0
+    rejected: int = 0
+
+    def give(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        """Note ``batch`` as handed out."""
+        self.rows = batch.column(batch.num_columns - 1)[batch.num_rows - 1].as_py()
+        return batch
 
 
 @dataclass
@@ -44,22 +60,32 @@ class DelimitedReader(BaseReader):
         """Batches of the good rows; bad rows land in ``rejects`` just before their batch."""
         layout = self._layout()
         self.rejects.clear()
+        done = _Done()
+        try:
+            yield from self._pass(layout, done, text=True)
+        except _NotUtf8:  # a value is not UTF-8: read again as bytes, decode value by value
+            yield from self._pass(layout, done, text=False)
+
+    def _pass(self, layout: CsvLayout, done: _Done, text: bool) -> Iterator[pa.RecordBatch]:
+        """One pass over the file; rows and rejects up to ``done`` are not handed out again."""
         tracker = RowTracker(layout.skip_lines, layout.newline)
-        source, reader = self._open(layout, _handler(tracker))
+        source, reader = self._open(layout, _handler(tracker), text)
         prefetch = Prefetcher(partial(_next_batch, reader))
         held: pa.RecordBatch | None = None  # the last batch is checked before it goes out
         try:
             for batch in prefetch:
-                converted = self._convert(batch, tracker)
+                converted = self._convert(batch, tracker, done)
                 if converted.num_rows:
                     if held is not None:
-                        yield held
+                        yield done.give(held)
                     held = converted
             if held is not None:
                 self._check_end(held, tracker)
-                yield held
-            self._report(tracker.finish())
+                yield done.give(held)
+            self._report(tracker.finish(), done)
         except (pa.ArrowInvalid, OSError) as err:
+            if text and "invalid UTF8" in str(err):
+                raise _NotUtf8 from None
             raise self._parse_error(err, tracker) from None
         finally:
             prefetch.close()
@@ -70,8 +96,11 @@ class DelimitedReader(BaseReader):
             raise InputError("internal: no CSV layout", path=str(self.path))
         return self.layout
 
-    def _open(self, layout: CsvLayout, handler: Callable[[Any], str]) -> tuple[Any, Any]:
+    def _open(
+        self, layout: CsvLayout, handler: Callable[[Any], str], text: bool
+    ) -> tuple[Any, Any]:
         block = min(MAX_BLOCK, max(MIN_BLOCK, self.batch_size * layout.row_bytes))
+        kind = pa.string() if text else pa.binary()  # string: Arrow checks UTF-8 as it parses
         if is_utf8(layout.encoding):
             source: Any = pa.OSFile(str(self.path), "r")
         else:
@@ -90,7 +119,7 @@ class DelimitedReader(BaseReader):
                 invalid_row_handler=handler,
             ),
             pacsv.ConvertOptions(
-                column_types={name: pa.binary() for name in layout.columns},
+                column_types=dict.fromkeys(layout.columns, kind),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -101,21 +130,27 @@ class DelimitedReader(BaseReader):
             source.close()
             raise self._parse_error(err, None) from None
 
-    def _convert(self, batch: pa.RecordBatch, tracker: RowTracker) -> pa.RecordBatch:
+    def _convert(self, batch: pa.RecordBatch, tracker: RowTracker, done: _Done) -> pa.RecordBatch:
         columns = list(batch.columns)
         rows, located = tracker.number(columns, batch.num_rows)
-        self._report(located)
-        strings = [_to_string(column) for column in columns]
-        keep = _not_blank(columns)
+        self._report(located, done)
+        strings = [to_string(column) for column in columns]
+        keep = not_blank(columns)
+        if done.rows:
+            later = pc.greater(rows, done.rows)
+            keep = later if keep is None else pc.and_(keep, later)
         if keep is not None:
             strings = [column.filter(keep) for column in strings]
             rows = rows.filter(keep)
         return self.make_batch(strings, rows)
 
-    def _report(self, located: list[Located]) -> None:
+    def _report(self, located: list[Located], done: _Done) -> None:
         width = len(self.columns)
         for item in located:
-            fields = _count_fields(item.text, self._layout().delimiter)
+            if item.row <= done.rejected:
+                continue  # reported by an earlier pass
+            done.rejected = item.row
+            fields = count_fields(item.text, self._layout().delimiter)
             reason = f"row has {fields} fields, the header has {width}; fix the row or its quoting"
             if "\n" in item.text:
                 spans = item.text.count("\n") + 1
@@ -165,37 +200,3 @@ def _handler(tracker: RowTracker) -> Callable[[Any], str]:
         return "skip"
 
     return handle
-
-
-def _to_string(column: pa.Array) -> pa.Array:
-    """Binary → string; a value that is not UTF-8 is decoded as Windows-1252."""
-    try:
-        return pc.cast(column, pa.string())
-    except pa.ArrowInvalid:
-        values = column.to_pylist()
-        return pa.array([None if v is None else _decode(v) for v in values], pa.string())
-
-
-def _decode(value: bytes) -> str:
-    try:
-        return value.decode("utf-8")
-    except UnicodeDecodeError:
-        return value.decode("cp1252", errors="replace")
-
-
-def _not_blank(columns: list[pa.Array]) -> pa.Array | None:
-    """A mask of rows with some non-empty field, or None when every row has one."""
-    if not columns or pc.min(pc.binary_length(columns[0])).as_py() != 0:
-        return None
-    empty = pc.equal(pc.binary_length(columns[0]), 0)
-    for column in columns[1:]:
-        empty = pc.and_(empty, pc.equal(pc.binary_length(column), 0))
-    return pc.invert(empty) if pc.any(empty).as_py() else None
-
-
-def _count_fields(text: str, delimiter: str) -> int:
-    """How many fields the raw text of a rejected row has."""
-    try:
-        return len(next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), []))
-    except csv.Error:
-        return text.count(delimiter) + 1

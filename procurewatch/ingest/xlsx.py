@@ -1,6 +1,7 @@
 """Excel workbooks (.xlsx, .xlsm), streamed row by row with openpyxl's read-only mode.
 
-The first worksheet that has a non-empty row is read; its first non-empty row is the header.
+The first worksheet with data is read. Its header is the first row with two or more values among
+the first 20 (so a title row above the table is skipped), else its first non-empty row.
 Cells become text: whole numbers without ``.0``, dates as ISO 8601, formulas as their last
 computed value. ``_row`` is the row under the header (``_row`` + header row = the sheet row);
 ``Reject.line`` is the sheet row. A row with values beyond the header's columns is rejected.
@@ -26,6 +27,8 @@ MAX_SHEET_BYTES = 2 << 30
 """Largest uncompressed worksheet XML (streamed, so this bounds time, not memory)."""
 MAX_SHARED_STRINGS_BYTES = 256 << 20
 """Largest uncompressed shared-strings part (openpyxl keeps it in memory)."""
+HEADER_SEARCH_ROWS = 20
+"""Rows searched for the header (the first with two or more values)."""
 MAX_RATIO = 200
 """Largest compression ratio of a part bigger than 16 MiB (a zip bomb packs far tighter)."""
 
@@ -68,17 +71,30 @@ def sniff_sheet(path: Path) -> SheetLayout:
     try:
         for sheet in workbook.worksheets:
             sheet.reset_dimensions()  # stored dimensions may be wrong; read every cell
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                cells = [_text(value) for value in values]
-                if any(cells):
-                    while cells and not cells[-1]:
-                        cells.pop()
-                    return SheetLayout(sheet.title, number, unique_names(cells))
+            found = _header(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True))
+            if found is not None:
+                number, cells = found
+                return SheetLayout(sheet.title, number, unique_names(cells))
     except Exception as err:
         raise _unreadable(path, err) from None
     finally:
         workbook.close()
     raise InputError("the workbook has no data (every sheet is empty)", path=str(path))
+
+
+def _header(rows: Iterator[tuple[Any, ...]]) -> tuple[int, list[str | None]] | None:
+    """The header: the first row with two or more values (a title row above it is skipped),
+    else the first non-empty row."""
+    first: tuple[int, list[str | None]] | None = None
+    for number, values in enumerate(rows, start=1):
+        cells = [_text(value) for value in values]
+        while cells and not cells[-1]:
+            cells.pop()
+        if sum(1 for cell in cells if cell) >= 2:
+            return number, cells
+        if cells and first is None:
+            first = number, cells
+    return first
 
 
 def _open(path: Path) -> Any:

@@ -149,7 +149,7 @@ def compile_family(family: ProductFamily, order: int) -> CompiledFamily:
         regex = re.compile(f"(?:{family.pattern}){WORD_END}")
         heads = pattern_heads(family.pattern)
     except re.error as exc:
-        raise WatchlistError(f"{where}: pattern is not a valid regular expression ({exc})") from None
+        raise WatchlistError(f"{where}: not a valid regular expression ({exc})") from None
     prefixes = frozenset(p for head in heads for p in expand_head(head))
     short = sorted(p for p in prefixes if len(p) < MIN_PREFIX)
     if short:
@@ -158,5 +158,5 @@ def compile_family(family: ProductFamily, order: int) -> CompiledFamily:
             f"(found {short!r}); write the maker's fixed prefix first, e.g. 'DS-2CD'"
         )
     if any(p != p.upper() for p in prefixes):
-        raise WatchlistError(f"{where}: pattern must be written in upper case (text is upper-cased)")
+        raise WatchlistError(f"{where}: write the pattern in upper case (text is upper-cased)")
     return CompiledFamily(family, regex, prefixes, heads, order)

@@ -140,9 +140,7 @@ def minimal_names(names: Iterable[str]) -> list[str]:
     kept: list[str] = []
     for host in unique:
         found = automaton.find_matches_as_indexes(host, overlapping=True)
-        if not any(
-            unique[i] != host and _covered(unique[i], s, e, host) for i, s, e in found
-        ):
+        if not any(unique[i] != host and _covered(unique[i], s, e, host) for i, s, e in found):
             kept.append(host)
     return kept
 

@@ -15,9 +15,27 @@ from procurewatch.normalize.vocab import VOCAB
 
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORDS = re.compile(r"[^\W_]+")
+_WORDS_DOT = re.compile(r"[^\W_]+\.?")
 _CLAUSE_END = re.compile(r"[,;:()/|]")
 LOOKALIKE_WORDS = 4
 """How many words after a short name are read for a company-name continuation."""
+LEGAL_SUFFIXES = frozenset(
+    {
+        "CORP", "CORPORATION", "INC", "INCORPORATED", "LTD", "LIMITED", "LLC", "LLP", "PLC",
+        "GMBH", "COMPANY", "BV", "NV", "PTE", "PTY", "SARL", "SRL", "JSC", "PJSC",
+    }
+)  # fmt: skip
+"""Unambiguous company-name endings (``CO.`` counts with its dot only: ``CO`` is also carbon
+monoxide, ``SE`` and ``AS`` are ordinary words)."""
+NEUTRAL_WORDS = frozenset(
+    {
+        "INTERNATIONAL", "INTL", "GLOBAL", "EUROPE", "EUROPEAN", "ASIA", "AMERICA", "AMERICAS",
+        "AFRICA", "PACIFIC", "MIDDLE", "EAST", "WEST", "NORTH", "SOUTH", "LATAM", "EMEA", "APAC",
+        "HOLDING", "HOLDINGS", "GROUP",
+    }
+)  # fmt: skip
+"""Words a maker's own subsidiaries carry (``Hikvision Europe B.V.``, ``... International``):
+they do not make a short name another company's."""
 
 GROUP_RELATIONS = ("subsidiary_of", "brand_of", "owned_by")
 """Relations that put two entities in one maker group (a brand and its maker)."""
@@ -142,21 +160,26 @@ def _is_place(word: str) -> bool:
     return lower in VOCAB.latin_places or lookup_territory(lower) is not None
 
 
+def _is_legal(token: str) -> bool:
+    word = token.rstrip(".")
+    return word in LEGAL_SUFFIXES or (word == "CO" and token.endswith("."))
+
+
 def lookalike_company(text: str, end: int, known: frozenset[str]) -> str | None:
     """The words after a short name that make it another company's name, or None.
 
-    ``DAHUA ELECTRONICS CORP``: a legal form follows within a few words and a word before it
+    ``DAHUA ELECTRONICS CORP``: a company ending follows within a few words and a word before it
     is neither in the maker group's own names nor a place, so the short name is part of a
-    different company's name. ``HIKVISION USA INC`` and ``DAHUA TECHNOLOGY CO`` are not.
+    different company's name. ``HIKVISION USA INC`` and ``DAHUA TECHNOLOGY CO.`` are not.
     """
     if not text[end : end + 1].isspace():
         return None
     tail = _CLAUSE_END.split(text[end : end + 80], maxsplit=1)[0]
-    words = _WORDS.findall(tail)[:LOOKALIKE_WORDS]
-    for index, word in enumerate(words):
-        if word.lower() in VOCAB.legal_words or word.lower() in VOCAB.legal_class:
-            between = words[:index]
-            if any(w not in known and not _is_place(w) for w in between):
-                return " ".join(words[: index + 1])
+    tokens = _WORDS_DOT.findall(tail)[:LOOKALIKE_WORDS]
+    for index, token in enumerate(tokens):
+        if _is_legal(token):
+            between = [t.rstrip(".") for t in tokens[:index]]
+            if any(w not in known and w not in NEUTRAL_WORDS and not _is_place(w) for w in between):
+                return " ".join(tokens[: index + 1])
             return None
     return None

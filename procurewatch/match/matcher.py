@@ -16,11 +16,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from procurewatch.match.index import CandidateIndex
-from procurewatch.match.names import Comparison, compare_normalized
+from procurewatch.match.names import Comparison, Pair, compare_normalized
 from procurewatch.model import EffectiveDesignation, Entity, Name, Watchlist
 from procurewatch.normalize.names import NormName, normalize, split_alternatives
 from procurewatch.settings import MATCH_THRESHOLD
 
+CONTAINED_SCORE = 0.9
+"""Score of a CJK query that contains a whole watchlist name of 5+ characters (a branch office)."""
+CONTAINED_MIN_CHARS = 5
 REPORT_FLOOR = 0.5
 """Results scoring below this are not returned at all."""
 TRAILER_PENALTY = 0.97
@@ -58,6 +61,18 @@ class NameMatch:
             why = (f"query {self.comparison.query!r} vs {self.matched_name.kind} name "
                    f"{self.matched_name.value!r}: {self.comparison.explain()}")  # fmt: skip
         return why + (f"; {self.note}" if self.note else "")
+
+
+def _contained(query: NormName, candidate: NormName) -> Comparison | None:
+    """A CJK query holding a whole CJK watchlist name, e.g. a branch bureau (分局) of a listed PSB."""
+    name = candidate.original.strip()
+    if not (query.cjk and candidate.cjk) or len(name) < CONTAINED_MIN_CHARS or name not in query.original:
+        return None
+    if query.original.strip() == name:
+        return None
+    rest = query.original.replace(name, " … ")
+    return Comparison(query.original, name, CONTAINED_SCORE, (Pair(name, name, 1.0, "contained"),),
+                      penalties=(f"the query contains the whole name; rest: {rest.strip()}",))  # fmt: skip
 
 
 def _ident_key(value: str) -> str:
@@ -113,7 +128,7 @@ class Matcher:
         norm = normalize(query)
         best: dict[str, tuple[float, int, Comparison]] = {}
         for entry_id in self._index.candidates(norm):
-            comparison = compare_normalized(norm, self._norms[entry_id])
+            comparison = _contained(norm, self._norms[entry_id]) or compare_normalized(norm, self._norms[entry_id])
             entity_id = self.entries[entry_id].entity_id
             if entity_id not in best or comparison.score > best[entity_id][0]:
                 best[entity_id] = (comparison.score, entry_id, comparison)

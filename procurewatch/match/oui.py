@@ -41,6 +41,7 @@ _DOTTED = re.compile(r"[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}")
 _HALVES = re.compile(r"[0-9a-f]{6}-[0-9a-f]{6}")
 _OCTETS = re.compile(r"[0-9a-f]{1,2}(?P<sep>[:\- ])(?:[0-9a-f]{1,2}(?P=sep)){4}[0-9a-f]{1,2}")
 _LEAD_KINDS = (WORD, PLACE, NUMBER)
+_STATUS_WORDS = {"local": "locally administered (randomized or virtual)", "multicast": "multicast"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +103,7 @@ class Block:
 
 
 class OuiIndex:
-    """Registry blocks by width and prefix; :meth:`lookup` returns the narrowest that holds a MAC."""
+    """Registry blocks by width and prefix; :meth:`lookup` finds the narrowest holding a MAC."""
 
     def __init__(self, blocks: Iterable[Block]) -> None:
         self._blocks: dict[int, dict[int, Block]] = {bits: {} for bits in BITS}
@@ -154,11 +155,13 @@ class MacLookup:
             return f"{self.text!r} is not a usable MAC address"
         assert self.mac is not None
         if self.status in ("local", "multicast"):
-            what = "locally administered (randomized or virtual)" if self.status == "local" else "multicast"
+            what = _STATUS_WORDS[self.status]
             return f"{self.mac.text} is {what}: not assigned to any company, not attributed"
         if self.block is None:
             return f"{self.mac.text} is in no known registry block"
-        return f"{self.mac.text} is in block {self.block.label} of {self.block.organization!r} ({self.block.registry})"
+        block = self.block
+        owner = f"{block.organization!r} ({block.registry})"
+        return f"{self.mac.text} is in block {block.label} of {owner}"
 
 
 def _candidate_tokens(match: NameMatch) -> list[tuple[str, str, bool]]:
@@ -187,15 +190,17 @@ def _names_entity_fully(match: NameMatch, kinds: tuple[str, ...] = (WORD,)) -> b
 def _weak(match: NameMatch) -> bool:
     """The matched name, or a name of the entity with the same text, is marked weak."""
     value = match.matched_name.value.casefold()
-    return match.matched_name.weak or any(n.weak and n.value.casefold() == value for n in match.entity.names)
+    same = (n for n in match.entity.names if n.value.casefold() == value)
+    return match.matched_name.weak or any(n.weak for n in same)
 
 
 def _known_places(entity: Entity, watchlist: Watchlist) -> set[str]:
     """Place words in the names and addresses of the entity and of its parents."""
-    family = [entity, *(watchlist.get(r.target) for r in entity.relations if r.kind in COVERING_RELATIONS)]
+    parents = (watchlist.get(r.target) for r in entity.relations if r.kind in COVERING_RELATIONS)
     places: set[str] = set()
-    for member in (e for e in family if e is not None):
-        places.update(t.text for n in member.all_names() for t in normalize(n).tokens if t.kind == PLACE)
+    for member in (e for e in (entity, *parents) if e is not None):
+        tokens = (t for n in member.all_names() for t in normalize(n).tokens)
+        places.update(t.text for t in tokens if t.kind == PLACE)
         places.update(w for a in member.addresses for w in re.split(r"\W+", a.casefold()) if w)
     return places
 
@@ -227,14 +232,18 @@ class OuiAttributor:
     def _attribute(self, org: str) -> list[Registrant]:
         full: list[Registrant] = []
         leads: list[Registrant] = []
-        for match in self.matcher.match_name(org, limit=5, floor=LEAD_FLOOR):
-            if self.matcher.is_match(match) and _names_entity_fully(match):
-                why = f"registrant {org!r} is {match.entity.caption!r}: {match.explanation()}"
-                full.append(Registrant(match.entity, match.score, match.entity.lead, match.designations, why))
-            elif _names_entity_fully(match, _LEAD_KINDS) and _places_fit(org, match, self.matcher.watchlist):
-                why = (f"registrant {org!r} carries the name of {match.entity.caption!r} but is not "
-                       f"in the watchlist (a related company?): {match.explanation()}")  # fmt: skip
-                leads.append(Registrant(match.entity, match.score, True, match.designations, why))
+        watchlist = self.matcher.watchlist
+        for m in self.matcher.match_name(org, limit=5, floor=LEAD_FLOOR):
+            entity = m.entity
+            if self.matcher.is_match(m) and _names_entity_fully(m):
+                why = f"registrant {org!r} is {entity.caption!r}: {m.explanation()}"
+                full.append(Registrant(entity, m.score, entity.lead, m.designations, why))
+            elif _names_entity_fully(m, _LEAD_KINDS) and _places_fit(org, m, watchlist):
+                why = (
+                    f"registrant {org!r} carries the name of {entity.caption!r} but is not "
+                    f"in the watchlist (a related company?): {m.explanation()}"
+                )
+                leads.append(Registrant(entity, m.score, True, m.designations, why))
         best = max((r.score for r in leads), default=0.0)
         return full or [r for r in leads if r.score == best]
 

@@ -3,7 +3,9 @@
 * MA-L (/24) and IAB (/36): the copies of the IEEE registry that **netaddr ships**
   (``netaddr/eui/oui.txt`` and ``iab.txt``, found with :mod:`importlib.resources`);
 * MA-M (/28) and MA-S (/36): ``procurewatch/match/data/oui_blocks.csv``, an extract of
-  Wireshark's ``manuf`` file (see its header), or a whole ``manuf`` file given by the user.
+  Wireshark's ``manuf`` file (see its header);
+* optionally a whole, newer ``manuf`` file given by the user (``--manuf``), whose blocks of every
+  width win: netaddr 1.3.0's copy of the registry dates from 2024-05 and lacks later blocks.
 
 The parsers take lines and are pure; :func:`load_index` reads the files once per process.
 """
@@ -54,7 +56,9 @@ def parse_block(text: str) -> tuple[int, int] | None:
     return int(digits[: bits // 4], 16), bits
 
 
-def parse_manuf(lines: Iterable[str], registry: str, *, widths: tuple[int, ...] = (28, 36)) -> Iterator[Block]:
+def parse_manuf(
+    lines: Iterable[str], registry: str, *, widths: tuple[int, ...] = (28, 36)
+) -> Iterator[Block]:
     """Blocks of a Wireshark ``manuf`` text (tab separated: block, short name, long name)."""
     for line in lines:
         if not line.strip() or line.startswith("#"):
@@ -80,25 +84,29 @@ def _netaddr_blocks() -> Iterator[Block]:
     version = metadata.version("netaddr")
     folder = resources.files("netaddr.eui")
     for name, label in (("oui.txt", "IEEE MA-L"), ("iab.txt", "IEEE IAB")):
-        text = (folder / name).read_text(encoding="utf-8", errors="replace")
+        text = (folder / name).read_bytes().decode("utf-8", errors="replace")
         yield from parse_ieee(text.splitlines(), f"{label} (netaddr {version} {name})")
 
 
 def _bundled_blocks() -> Iterator[Block]:
     path = resources.files("procurewatch.match") / "data" / BLOCKS_FILE
     text = path.read_text(encoding="utf-8")
-    yield from parse_blocks_csv(text.splitlines(), "IEEE MA-M/MA-S (Wireshark manuf, procurewatch extract)")
+    registry = "IEEE MA-M/MA-S (Wireshark manuf, procurewatch extract)"
+    yield from parse_blocks_csv(text.splitlines(), registry)
 
 
 def read_manuf(path: Path) -> list[Block]:
-    """The /28 and /36 blocks of a whole Wireshark ``manuf`` file the user gives."""
+    """Every block (/24, /28, /36) of a whole Wireshark ``manuf`` file the user gives: newer
+    than the registry netaddr ships, so its blocks take precedence."""
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
-        raise InputError(f"cannot read the manuf file ({exc.strerror}); check the path", path=str(path)) from None
-    blocks = list(parse_manuf(text.splitlines(), f"IEEE MA-M/MA-S (Wireshark manuf {path.name})"))
+        why = f"cannot read the manuf file ({exc.strerror}); check the path"
+        raise InputError(why, path=str(path)) from None
+    label = f"IEEE registry (Wireshark manuf {path.name})"
+    blocks = list(parse_manuf(text.splitlines(), label, widths=BITS))
     if not blocks:
-        raise InputError("no /28 or /36 block found; give Wireshark's manuf file", path=str(path))
+        raise InputError("no MAC block found; give Wireshark's manuf file", path=str(path))
     return blocks
 
 
@@ -109,7 +117,7 @@ def load_index() -> OuiIndex:
 
 
 def load_index_with(manuf: Path | None) -> OuiIndex:
-    """:func:`load_index`, plus the blocks of a Wireshark ``manuf`` file if one is given."""
+    """:func:`load_index`, with the blocks of a Wireshark ``manuf`` file first if one is given."""
     if manuf is None:
         return load_index()
     return OuiIndex([*read_manuf(manuf), *load_index().blocks()])

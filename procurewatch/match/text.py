@@ -13,13 +13,16 @@ regex. A scan normalizes the text (:mod:`procurewatch.normalize.text`), runs the
   NVR, PTZ, 监控 ...) within ``window`` characters. Otherwise it is DROPPED (default) or, with
   ``keep_uncontexted=True``, kept with score 0.4;
 * drops a one-word name used inside another company's name: ``Dahua Electronics Corp`` (a
-  legal form follows within a few words, and a word before it is neither in the maker group's
-  own names nor a place), unlike ``Hikvision USA Inc`` (kept at 0.4 with ``keep_uncontexted``);
+  company ending follows within a few words, and a word before it is neither in the maker
+  group's own names nor a place), unlike ``Hikvision USA Inc`` (kept at 0.4 with
+  ``keep_uncontexted``);
 * resolves overlaps: the longest span wins; on equal spans a specific model family beats a
   name, which beats a ``needs_context`` family, which beats a weak name. Hits of different
   entities on exactly the same span are all kept.
 
 Every :class:`TextHit` reports the exact original span (``text[start:end] == matched_text``).
+Scores: legal name or caption 1.0, brand 0.95, other names 0.9, weak name with context 0.75;
+model number 0.9 (0.8 for a ``needs_context`` family), +0.05 with a name of the maker nearby.
 """
 
 from __future__ import annotations
@@ -31,11 +34,18 @@ from typing import Any
 
 import ahocorasick_rs
 
-from procurewatch.match._text_models import CompiledFamily, compile_family
+from procurewatch.match._text_candidates import (
+    Cand,
+    Entry,
+    build_entries,
+    model_cand,
+    name_cand,
+    product_word,
+    resolve,
+)
+from procurewatch.match._text_models import compile_family
 from procurewatch.match._text_prefilter import build_prefilter
 from procurewatch.match._text_rules import (
-    PRODUCT_WORDS,
-    NameRule,
     at_model_start,
     at_word_end,
     at_word_start,
@@ -43,7 +53,6 @@ from procurewatch.match._text_rules import (
     maker_groups,
     name_rules,
     name_tokens,
-    needs_left_edge,
     needs_right_edge,
 )
 from procurewatch.match.types import TextHit
@@ -57,82 +66,31 @@ CONTEXT_MODEL_SCORE = 0.8
 BRAND_BONUS = 0.05
 UNCONTEXTED_SCORE = 0.4
 
+Match = tuple[int, int, int]
+"""(automaton pattern index, start, end) in one normalized text."""
+
 
 @dataclass(frozen=True, slots=True)
-class _Entry:
-    """What one automaton pattern stands for."""
+class _Tables:
+    """What a scanner is compiled into."""
 
-    pattern: str
-    left: bool
-    right: bool
-    names: tuple[NameRule, ...]
-    families: tuple[CompiledFamily, ...]
-
-
-@dataclass(slots=True)
-class _Cand:
-    """A candidate hit in normalized coordinates."""
-
-    start: int
-    end: int
-    rank: int
-    order: int
-    group: str
-    name: NameRule | None = None
-    family: CompiledFamily | None = None
-    score: float = 0.0
-    why: str = ""
-
-    @property
-    def entity_id(self) -> str:
-        return self.name.entity_id if self.name else self.family.family.entity_id  # type: ignore[union-attr]
-
-    @property
-    def contextual(self) -> bool:
-        if self.name is not None:
-            return self.name.weak
-        return self.family is not None and self.family.family.needs_context
-
-
-def _build_entries(
-    names: list[tuple[str, NameRule]], families: list[CompiledFamily]
-) -> list[_Entry]:
-    by_pattern: dict[str, tuple[list[NameRule], list[CompiledFamily]]] = defaultdict(
-        lambda: ([], [])
-    )
-    for pattern, rule in names:
-        by_pattern[pattern][0].append(rule)
-    for fam in families:
-        for prefix in fam.prefixes:
-            by_pattern[prefix][1].append(fam)
-    return [
-        _Entry(p, needs_left_edge(p), needs_right_edge(p), tuple(n), tuple(f))
-        for p, (n, f) in sorted(by_pattern.items())
-    ]
+    entries: list[Entry]
+    groups: dict[str, str]
+    """Entity id -> maker group id."""
+    captions: dict[str, str]
+    tokens: dict[str, frozenset[str]]
+    """Maker group id -> words of its names (for the look-alike rule)."""
 
 
 class TextScanner:
     """A compiled scanner for names, brands and model numbers of a watchlist."""
 
-    def __init__(
-        self,
-        entries: list[_Entry],
-        groups: dict[str, str],
-        captions: dict[str, str],
-        tokens: dict[str, frozenset[str]],
-        *,
-        window: int,
-        keep_uncontexted: bool,
-    ) -> None:
-        self._entries = entries
-        self._groups = groups
-        self._captions = captions
-        self._tokens = tokens
+    def __init__(self, tables: _Tables, *, window: int, keep_uncontexted: bool) -> None:
+        self._t = tables
         self._window = window
         self._keep = keep_uncontexted
-        self._automaton: Any = (
-            ahocorasick_rs.AhoCorasick([e.pattern for e in entries]) if entries else None
-        )
+        patterns = [e.pattern for e in tables.entries]
+        self._automaton: Any = ahocorasick_rs.AhoCorasick(patterns) if patterns else None
         self._prefilter: str | None = None
 
     @classmethod
@@ -144,7 +102,10 @@ class TextScanner:
         window: int = 80,
         keep_uncontexted: bool = False,
     ) -> TextScanner:
-        """Compile the names and product families of ``watchlist`` (or of ``entity_ids``)."""
+        """Compile the names and product families of ``watchlist`` (or of ``entity_ids``).
+
+        Raises :class:`~procurewatch.errors.WatchlistError` for an invalid family pattern.
+        """
         selected = None if entity_ids is None else frozenset(entity_ids)
         groups = maker_groups(watchlist)
         families = [
@@ -152,18 +113,25 @@ class TextScanner:
             for i, p in enumerate(watchlist.products)
             if selected is None or p.entity_id in selected
         ]
-        entries = _build_entries(list(name_rules(watchlist, groups, selected)), families)
-        captions = {e.id: e.caption for e in watchlist.entities.values()}
-        tokens = name_tokens(watchlist, groups)
-        return cls(
-            entries, groups, captions, tokens, window=window, keep_uncontexted=keep_uncontexted
+        tables = _Tables(
+            entries=build_entries(list(name_rules(watchlist, groups, selected)), families),
+            groups=groups,
+            captions={e.id: e.caption for e in watchlist.entities.values()},
+            tokens=name_tokens(watchlist, groups),
         )
+        return cls(tables, window=window, keep_uncontexted=keep_uncontexted)
+
+    @property
+    def patterns(self) -> tuple[str, ...]:
+        """The automaton's patterns: normalized names and model-number prefixes."""
+        return tuple(e.pattern for e in self._t.entries)
 
     def prefilter_regex(self) -> str:
-        """One RE2 regex (DuckDB ``regexp_matches``) selecting every raw text that can hit."""
+        """One RE2 regex (DuckDB ``regexp_matches``, case-insensitive, over raw text) that
+        matches every text :meth:`scan` can find a hit in: a superset filter."""
         if self._prefilter is None:
-            names = [e.pattern for e in self._entries if e.names]
-            heads = [h for e in self._entries for f in e.families for h in f.heads]
+            names = [e.pattern for e in self._t.entries if e.names]
+            heads = [h for e in self._t.entries for f in e.families for h in f.heads]
             self._prefilter = build_prefilter(names, heads)
         return self._prefilter
 
@@ -177,7 +145,7 @@ class TextScanner:
         if self._automaton is None:
             return out
         batch = normalize_batch([t or "" for t in texts])
-        found: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        found: dict[int, list[Match]] = defaultdict(list)
         offsets = batch.offsets
         for pid, start, end in self._automaton.find_matches_as_indexes(
             batch.joined, overlapping=True
@@ -188,39 +156,38 @@ class TextScanner:
             out[row] = self._hits(batch.row(row), matches)
         return out
 
-    def _hits(self, norm: NormText, matches: list[tuple[int, int, int]]) -> list[TextHit]:
+    def _hits(self, norm: NormText, matches: list[Match]) -> list[TextHit]:
         cands = self._candidates(norm.text, matches)
         cands = [c for c in cands if self._judge(norm.text, c, cands)]
-        return [self._to_hit(norm, c) for c in _resolve(cands)]
+        return [self._to_hit(norm, c) for c in resolve(cands)]
 
-    def _candidates(self, text: str, matches: list[tuple[int, int, int]]) -> list[_Cand]:
-        cands: list[_Cand] = []
+    def _candidates(self, text: str, matches: list[Match]) -> list[Cand]:
+        cands: list[Cand] = []
         tried: set[tuple[int, int]] = set()
         for pid, start, end in matches:
-            entry = self._entries[pid]
-            if entry.names and (not entry.left or at_word_start(text, start)):
-                if not entry.right or at_word_end(text, end):
-                    cands.extend(_name_cand(r, start, end) for r in entry.names)
+            entry = self._t.entries[pid]
+            left = not entry.left or at_word_start(text, start)
+            if entry.names and left and (not entry.right or at_word_end(text, end)):
+                cands.extend(name_cand(r, start, end) for r in entry.names)
             for fam in entry.families:
                 if (fam.order, start) in tried or not at_model_start(text, start):
                     continue
                 tried.add((fam.order, start))
                 found = fam.regex.match(text, start)
                 if found is not None:
-                    group = self._groups.get(fam.family.entity_id, fam.family.entity_id)
-                    rank = 2 if fam.family.needs_context else 0
-                    cands.append(_Cand(start, found.end(), rank, fam.order, group, family=fam))
+                    group = self._t.groups.get(fam.family.entity_id, fam.family.entity_id)
+                    cands.append(model_cand(fam, start, found.end(), group))
         return cands
 
-    def _judge(self, text: str, cand: _Cand, cands: list[_Cand]) -> bool:
-        """Score a candidate; False drops it (an ambiguous one without context)."""
+    def _judge(self, text: str, cand: Cand, cands: list[Cand]) -> bool:
+        """Score a candidate; False drops it (ambiguous without context, or a look-alike)."""
         if cand.name is not None and self._lookalike(text, cand):
             return self._keep
         if cand.name is not None and not cand.name.weak:
             cand.score = NAME_SCORES[cand.name.rule]
             return True
         brand = self._brand_nearby(cand, cands)
-        word = None if brand else _product_word(text, cand.start, cand.end, self._window)
+        word = None if brand else product_word(text, cand.start, cand.end, self._window)
         if cand.name is not None:
             base = WEAK_SCORE
         else:
@@ -237,11 +204,12 @@ class TextScanner:
         cand.score = min(base, 1.0)
         return True
 
-    def _lookalike(self, text: str, cand: _Cand) -> bool:
+    def _lookalike(self, text: str, cand: Cand) -> bool:
         """A one-word name inside another company's name (``Dahua Electronics Corp``)."""
-        if " " in text[cand.start : cand.end] or not needs_right_edge(text[cand.start : cand.end]):
+        matched = text[cand.start : cand.end]
+        if " " in matched or not needs_right_edge(matched):
             return False
-        known = self._tokens.get(cand.group, frozenset())
+        known = self._t.tokens.get(cand.group, frozenset())
         phrase = lookalike_company(text, cand.end, known)
         if phrase is None:
             return False
@@ -249,58 +217,30 @@ class TextScanner:
         cand.why = f"; followed by {phrase!r}: probably another company named like it"
         return True
 
-    def _brand_nearby(self, cand: _Cand, cands: list[_Cand]) -> str | None:
+    def _brand_nearby(self, cand: Cand, cands: list[Cand]) -> str | None:
+        """A strong name of the same maker group near (or inside) the candidate."""
         for other in cands:
-            if other.name is None or other.name.weak or other.group != cand.group:
+            if other is cand or other.name is None or other.name.weak:
                 continue
-            if other.end <= cand.start - self._window or other.start >= cand.end + self._window:
-                continue
-            if other.end <= cand.start or other.start >= cand.end:
+            near = cand.start - self._window < other.end and other.start < cand.end + self._window
+            if near and other.group == cand.group:
                 return other.name.value
         return None
 
-    def _to_hit(self, norm: NormText, cand: _Cand) -> TextHit:
+    def _to_hit(self, norm: NormText, cand: Cand) -> TextHit:
         start, end = norm.span(cand.start, cand.end)
         matched = norm.source[start:end]
         if cand.name is not None:
             rule, kind, family_id = cand.name.rule, cand.name.kind, None
-            caption = self._captions.get(cand.name.entity_id, cand.name.entity_id)
+            caption = self._t.captions.get(cand.name.entity_id, cand.name.entity_id)
             weak = "weak " if cand.name.weak else ""
             detail = f"{weak}{kind} name {cand.name.value!r} of {caption}"
         else:
-            fam = cand.family.family  # type: ignore[union-attr]
+            assert cand.family is not None
+            fam = cand.family.family
             rule, kind, family_id = "model", None, fam.id
             detail = f"model number {matched} matches {fam.name} [{fam.id}]"
         return TextHit(
             start, end, matched, rule, cand.entity_id, kind, family_id,
             round(cand.score, 3), detail + cand.why,
         )  # fmt: skip
-
-
-def _name_cand(rule: NameRule, start: int, end: int) -> _Cand:
-    return _Cand(start, end, 3 if rule.weak else 1, rule.order, rule.group, name=rule)
-
-
-def _product_word(text: str, start: int, end: int, window: int) -> str | None:
-    for piece in (text[max(0, start - window) : start], text[end : end + window]):
-        found = PRODUCT_WORDS.search(piece)
-        if found is not None:
-            return found.group(0)
-    return None
-
-
-def _resolve(cands: list[_Cand]) -> list[_Cand]:
-    """Longest span first; equal spans by rank; identical spans of other entities kept."""
-    kept: list[_Cand] = []
-    for cand in sorted(cands, key=lambda c: (c.start - c.end, c.rank, c.order)):
-        clash = False
-        for other in kept:
-            if cand.end <= other.start or cand.start >= other.end:
-                continue
-            same_span = (cand.start, cand.end) == (other.start, other.end)
-            if not same_span or other.entity_id == cand.entity_id or other.rank != cand.rank:
-                clash = True
-                break
-        if not clash:
-            kept.append(cand)
-    return sorted(kept, key=lambda c: (c.start, c.end, c.rank))

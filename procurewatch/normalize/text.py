@@ -36,9 +36,7 @@ _TRANSLATE = str.maketrans(
     }
 )
 _SPECIAL = re.compile(
-    "[^\\S ]| {2}|["
-    + re.escape(DASHES + SINGLE_QUOTES + DOUBLE_QUOTES + IGNORED)
-    + "]"
+    "[^\\S ]| {2}|[" + re.escape(DASHES + SINGLE_QUOTES + DOUBLE_QUOTES + IGNORED) + "]"
 )
 _ODD_CHAR = re.compile("[^\\n -\\x7e]")
 """In a batch joined by newlines: a character that may need more than upper-casing."""

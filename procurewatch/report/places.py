@@ -75,7 +75,11 @@ class Place:
     @property
     def label(self) -> str:
         """``"United States · Texas"``, ``"China · Xinjiang"``, ``"Germany"``."""
-        region = US_STATES.get(self.region or "", self.region) if self.country == "United States" else self.region
+        region = (
+            US_STATES.get(self.region or "", self.region)
+            if self.country == "United States"
+            else self.region
+        )
         return f"{self.country} · {region}" if region else self.country
 
 
@@ -94,8 +98,11 @@ def us_state_in_text(text: str | None) -> str | None:
     code = _TRAILING_CODE.search(text)
     if code and code.group(1) in US_STATES:
         return code.group(1)
-    found = {_BY_NAME[m.group(1).casefold()] for m in _STATE_NAME.finditer(text)
-             if not _NOT_A_STATE_AFTER.match(text[m.end():])}  # fmt: skip
+    found = {
+        _BY_NAME[m.group(1).casefold()]
+        for m in _STATE_NAME.finditer(text)
+        if not _NOT_A_STATE_AFTER.match(text[m.end() :])
+    }
     return found.pop() if len(found) == 1 else None
 
 

@@ -19,8 +19,17 @@ from procurewatch.errors import UsageError
 from procurewatch.review.store import reader
 from procurewatch.screen.output import write_csv, write_jsonl
 
-AUDIT_COLUMNS = ("event_id", "at", "who", "action", "hit_id", "rule_id", "run_id",
-                 "list_versions", "details")  # fmt: skip
+AUDIT_COLUMNS = (
+    "event_id",
+    "at",
+    "who",
+    "action",
+    "hit_id",
+    "rule_id",
+    "run_id",
+    "list_versions",
+    "details",
+)
 """Columns of an audit export, in order."""
 
 FORMATS = ("csv", "jsonl")
@@ -42,22 +51,46 @@ class AuditEvent:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form (``at`` in ISO 8601, UTC)."""
-        return {"event_id": self.event_id, "at": self.at.isoformat(timespec="seconds") + "Z",
-                "who": self.who, "action": self.action, "hit_id": self.hit_id,
-                "rule_id": self.rule_id, "run_id": self.run_id,
-                "list_versions": list(self.list_versions), "details": self.details}  # fmt: skip
+        return {
+            "event_id": self.event_id,
+            "at": self.at.isoformat(timespec="seconds") + "Z",
+            "who": self.who,
+            "action": self.action,
+            "hit_id": self.hit_id,
+            "rule_id": self.rule_id,
+            "run_id": self.run_id,
+            "list_versions": list(self.list_versions),
+            "details": self.details,
+        }
 
 
-def write_event(con: duckdb.DuckDBPyConnection, *, at: datetime, who: str, action: str,
-                details: Mapping[str, Any], list_versions: Sequence[str], hit_id: str | None = None,
-                rule_id: int | None = None, run_id: str | None = None) -> None:  # fmt: skip
+def write_event(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    at: datetime,
+    who: str,
+    action: str,
+    details: Mapping[str, Any],
+    list_versions: Sequence[str],
+    hit_id: str | None = None,
+    rule_id: int | None = None,
+    run_id: str | None = None,
+) -> None:
     """Append one event (call inside the transaction that makes the change)."""
     con.execute(
-        'INSERT INTO audit_log ("at", who, action, hit_id, rule_id, run_id, details, list_versions) '
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [at, who, action, hit_id, rule_id, run_id, json.dumps(dict(details), ensure_ascii=False,
-         default=str), json.dumps(list(list_versions))],
-    )  # fmt: skip
+        'INSERT INTO audit_log ("at", who, action, hit_id, rule_id, run_id, details, '
+        "list_versions) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            at,
+            who,
+            action,
+            hit_id,
+            rule_id,
+            run_id,
+            json.dumps(dict(details), ensure_ascii=False, default=str),
+            json.dumps(list(list_versions)),
+        ],
+    )
 
 
 def audit_events(store_path: Path) -> list[AuditEvent]:
@@ -69,8 +102,20 @@ def audit_events(store_path: Path) -> list[AuditEvent]:
             'SELECT event_id, "at", who, action, hit_id, rule_id, run_id, details, list_versions '
             "FROM audit_log ORDER BY event_id"
         ).fetchall()
-    return [AuditEvent(int(r[0]), r[1], r[2], r[3], r[4], None if r[5] is None else int(r[5]), r[6],
-                       json.loads(r[7]), tuple(json.loads(r[8]))) for r in rows]  # fmt: skip
+    return [
+        AuditEvent(
+            int(r[0]),
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            None if r[5] is None else int(r[5]),
+            r[6],
+            json.loads(r[7]),
+            tuple(json.loads(r[8])),
+        )
+        for r in rows
+    ]
 
 
 def audit_format(out: Path, fmt: str | None) -> str:
@@ -90,7 +135,13 @@ def export_audit(store_path: Path, out: Path, fmt: str | None = None) -> int:
     if chosen == "jsonl":
         write_jsonl(out, events)
     else:
-        flat = ({**e, "list_versions": ";".join(e["list_versions"]),
-                 "details": json.dumps(e["details"], ensure_ascii=False, sort_keys=True)} for e in events)  # fmt: skip
+        flat = (
+            {
+                **e,
+                "list_versions": ";".join(e["list_versions"]),
+                "details": json.dumps(e["details"], ensure_ascii=False, sort_keys=True),
+            }
+            for e in events
+        )
         write_csv(out, AUDIT_COLUMNS, flat)
     return len(events)

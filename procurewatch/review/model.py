@@ -83,14 +83,21 @@ class Decision:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form."""
-        return {"decision_id": self.decision_id, "hit_id": self.hit_id, "run_id": self.run_id,
-                "decision": self.decision, "reason": self.reason, "reviewer": self.reviewer,
-                "decided_at": _iso(self.decided_at), "list_versions": list(self.list_versions)}  # fmt: skip
+        return {
+            "decision_id": self.decision_id,
+            "hit_id": self.hit_id,
+            "run_id": self.run_id,
+            "decision": self.decision,
+            "reason": self.reason,
+            "reviewer": self.reviewer,
+            "decided_at": _iso(self.decided_at),
+            "list_versions": list(self.list_versions),
+        }
 
 
 @dataclass(frozen=True, slots=True)
 class DismissRule:
-    """"``matched_text`` never means ``entity_id`` (for ``vendor``, in ``field``)"."""
+    """A rule: ``matched_text`` never means ``entity_id`` (for ``vendor``, in ``field``)."""
 
     rule_id: int
     entity_id: str
@@ -119,22 +126,40 @@ class DismissRule:
         if self.vendor is None:
             return True
         key = vendor_key(hit.vendor)
-        return key == self.vendor or (self.vendor_raw is not None and key == vendor_key(self.vendor_raw))
+        return key == self.vendor or (
+            self.vendor_raw is not None and key == vendor_key(self.vendor_raw)
+        )
 
     def describe(self) -> str:
         """One line for people: what the rule dismisses."""
-        vendor = ("any vendor" if self.vendor is None else "records without a vendor" if self.vendor == ""
-                  else f"vendor {self.vendor_raw or self.vendor!r}")  # fmt: skip
+        vendor = (
+            "any vendor"
+            if self.vendor is None
+            else "records without a vendor"
+            if self.vendor == ""
+            else f"vendor {self.vendor_raw or self.vendor!r}"
+        )
         where = f" in {self.field}" if self.field else ""
         return f"{self.matched_text_raw!r}{where} is not {self.entity_id} for {vendor}"
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form."""
-        return {"rule_id": self.rule_id, "entity_id": self.entity_id, "matched_text": self.matched_text,
-                "matched_text_raw": self.matched_text_raw, "vendor": self.vendor,
-                "vendor_raw": self.vendor_raw, "field": self.field, "reason": self.reason,
-                "reviewer": self.reviewer, "created_at": _iso(self.created_at), "active": self.active,
-                "hit_id": self.hit_id, "run_id": self.run_id, "description": self.describe()}  # fmt: skip
+        return {
+            "rule_id": self.rule_id,
+            "entity_id": self.entity_id,
+            "matched_text": self.matched_text,
+            "matched_text_raw": self.matched_text_raw,
+            "vendor": self.vendor,
+            "vendor_raw": self.vendor_raw,
+            "field": self.field,
+            "reason": self.reason,
+            "reviewer": self.reviewer,
+            "created_at": _iso(self.created_at),
+            "active": self.active,
+            "hit_id": self.hit_id,
+            "run_id": self.run_id,
+            "description": self.describe(),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,10 +188,15 @@ class HitStatus:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form."""
-        return {"hit_id": self.hit_id, "status": self.status, "label": self.label,
-                "reviewer": self.reviewer, "reason": self.reason,
-                "decision": self.decision.to_dict() if self.decision else None,
-                "rule_id": self.rule.rule_id if self.rule else None}  # fmt: skip
+        return {
+            "hit_id": self.hit_id,
+            "status": self.status,
+            "label": self.label,
+            "reviewer": self.reviewer,
+            "reason": self.reason,
+            "decision": self.decision.to_dict() if self.decision else None,
+            "rule_id": self.rule.rule_id if self.rule else None,
+        }
 
 
 def latest_decisions(decisions: Iterable[Decision]) -> dict[str, Decision]:
@@ -177,8 +207,9 @@ def latest_decisions(decisions: Iterable[Decision]) -> dict[str, Decision]:
     return latest
 
 
-def resolve_status(hits: Iterable[HitLike], decisions: Mapping[str, Decision],
-                   rules: Iterable[DismissRule]) -> dict[str, HitStatus]:  # fmt: skip
+def resolve_status(
+    hits: Iterable[HitLike], decisions: Mapping[str, Decision], rules: Iterable[DismissRule]
+) -> dict[str, HitStatus]:
     """The status of each hit: its latest decision, else the first active rule covering it."""
     active = sorted((r for r in rules if r.active), key=lambda r: r.rule_id)
     out: dict[str, HitStatus] = {}

@@ -105,9 +105,19 @@ def _in_force(designations: Iterable[EffectiveDesignation], day: date | None) ->
     return None
 
 
+def applicable(designations: Iterable[EffectiveDesignation], day: date | None) -> tuple[EffectiveDesignation, ...]:
+    """Designations whose path of relations held on ``day`` (Lorex reaches Dahua's lists only
+    while Dahua owned it); unknown days keep every designation."""
+    return tuple(d for d in designations if all(r.active_on(day) is not False for r in d.via))
+
+
 def _hit(rec: RecordInfo, column: str, text: str, rule: str, entity: Entity, score: float,
          designations: tuple[EffectiveDesignation, ...], explanation: str,
-         span: tuple[int, int] | None, sha: str) -> Hit:  # fmt: skip
+         span: tuple[int, int] | None, sha: str) -> Hit | None:  # fmt: skip
+    """A hit, or None when the entity is neither listed nor a lead on the record's date."""
+    designations = applicable(designations, rec.day)
+    if not designations and not entity.lead:
+        return None
     via = sorted({f"{r.kind} {r.target}" for d in designations for r in d.via})
     return Hit(
         source_file=rec.source_file, row=rec.row, field=column, matched_text=text, rule=rule,
@@ -130,8 +140,10 @@ def _name_hits(batch: pa.RecordBatch, columns: Sequence[str], rule: str, recs: l
             if not value or not str(value).strip():
                 continue
             for m in ctx.names(str(value)):
-                hits.append(_hit(recs[i], column, str(value), rule, m.entity, m.score,
-                                 m.designations, m.explanation(), None, sha))  # fmt: skip
+                made = _hit(recs[i], column, str(value), rule, m.entity, m.score,
+                            m.designations, m.explanation(), None, sha)  # fmt: skip
+                if made is not None:
+                    hits.append(made)
     return hits
 
 

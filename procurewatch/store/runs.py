@@ -23,7 +23,7 @@ def _hits_table(result: RunResult) -> pa.Table:
     rows = [h.row_dict() for h in result.hits]
     columns: dict[str, list[Any]] = {"run_id": [result.run_id] * len(rows)}
     for name in HIT_COLUMNS:
-        columns[name] = [None if r[name] == "" and name == "in_force" else r[name] for r in rows]
+        columns[name] = [None if r[name] in ("", None) else str(r[name]) for r in rows]
     columns["data"] = [json.dumps(h.json_dict(), ensure_ascii=False, default=str) for h in result.hits]
     table = pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()})
     return table

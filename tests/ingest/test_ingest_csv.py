@@ -233,3 +233,22 @@ def test_stopping_early_stops_the_reader(tmp_path: Path, small_blocks: None) -> 
     batches = open_input(path).batches()
     assert next(batches).num_rows > 0
     batches.close()  # must not hang or leak the reading thread
+
+
+def test_bad_utf8_late_in_the_file_loses_and_repeats_nothing(tmp_path: Path,
+                                                             small_blocks: None) -> None:
+    path = tmp_path / "late.csv"
+    lines = [b"vendor,description"]
+    for n in range(1, 201):
+        if n % 50 == 0:
+            lines.append(b"bad row")
+        elif n == 151:
+            lines.append(b"Caf\xe9 Bar,dome")
+        else:
+            lines.append(f"V{n},d{n}".encode())
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    reader = open_input(path)
+    got = rows(reader)
+    assert [r["_row"] for r in got] == [n for n in range(1, 201) if n % 50]
+    assert {r["_row"]: r["vendor"] for r in got}[151] == "Café Bar"
+    assert [j.row for j in reader.rejects] == [50, 100, 150, 200]

@@ -1,0 +1,33 @@
+"""``procurewatch export DIR --format csv|json|xlsx|md|ftm --out FILE``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from procurewatch.cli_common import app
+from procurewatch.errors import InputError
+from procurewatch.report.export import FORMATS, export
+
+NOUN = {"ftm": "entities"}
+
+
+@app.command("export")
+def export_command(
+    out_dir: Annotated[Path, typer.Argument(help="The output folder of `procurewatch screen`.")],
+    fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}.")],
+    out: Annotated[Path, typer.Option("--out", help="The file to write.")],
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Store file with review decisions (without it: all pending)."),
+    ] = None,
+) -> None:
+    """Export a screen's hits with review status: CSV, JSON, XLSX, Markdown summary or FtM."""
+    if not out_dir.is_dir():
+        raise InputError(
+            "no such folder; give the --out folder of `procurewatch screen`", path=str(out_dir)
+        )
+    count = export(out_dir, fmt, out, store)
+    typer.echo(f"{count:,} {NOUN.get(fmt, 'hits')} -> {out}")

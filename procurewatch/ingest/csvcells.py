@@ -1,0 +1,43 @@
+"""Cell-level helpers of the CSV reader: decoding, blank rows, field counts of bad rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def to_string(column: pa.Array) -> pa.Array:
+    """Binary → string; a value that is not UTF-8 is decoded as Windows-1252."""
+    try:
+        return pc.cast(column, pa.string())
+    except pa.ArrowInvalid:
+        values = column.to_pylist()
+        return pa.array([None if v is None else _decode(v) for v in values], pa.string())
+
+
+def _decode(value: bytes) -> str:
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value.decode("cp1252", errors="replace")
+
+
+def not_blank(columns: list[pa.Array]) -> pa.Array | None:
+    """A mask of rows with some non-empty field, or None when every row has one."""
+    if not columns or pc.min(pc.binary_length(columns[0])).as_py() != 0:
+        return None
+    empty = pc.equal(pc.binary_length(columns[0]), 0)
+    for column in columns[1:]:
+        empty = pc.and_(empty, pc.equal(pc.binary_length(column), 0))
+    return pc.invert(empty) if pc.any(empty).as_py() else None
+
+
+def count_fields(text: str, delimiter: str) -> int:
+    """How many fields the raw text of a rejected row has."""
+    try:
+        return len(next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), []))
+    except csv.Error:
+        return text.count(delimiter) + 1

@@ -1,0 +1,210 @@
+"""Equipment inventories: asset lists (CSV/TSV/XLSX/JSON/JSON Lines) and nmap XML scans.
+
+An asset list is read by the procurement readers (:func:`procurewatch.ingest.base.open_input`);
+only the roles differ. The columns' roles are guessed from their names:
+
+``mac``           MAC / MAC address / HW address / hardware or physical address (several)
+``manufacturer``  manufacturer / vendor / make / brand / OEM (several)
+``model``         model / model number / product / part number (several)
+``banner``        description / notes / OS / firmware / services / device type (scanned as text)
+``serial``        serial / serial number / S/N
+``hostname``      hostname / host / device name / name / FQDN
+``ip``            IP / IP address / IPv4
+``site``          site / location / building / campus / room / floor (several, joined)
+
+``--map ROLE=COLUMN`` overrides a guess (several columns comma-separated; an empty COLUMN
+clears the role). An nmap XML file (``nmap -oX``) is recognized by its content and has fixed
+roles (see :mod:`procurewatch.ingest.nmap`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from procurewatch.errors import InputError, UsageError
+from procurewatch.ingest.base import InputReader, open_input
+from procurewatch.ingest.nmap import NmapReader, check_nmap_xml
+
+INVENTORY_FORMATS = ("csv", "tsv", "xlsx", "json", "jsonl", "nmap")
+"""Formats ``--format`` accepts for inventories (detected when not given)."""
+MULTI = ("mac", "manufacturer", "model", "banner", "site")
+"""Roles that take several columns."""
+
+_WORDS = re.compile(r"[a-z]+|[0-9]+|[^\x00-\x7f]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_GUESS_TABLE = (
+    # role, whole names (separators and case ignored), word sets ("|" between sets)
+    ("model", "product productname partnumber pn sku", "model"),
+    ("manufacturer", "mfr mfg oem maker", "manufacturer | vendor | make | brand"),
+    ("mac", "mac hwaddr hwaddress bssid", "mac | hw address | hardware address | physical address"),
+    ("ip", "ip ipv4 ipaddr ipv4address", "ip | ipv4"),
+    ("serial", "sn serial", "serial"),
+    ("hostname", "host name devicename computername assetname fqdn dnsname nodename device",
+     "hostname | host name"),
+    ("site", "", "site | location | building | campus | facility | room | floor | office | branch"),
+    ("banner", "description notes note os operatingsystem firmware services banner comment "
+     "comments devicetype type category cpe", "description | firmware | os"),
+)  # fmt: skip
+_GUESS = tuple(
+    (role, frozenset(exact.split()), tuple(tuple(p.split()) for p in words.split("|")))
+    for role, exact, words in _GUESS_TABLE
+)
+"""Per role, in order of precedence: whole names, then word sets any of which names the role."""
+_NOT = frozenset({"id", "code", "contact", "email", "phone", "date", "count", "qty", "cost"})
+
+
+@dataclass(frozen=True, slots=True)
+class InventoryMap:
+    """Which columns of an inventory play which device role (see the module docstring)."""
+
+    mac: tuple[str, ...] = ()
+    manufacturer: tuple[str, ...] = ()
+    model: tuple[str, ...] = ()
+    banner: tuple[str, ...] = ()
+    site: tuple[str, ...] = ()
+    serial: str | None = None
+    hostname: str | None = None
+    ip: str | None = None
+
+    def screened(self) -> tuple[str, ...]:
+        """The columns that can flag a device (MAC, manufacturer, model, banner)."""
+        return (*self.mac, *self.manufacturer, *self.model, *self.banner)
+
+
+ROLES = tuple(f.name for f in fields(InventoryMap))
+"""Every inventory role, for ``--map``."""
+NMAP_MAP = InventoryMap(
+    mac=("mac",),
+    manufacturer=("mac_vendor", "os_vendor"),
+    model=(),
+    banner=("os", "services", "device_type", "cpe"),
+    hostname="hostname",
+    ip="ipv4",
+)
+"""The fixed roles of an nmap row (the MAC vendor is nmap's own OUI lookup)."""
+
+
+@dataclass
+class InventoryInput:
+    """An opened inventory: its reader (Arrow batches, rejects) and its roles."""
+
+    reader: InputReader
+    roles: InventoryMap
+
+
+def _words(column: str) -> tuple[str, ...]:
+    return tuple(_WORDS.findall(_CAMEL.sub(" ", column).casefold()))
+
+
+def _role_of(column: str) -> str | None:
+    words = _words(column)
+    flat = "".join(words)
+    for role, exact, phrases in _GUESS:
+        if flat in exact:
+            return role
+        if set(words) & _NOT:
+            continue
+        if any(all(w in words for w in phrase) for phrase in phrases):
+            return role
+    return None
+
+
+def guess_inventory_map(columns: Sequence[str]) -> InventoryMap:
+    """The roles of ``columns`` from their names; the first column wins a single role."""
+    found: dict[str, list[str]] = {role: [] for role in ROLES}
+    for column in columns:
+        role = _role_of(column)
+        if role is not None:
+            found[role].append(column)
+    parts = {r: tuple(c) if r in MULTI else (c[0] if c else None) for r, c in found.items()}
+    return InventoryMap(**parts)  # type: ignore[arg-type]
+
+
+def _column(name: str, columns: Sequence[str], role: str, path: str) -> str:
+    if name in columns:
+        return name
+    loose = [c for c in columns if "".join(_words(c)) == "".join(_words(name))]
+    if len(loose) == 1:
+        return loose[0]
+    listing = ", ".join(columns[:40])
+    raise InputError(f"--map {role}={name}: no such column; the columns are: {listing}", path=path)
+
+
+def apply_inventory_mapping(
+    roles: InventoryMap, mapping: Mapping[str, str] | None, columns: Sequence[str], path: str
+) -> InventoryMap:
+    """``roles`` with the user's ``--map ROLE=COLUMN`` choices."""
+    for role, value in (mapping or {}).items():
+        if role not in ROLES:
+            raise UsageError(f"unknown role {role!r} in --map; use one of: {', '.join(ROLES)}")
+        names = [n.strip() for n in value.split(",")] if role in MULTI else [value.strip()]
+        chosen = tuple(_column(n, columns, role, path) for n in names if n)
+        value_of: object = chosen if role in MULTI else (chosen[0] if chosen else None)
+        roles = replace(roles, **{role: value_of})  # type: ignore[arg-type]
+    return roles
+
+
+def is_nmap(path: Path) -> bool:
+    """Whether a file looks like nmap XML (by its first bytes)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return False
+    return head.startswith(b"<?xml") or head.startswith(b"<nmaprun") or b"<nmaprun" in head
+
+
+def _reader(path: Path, fmt: str | None, batch_size: int) -> tuple[InputReader, InventoryMap]:
+    if fmt == "nmap" or (fmt is None and path.is_file() and is_nmap(path)):
+        check_nmap_xml(path)
+        return NmapReader(path=path, batch_size=batch_size), NMAP_MAP
+    try:
+        reader: InputReader = open_input(path, fmt=fmt, batch_size=batch_size)
+    except InputError as err:
+        if "no vendor-name or description column" not in str(err):
+            raise
+        reader = _open_unscreenable(path, fmt, batch_size)
+    return reader, guess_inventory_map(reader.columns)
+
+
+def _open_unscreenable(path: Path, fmt: str | None, batch_size: int) -> InputReader:
+    """A table ``open_input`` refuses for procurement screening (say, only MAC and IP columns).
+
+    Uses the format detection of :mod:`procurewatch.ingest.detect` without its role check.
+    """
+    from procurewatch.ingest import detect
+
+    sample = detect._sample(path)
+    kind = fmt or detect._detect(path, sample)
+    return detect._build(kind, path, sample, batch_size, refine=False)
+
+
+def open_inventory(
+    path: Path,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    fmt: str | None = None,
+    batch_size: int = 65536,
+) -> InventoryInput:
+    """Open an inventory file: format detected (or ``fmt``), device roles guessed and mapped.
+
+    Raises :class:`InputError` when the file cannot be read or has no column that can flag a
+    device (MAC, manufacturer, model or description).
+    """
+    path = Path(path)
+    if fmt is not None and fmt not in INVENTORY_FORMATS:
+        known = ", ".join(INVENTORY_FORMATS)
+        raise UsageError(f"unknown inventory format {fmt!r}; use one of: {known}")
+    reader, roles = _reader(path, fmt, batch_size)
+    roles = apply_inventory_mapping(roles, mapping, reader.columns, str(path))
+    if not roles.screened():
+        listing = ", ".join(reader.columns[:40])
+        raise InputError(
+            "found no MAC, manufacturer, model or description column; the columns are: "
+            f"{listing}; say which to use with --map mac=COL --map manufacturer=COL",
+            path=str(path),
+        )
+    return InventoryInput(reader, roles)

@@ -1,0 +1,156 @@
+"""What every export starts from: a screen's output folder read back, with review status and USD.
+
+Hits are grouped into flagged records (one source row with one or more hits). A record is
+**confirmed** if any of its hits is, **dismissed** if all of them are, else **pending**. Amounts
+are parsed once per record and converted to US dollars at the record date's monthly rate.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from procurewatch.currency import to_usd
+from procurewatch.errors import InputError
+from procurewatch.review.decisions import status_of
+from procurewatch.review.model import CONFIRMED, DISMISSED, PENDING, HitStatus
+from procurewatch.screen.hits import Hit
+from procurewatch.screen.values import currency_of, parse_amount, parse_date
+
+_HIT_FIELDS = {f.name for f in fields(Hit)}
+
+
+def hit_from_json(data: dict[str, Any]) -> Hit:
+    """A :class:`Hit` from one line of ``hits.jsonl`` (``Hit.json_dict`` read back)."""
+    values = {k: v for k, v in data.items() if k in _HIT_FIELDS}
+    values["lists"] = tuple(values.get("lists") or ())
+    values["span"] = tuple(values["span"]) if values.get("span") else None
+    values["designations"] = tuple(values.get("designations") or ())
+    return Hit(**values)
+
+
+def read_hits(path: Path) -> list[Hit]:
+    """Every hit of a ``hits.jsonl`` file; an InputError names the bad line."""
+    hits: list[Hit] = []
+    with path.open(encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                hits.append(hit_from_json(json.loads(line)))
+            except (ValueError, TypeError) as exc:
+                raise InputError(
+                    f"not a hit written by procurewatch screen ({exc})",
+                    path=str(path),
+                    line=line_no,
+                ) from None
+    return hits
+
+
+@dataclass
+class Record:
+    """One flagged source record and its hits, with status, amount in USD and the FX note."""
+
+    source_file: str
+    row: int
+    hits: list[Hit]
+    statuses: list[HitStatus]
+    amount: float | None = None
+    currency: str | None = None
+    day: date | None = None
+    usd: float | None = None
+    fx_note: str = ""
+
+    @property
+    def first(self) -> Hit:
+        """The record's first hit (vendor, buyer, date, amount and description are per record)."""
+        return self.hits[0]
+
+    @property
+    def status(self) -> str:
+        """confirmed if any hit is, dismissed if all are, else pending."""
+        states = {s.status for s in self.statuses}
+        if CONFIRMED in states:
+            return CONFIRMED
+        return DISMISSED if states == {DISMISSED} else PENDING
+
+    @property
+    def live_hits(self) -> list[Hit]:
+        """The hits not dismissed."""
+        return [h for h, s in zip(self.hits, self.statuses, strict=True) if s.status != DISMISSED]
+
+    @property
+    def in_force(self) -> bool:
+        """A ban on a listed entity was in force on the record's date (by a hit not dismissed)."""
+        return any(h.in_force for h in self.live_hits)
+
+
+def _money(record: Record) -> None:
+    hit = record.first
+    record.amount = parse_amount(hit.amount)
+    record.currency = currency_of(hit.amount, hit.currency, None)
+    record.day = parse_date(hit.record_date)
+    if record.amount is None:
+        record.fx_note = "no amount"
+    elif not record.currency:
+        record.fx_note = "no currency given; not converted (screen with --currency to set one)"
+    else:
+        record.usd, record.fx_note = to_usd(record.amount, record.currency, record.day)
+
+
+def group_records(hits: list[Hit], status: dict[str, HitStatus]) -> list[Record]:
+    """Flagged records in input order, each with its hits and their statuses."""
+    records: dict[tuple[str, int], Record] = {}
+    for hit in hits:
+        key = (hit.source_file, hit.row)
+        if key not in records:
+            records[key] = Record(hit.source_file, hit.row, [], [])
+        records[key].hits.append(hit)
+        records[key].statuses.append(status[hit.hit_id])
+    for record in records.values():
+        _money(record)
+    return list(records.values())
+
+
+@dataclass
+class ExportData:
+    """A screen's output read back, ready for any export format."""
+
+    out_dir: Path
+    summary: dict[str, Any]
+    hits: list[Hit]
+    status: dict[str, HitStatus]
+    records: list[Record]
+    reviewed: bool
+    """Whether review status came from a store (else every hit is pending)."""
+
+    _by_key: dict[tuple[str, int], Record] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_key = {(r.source_file, r.row): r for r in self.records}
+
+    def record_of(self, hit: Hit) -> Record:
+        """The record a hit belongs to."""
+        return self._by_key[hit.source_file, hit.row]
+
+
+def load_export(out_dir: Path, store_path: Path | None = None) -> ExportData:
+    """Read ``out_dir`` (``hits.jsonl``, ``summary.json``) and the review status from the store."""
+    hits_path, summary_path = out_dir / "hits.jsonl", out_dir / "summary.json"
+    for path in (hits_path, summary_path):
+        if not path.is_file():
+            raise InputError(
+                f"no {path.name} here; run `procurewatch screen ... --out {out_dir}` first",
+                path=str(out_dir),
+            )
+    try:
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise InputError(f"not valid JSON ({exc})", path=str(summary_path)) from None
+    hits = read_hits(hits_path)
+    reviewed = store_path is not None and store_path.is_file()
+    status = status_of(store_path if reviewed else None, hits)
+    return ExportData(out_dir, summary, hits, status, group_records(hits, status), reviewed)

@@ -1,0 +1,140 @@
+"""One hit as evidence to show: matched text split for highlighting, its designations. Pure.
+
+Reads the dicts of ``hits.jsonl`` (see :meth:`procurewatch.screen.hits.Hit.json_dict`)
+leniently: a missing key gives an empty value rather than an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from procurewatch.screen.hits import RULES
+
+Status = Literal["pending", "confirmed", "dismissed"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewState:
+    """An analyst's review of one hit: the status and who decided what, why (empty if pending)."""
+
+    status: Status = "pending"
+    detail: str = ""
+
+
+PENDING = ReviewState()
+
+
+@dataclass(frozen=True, slots=True)
+class DesignationRow:
+    """One designation reaching an entity, as the hit recorded it."""
+
+    list_id: str
+    label: str
+    list_name: str
+    authority: str
+    start: str | None
+    ended: str | None
+    holder: str
+    via: str
+    citation: str
+    in_force: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One hit, ready to show: the matched text split around its span for highlighting."""
+
+    hit_id: str
+    field: str
+    matched_text: str
+    context: tuple[str, str, str]
+    """``(before, matched, after)``: the field text around the match (the template escapes each)."""
+    rule: str
+    rule_text: str
+    entity_id: str
+    entity_name: str
+    score: float
+    lists: tuple[str, ...]
+    in_force: bool | None
+    lead: bool
+    via: str
+    explanation: str
+    designations: tuple[DesignationRow, ...]
+    status: Status
+    review: str
+    """Who decided and why (empty while pending)."""
+
+
+def short_list_name(name: str, list_id: str = "") -> str:
+    """A short label: ``"NDAA FY2019 sec. 889(a)(1)(A): prohibition..."`` -> before the colon."""
+    label = (name or list_id).split(": ", 1)[0]
+    if len(label) > 32 and " (" in label:
+        label = label.split(" (", 1)[0]
+    return label if len(label) <= 40 else label[:39] + "…"
+
+
+def _designation(d: Mapping[str, Any]) -> DesignationRow:
+    via = d.get("via") or []
+    return DesignationRow(
+        list_id=str(d.get("list") or ""),
+        label=short_list_name(str(d.get("list_name") or ""), str(d.get("list") or "")),
+        list_name=str(d.get("list_name") or d.get("list") or ""),
+        authority=str(d.get("authority") or ""),
+        start=d.get("in_force_from") or d.get("listed"),
+        ended=d.get("ended"),
+        holder=str(d.get("holder") or ""),
+        via="; ".join(via) if isinstance(via, list) else str(via),
+        citation=str(d.get("citation") or ""),
+        in_force=d.get("in_force"),
+    )
+
+
+def highlight(hit: Mapping[str, Any]) -> tuple[str, str, str]:
+    """The field text split at the match: the span in the description, else the first occurrence."""
+    matched = str(hit.get("matched_text") or "")
+    text = str(hit.get("description") or "")
+    span = hit.get("span")
+    if span and len(span) == 2 and text[int(span[0]) : int(span[1])] == matched and matched:
+        start, end = int(span[0]), int(span[1])
+        return text[:start], matched, text[end:]
+    at = text.casefold().find(matched.casefold()) if matched else -1
+    if at >= 0 and span:
+        return text[:at], text[at : at + len(matched)], text[at + len(matched) :]
+    return "", matched, ""
+
+
+def evidence_of(hit: Mapping[str, Any], review: ReviewState = PENDING) -> Evidence:
+    """One hit dict (a ``hits.jsonl`` line) as an :class:`Evidence` row."""
+    rule = str(hit.get("rule") or "")
+    lists = hit.get("lists") or []
+    return Evidence(
+        hit_id=str(hit.get("hit_id") or ""),
+        field=str(hit.get("field") or ""),
+        matched_text=str(hit.get("matched_text") or ""),
+        context=highlight(hit),
+        rule=rule,
+        rule_text=RULES.get(rule, ""),
+        entity_id=str(hit.get("entity_id") or ""),
+        entity_name=str(hit.get("entity_name") or hit.get("entity_id") or ""),
+        score=float(hit.get("score") or 0.0),
+        lists=tuple(lists.split(";") if isinstance(lists, str) else (str(x) for x in lists)),
+        in_force=_bool(hit.get("in_force")),
+        lead=_bool(hit.get("lead")) is True,
+        via=str(hit.get("via") or ""),
+        explanation=str(hit.get("explanation") or ""),
+        designations=tuple(
+            _designation(d) for d in hit.get("designations") or [] if isinstance(d, Mapping)
+        ),
+        status=review.status,
+        review=review.detail,
+    )
+
+
+def _bool(value: Any) -> bool | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return bool(value)

@@ -1,0 +1,184 @@
+"""Write ``DIR/report.html``: one self-contained findings report that works offline.
+
+The page loads nothing: the vendored Vega, Vega-Lite and vega-embed builds are inlined, the
+chart specs sit in ``<script type="application/json">`` blocks, and there is no external
+``src`` or ``href``. Jinja2 autoescaping is on, so every value that came from the data (vendor,
+buyer, description, matched text) is shown as text, never as markup; JSON inside script
+blocks has ``<``, ``>`` and ``&`` escaped so that data cannot close the block.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from procurewatch.atomic import atomic_write
+from procurewatch.errors import InputError
+from procurewatch.report.aggregate import Report, build_report
+from procurewatch.report.charts import Chart, build_charts
+from procurewatch.report.extras import fx_function, review_statuses
+from procurewatch.screen.hits import RULES
+
+REPORT_FILE = "report.html"
+VENDORED_JS = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
+ASSET_VERSIONS = {
+    "Vega": "5.33.1",
+    "Vega-Lite": "5.23.0",
+    "vega-embed": "6.29.0",
+    "us-atlas": "3.0.1",
+}
+"""Versions of the vendored files in ``assets/`` (see ``assets/README.md``)."""
+_SCRIPT_BREAK = re.compile(r"<(/script|!--)", re.IGNORECASE)
+
+
+def read_summary(out_dir: Path) -> dict[str, Any]:
+    """``DIR/summary.json``, or an InputError saying how to produce it."""
+    path = out_dir / "summary.json"
+    if not path.is_file():
+        raise InputError(
+            "no summary.json here; give the --out folder of `procurewatch screen` or a run id",
+            path=str(out_dir),
+        )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"not valid JSON ({exc}); re-run the screen", path=str(path)) from None
+    if not isinstance(data, dict):
+        raise InputError("expected a JSON object; re-run the screen", path=str(path))
+    return data
+
+
+def read_hits(out_dir: Path) -> list[dict[str, Any]]:
+    """The hit dicts of ``DIR/hits.jsonl`` (none when the file is absent: no hits)."""
+    path = out_dir / "hits.jsonl"
+    if not path.is_file():
+        return []
+    hits: list[dict[str, Any]] = []
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(
+                    f"not a JSON line ({exc.msg})", path=str(path), line=number
+                ) from None
+            if not isinstance(item, dict):
+                raise InputError("expected a JSON object", path=str(path), line=number)
+            hits.append(item)
+    return hits
+
+
+def find_store(out_dir: Path, store: Path | None) -> Path | None:
+    """The store with review decisions: ``--store``, else ``DIR/store.duckdb``, else the default."""
+    if store is not None:
+        return store
+    local = out_dir / "store.duckdb"
+    if local.is_file():
+        return local
+    from procurewatch import settings
+
+    default = settings.store_path()
+    return default if default.is_file() else None
+
+
+def _asset(name: str) -> str:
+    return (resources.files("procurewatch.report") / "assets" / name).read_text("utf-8")
+
+
+@lru_cache(maxsize=1)
+def vendored_js() -> Markup:
+    """The vendored Vega builds as one inline script body, unable to close its script tag."""
+    code = "\n;\n".join(_asset(name) for name in VENDORED_JS)
+    return Markup(_SCRIPT_BREAK.sub(lambda m: "<\\" + m.group(1), code))
+
+
+@lru_cache(maxsize=1)
+def us_states_topology() -> dict[str, Any]:
+    """The vendored us-atlas TopoJSON of the US states."""
+    data: dict[str, Any] = json.loads(_asset("us-states-10m.json"))
+    return data
+
+
+def script_json(value: Any) -> Markup:
+    """JSON for a ``<script type="application/json">`` block: ``<``, ``>``, ``&`` escaped."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def usd(value: float | None) -> str:
+    """``$1,234,568`` (whole dollars); an en dash for no value."""
+    if value is None:
+        return "–"
+    sign = "-" if value < 0 else ""
+    return f"{sign}${abs(value):,.0f}"
+
+
+def usd_short(value: float | None) -> str:
+    """``$648.3M``, ``$1.2B``, ``$96,400``: compact for the headline cards."""
+    if value is None:
+        return "–"
+    for size, suffix in ((1e9, "B"), (1e6, "M")):
+        if abs(value) >= size:
+            return f"{'-' if value < 0 else ''}${abs(value) / size:,.1f}{suffix}"
+    return usd(value)
+
+
+def number(value: float | None, digits: int = 2) -> str:
+    """``1,234.56``; an en dash for no value."""
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("procurewatch.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(usd=usd, usd_short=usd_short, number=number, script_json=script_json)
+    return env
+
+
+def render(report: Report, charts: list[Chart], *, extra: Mapping[str, Any] | None = None) -> str:
+    """The report page as a string."""
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        report=report,
+        h=report.headline,
+        charts=charts,
+        rules=RULES,
+        vendored_js=vendored_js(),
+        versions=ASSET_VERSIONS,
+        **(extra or {}),
+    )
+
+
+def build(out_dir: Path, *, store: Path | None = None) -> tuple[Report, list[Chart]]:
+    """Read the run in ``out_dir`` and build the report model and its charts."""
+    summary = read_summary(out_dir)
+    hits = read_hits(out_dir)
+    fx, fx_note = fx_function()
+    statuses, review_note = review_statuses(find_store(out_dir, store), hits)
+    report = build_report(hits, summary, statuses=statuses, fx=fx, notes=(fx_note, review_note))
+    return report, build_charts(report, us_states_topology())
+
+
+def write_report(out_dir: Path, *, store: Path | None = None) -> Path:
+    """Write ``out_dir/report.html`` (atomically) from the run's outputs in ``out_dir``."""
+    report, charts = build(out_dir, store=store)
+    path = out_dir / REPORT_FILE
+    with atomic_write(path) as fh:
+        fh.write(render(report, charts))
+    return path

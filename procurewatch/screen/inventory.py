@@ -1,0 +1,292 @@
+"""Screen an equipment inventory: which devices come from listed makers. Pure, no I/O.
+
+Since 2020-08-13, NDAA FY2019 sec. 889(a)(1)(B) bars US federal contracts with an entity that
+*uses* covered telecommunications or video surveillance equipment (Huawei, ZTE, Hytera,
+Hikvision, Dahua, their subsidiaries and affiliates). Each device row is checked four ways:
+
+``oui``                each MAC address: the IEEE block it belongs to and the registrant's
+                       entity (:mod:`procurewatch.match.oui`); randomized, multicast and
+                       malformed addresses are noted, never attributed
+``manufacturer-name``  manufacturer / vendor / brand values through the name matcher (brands
+                       such as EZVIZ or Imou, and OEM relabelers, which are marked as leads)
+``model``              model fields through the text scanner (model-number families), with the
+                       manufacturer as context
+``banner``             descriptions, OS guesses and service banners through the text scanner
+
+A finding names the entity, the listed company it leads to (``maker``: EZVIZ and HiLook lead to
+Hikvision, Imou to Dahua, through the watchlist's relations; an OEM lead to the maker it
+relabels), whether any designation was in force on the inventory date (``in_force``) and
+whether the 889(a)(1)(B) use prohibition was (``use_banned``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+import pyarrow as pa
+
+from procurewatch.ingest.inventory import InventoryMap
+from procurewatch.match.oui import MacLookup, OuiAttributor
+from procurewatch.match.types import TextHit
+from procurewatch.model import EffectiveDesignation, Entity, Watchlist
+from procurewatch.screen.core import RecordInfo, ScreenContext
+from procurewatch.screen.core import _best_per_key as best_per_key
+from procurewatch.screen.core import _hit as make_hit
+from procurewatch.screen.core import _in_force as any_in_force
+from procurewatch.screen.hits import Hit
+
+USE_LISTS = ("us-ndaa-889-a1b",)
+"""Lists whose designation bars the *use* of the equipment (889(a)(1)(B), from 2020-08-13)."""
+INVENTORY_RULES = {
+    "oui": "the MAC address block is registered to a listed company or its subsidiary",
+    "manufacturer-name": "the manufacturer, vendor or brand names a listed company, brand or OEM",
+    "model": "the model field holds a model number (or name) of a listed maker",
+    "banner": "a description, OS guess or service banner names a listed maker or model",
+}
+"""The rules an inventory finding can come from, with a sentence each for reports."""
+DEVICE_FIELDS = ("site", "mac", "hostname", "ip", "manufacturer", "model", "serial")
+"""Device facts copied into every finding."""
+_MAC_SPLIT = re.compile(r"[;,|\n]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    """One inventory row, by role: (column, value) pairs for the screened roles."""
+
+    source_file: str
+    row: int
+    macs: tuple[tuple[str, str], ...] = ()
+    manufacturers: tuple[tuple[str, str], ...] = ()
+    models: tuple[tuple[str, str], ...] = ()
+    banners: tuple[tuple[str, str], ...] = ()
+    site: str | None = None
+    serial: str | None = None
+    hostname: str | None = None
+    ip: str | None = None
+
+    @property
+    def manufacturer(self) -> str:
+        """The manufacturer values joined."""
+        return "; ".join(v for _, v in self.manufacturers)
+
+    @property
+    def model(self) -> str:
+        """The model values joined."""
+        return "; ".join(v for _, v in self.models)
+
+    @property
+    def mac(self) -> str:
+        """The MAC values joined."""
+        return "; ".join(v for _, v in self.macs)
+
+    def label(self) -> str:
+        """How a person finds the device: host name, else IP, MAC, model or the row."""
+        return self.hostname or self.ip or self.mac or self.model or f"row {self.row}"
+
+
+def _values(batch: pa.RecordBatch, columns: Sequence[str]) -> list[list[tuple[str, str]]]:
+    out: list[list[tuple[str, str]]] = [[] for _ in range(batch.num_rows)]
+    for column in columns:
+        if column in batch.schema.names:
+            for i, value in enumerate(batch.column(column).to_pylist()):
+                if value is not None and str(value).strip():
+                    out[i].append((column, str(value).strip()))
+    return out
+
+
+def _first(batch: pa.RecordBatch, column: str | None) -> list[str | None]:
+    values = _values(batch, [column] if column else [])
+    return [pairs[0][1] if pairs else None for pairs in values]
+
+
+def devices(batch: pa.RecordBatch, roles: InventoryMap) -> list[Device]:
+    """The devices of one batch (``_source_file`` and ``_row`` columns required)."""
+    files, rows = batch.column("_source_file").to_pylist(), batch.column("_row").to_pylist()
+    macs, makers = _values(batch, roles.mac), _values(batch, roles.manufacturer)
+    models, banners = _values(batch, roles.model), _values(batch, roles.banner)
+    sites = [" / ".join(v for _, v in pairs) or None for pairs in _values(batch, roles.site)]
+    serials, hosts = _first(batch, roles.serial), _first(batch, roles.hostname)
+    ips = _first(batch, roles.ip)
+    return [
+        Device(str(files[i]), int(rows[i]), tuple(macs[i]), tuple(makers[i]), tuple(models[i]),
+               tuple(banners[i]), sites[i], serials[i], hosts[i], ips[i])
+        for i in range(batch.num_rows)
+    ]  # fmt: skip
+
+
+def maker_of(entity: Entity, watchlist: Watchlist) -> str:
+    """The listed company an entity leads to: the nearest designation holder, else the maker
+    it is an OEM for, else itself."""
+    effective = watchlist.effective_designations(entity.id)
+    if effective:
+        return effective[0].holder
+    return next((r.target for r in entity.relations if r.kind == "oem_for"), entity.id)
+
+
+def use_banned(designations: Iterable[EffectiveDesignation], day: date | None) -> bool | None:
+    """Whether a use prohibition (:data:`USE_LISTS`) was in force on ``day``; None if unknown
+    or if the entity has no designation at all (an OEM lead)."""
+    designations = list(designations)
+    use = [d for d in designations if d.list.id in USE_LISTS]
+    if not use:
+        return False if designations else None
+    return any_in_force(use, day)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A piece of evidence that a device comes from a listed maker."""
+
+    hit: Hit
+    device: Device
+    maker: str
+    use_banned: bool | None
+
+    def row_dict(self) -> dict[str, Any]:
+        """The flat form written to ``findings.csv``."""
+        data = self.hit.row_dict()
+        data["inventory_date"] = data.pop("record_date")
+        data.update(self._device_fields())
+        data["use_banned"] = "" if self.use_banned is None else str(self.use_banned).lower()
+        return data
+
+    def _device_fields(self) -> dict[str, Any]:
+        device = self.device
+        fields = {name: getattr(device, name) for name in DEVICE_FIELDS}
+        return {"maker": self.maker, "device": device.label(), **fields}
+
+    def json_dict(self) -> dict[str, Any]:
+        """The full form written to ``findings.jsonl``."""
+        data = self.hit.json_dict()
+        data["inventory_date"] = data.pop("record_date")
+        data.update(self._device_fields(), use_banned=self.use_banned)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class MacNote:
+    """A MAC address that could not be attributed (randomized, multicast, malformed)."""
+
+    device: Device
+    column: str
+    lookup: MacLookup
+
+
+@dataclass
+class InventoryContext:
+    """What screening needs: the compiled matcher and scanner, the OUI index, the date."""
+
+    screen: ScreenContext
+    oui: OuiAttributor
+    day: date
+    input_sha256: str = ""
+
+    @property
+    def watchlist(self) -> Watchlist:
+        """The watchlist the matcher was compiled from."""
+        return self.screen.matcher.watchlist
+
+
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    column: str
+    text: str
+    rule: str
+    entity: Entity
+    score: float
+    explanation: str
+    span: tuple[int, int] | None = None
+    lead: bool = False
+
+
+def _finding(device: Device, ev: _Evidence, ctx: InventoryContext) -> Finding:
+    designations = tuple(ctx.watchlist.effective_designations(ev.entity.id))
+    rec = RecordInfo(device.source_file, device.row, ctx.day, ctx.day.isoformat(),
+                     device.manufacturer or None, None, None, None, device.label())  # fmt: skip
+    hit = make_hit(rec, ev.column, ev.text, ev.rule, ev.entity, ev.score, designations,
+                   ev.explanation, ev.span, ctx.input_sha256)  # fmt: skip
+    hit = replace(hit, lead=hit.lead or ev.lead)
+    maker = maker_of(ev.entity, ctx.watchlist)
+    return Finding(hit, device, maker, use_banned(designations, ctx.day))
+
+
+def _oui_findings(device: Device, ctx: InventoryContext, notes: list[MacNote]) -> list[Finding]:
+    found: list[Finding] = []
+    for column, cell in device.macs:
+        for value in (v.strip() for v in _MAC_SPLIT.split(cell) if v.strip()):
+            lookup = ctx.oui.lookup(value)
+            if lookup.status in ("local", "multicast", "invalid"):
+                notes.append(MacNote(device, column, lookup))
+            for reg in lookup.registrants:
+                why = f"{lookup.note()}; {reg.explanation}"
+                ev = _Evidence(column, value, "oui", reg.entity, reg.score, why, lead=reg.lead)
+                found.append(_finding(device, ev, ctx))
+    return found
+
+
+def _name_findings(device: Device, ctx: InventoryContext) -> list[Finding]:
+    """Manufacturer names through the matcher, the best per listed maker; the text scanner
+    when the matcher finds nothing (``EZVIZ by Hikvision``)."""
+    found: list[Finding] = []
+    for column, value in device.manufacturers:
+        best: dict[str, Finding] = {}
+        for m in ctx.screen.names(value):
+            ev = _Evidence(column, value, "manufacturer-name", m.entity, m.score, m.explanation())
+            made = _finding(device, ev, ctx)
+            if made.maker not in best or made.hit.score > best[made.maker].hit.score:
+                best[made.maker] = made
+        found += best.values() or _scan(device, column, value, "", "manufacturer-name", ctx)
+    return found
+
+
+def _scan(device: Device, column: str, value: str, context: str, rule: str,
+          ctx: InventoryContext) -> list[Finding]:  # fmt: skip
+    """Text-scanner findings in ``value``; ``context`` (the manufacturer) is scanned before it
+    so that a model family that needs its brand nearby can see it, but is not reported."""
+    prefix = f"{context} : " if context else ""
+    found: list[Finding] = []
+    for hit in ctx.screen.scanner.scan(prefix + value):
+        entity = ctx.watchlist.get(hit.entity_id)
+        if entity is None or hit.start < len(prefix):
+            continue
+        span = (hit.start - len(prefix), hit.end - len(prefix))
+        ev = _Evidence(column, hit.matched_text, rule, entity, hit.score, _detail(hit), span)
+        found.append(_finding(device, ev, ctx))
+    return found
+
+
+def _detail(hit: TextHit) -> str:
+    return hit.detail or f"{hit.rule} {hit.matched_text!r}"
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceResult:
+    """One device with its findings (best first within each field) and its MAC notes."""
+
+    device: Device
+    findings: tuple[Finding, ...]
+    notes: tuple[MacNote, ...] = ()
+
+
+def screen_device(device: Device, ctx: InventoryContext) -> DeviceResult:
+    """Every finding of one device, and the MAC addresses that could not be attributed."""
+    notes: list[MacNote] = []
+    found = _oui_findings(device, ctx, notes) + _name_findings(device, ctx)
+    for column, value in device.models:
+        found += _scan(device, column, value, device.manufacturer, "model", ctx)
+    for column, value in device.banners:
+        found += _scan(device, column, value, "", "banner", ctx)
+    kept = {id(h) for h in best_per_key([f.hit for f in found])}
+    order = sorted(found, key=lambda f: (f.hit.field, -f.hit.score, f.hit.entity_id))
+    ranked = [f for f in order if id(f.hit) in kept]
+    return DeviceResult(device, tuple(ranked), tuple(notes))
+
+
+def screen_inventory_batch(batch: pa.RecordBatch, roles: InventoryMap,
+                           ctx: InventoryContext) -> list[DeviceResult]:  # fmt: skip
+    """Each device of a batch with its findings, in row order."""
+    return [screen_device(device, ctx) for device in devices(batch, roles)]

@@ -1,0 +1,128 @@
+"""The report in a real headless Chromium (Debian's, through Playwright): it draws every chart and
+makes no request at all besides opening its own file.
+
+Skipped when ``/usr/bin/chromium`` or the ``playwright`` package is missing. Never run
+``playwright install``: the test uses the system browser.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from procurewatch.report.html import write_report
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+CHARTS = ("chart-months", "chart-timeline", "chart-buyers", "chart-map")
+COUNT_MARKS = "gs => gs.reduce((n, g) => n + g.querySelectorAll('path, line, text').length, 0)"
+"""JavaScript: the number of drawn elements inside Vega's mark groups."""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """A headless Debian Chromium, or a skip saying what is missing."""
+    if not CHROMIUM.is_file():
+        pytest.skip(f"needs Debian's Chromium at {CHROMIUM} (apt-get install -y chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
+    with sync_api.sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def open_offline(browser: Any, html: Path) -> tuple[Any, list[str], list[str]]:
+    """A page showing ``html``; every request but the file itself is aborted and recorded.
+
+    Returns the page, the other requests' URLs and the page's script errors.
+    """
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    own = html.resolve().as_uri()
+    others: list[str] = []
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def route(r: Any) -> None:
+        if r.request.url == own:
+            r.continue_()
+        else:
+            others.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("request", lambda req: None if req.url == own else others.append(req.url))
+    page.goto(own)
+    page.wait_for_selector("body[data-charts='ready']", timeout=30_000)
+    return page, others, errors
+
+
+def test_report_draws_charts_offline(browser: Any, run_dir: Path) -> None:
+    """Every chart container holds an SVG with marks; no request leaves the file."""
+    page, others, errors = open_offline(browser, write_report(run_dir))
+    try:
+        for chart in CHARTS:
+            state = page.get_attribute(f"#{chart}", "data-rendered")
+            assert state == "true", f"{chart}: {state} ({page.inner_text(f'#{chart}')})"
+            marks = page.locator(f"#{chart} svg .role-mark").evaluate_all(COUNT_MARKS)
+            assert marks > 0, f"{chart}: the SVG has no marks"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+        assert page.locator("#evidence details").count() == 7
+        assert page.locator("text=<script>alert(1)</script>").count() >= 1
+    finally:
+        page.close()
+    assert not others, f"the report made requests: {sorted(set(others))}"
+    assert not errors, f"script errors: {errors}"
+
+
+def in_report_code(exc: BaseException) -> bool:
+    """Whether the traceback of ``exc`` passes through ``procurewatch/report``."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return any(f"procurewatch{os.sep}report{os.sep}" in frame.filename for frame in frames)
+
+
+def test_demo_report_in_browser(browser: Any, tmp_path: Path) -> None:
+    """``procurewatch demo`` writes a report that draws offline too (when the demo data exists)."""
+    pytest.importorskip("procurewatch.cli_screen")
+    from procurewatch.cli import main
+
+    demo = Path(__file__).resolve().parents[2] / "examples" / "demo"
+    if not (demo / "city_checkbook_payments.csv").is_file():
+        pytest.skip("needs the demo data in examples/demo")
+    out = tmp_path / "demo"
+    try:
+        main(["demo", "--out", str(out), "--quiet"])
+    except SystemExit as exc:
+        assert exc.code in (0, None), f"procurewatch demo exited with {exc.code}"
+    except Exception as exc:  # another part of the demo may be unfinished: report what it wrote
+        if in_report_code(exc):
+            raise
+        if not (out / "summary.json").is_file():
+            pytest.skip(f"procurewatch demo fails before writing its outputs: {exc!r}")
+    if not (out / "report.html").is_file():
+        write_report(out)
+    page, others, errors = open_offline(browser, out / "report.html")
+    try:
+        assert page.locator("[data-rendered='error']").count() == 0
+        assert page.locator(".chart svg").count() >= 1
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "report-demo.png"), full_page=True)
+    finally:
+        page.close()
+    assert not others, f"the demo report made requests: {sorted(set(others))}"
+    assert not errors, f"script errors: {errors}"
