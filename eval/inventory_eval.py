@@ -40,16 +40,24 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from procurewatch.ingest.inventory import Device
+from procurewatch.match.oui import OuiIndex, parse_mac
 from procurewatch.match.oui_registry import parse_ieee
-from procurewatch.screen.inventory import Device, DeviceResult, screen_device
+from procurewatch.screen.inventory import DeviceResult, screen_device
 from procurewatch.screen.inventory_run import build_inventory_context
 from procurewatch.watchlist.bundled import load_bundled
 
 LISTED_GROUPS = {
-    "Hikvision": "hikvision", "EZVIZ (Hikvision subsidiary)": "hikvision", "Dahua": "dahua",
-    "Huacheng (Dahua/Imou)": "dahua", "Hytera": "hytera", "iFlytek": "iflytek",
-    "Huawei": "huawei", "ZTE": "zte", "SenseTime": "sensetime",
-}  # fmt: skip
+    "Hikvision": "hikvision",
+    "EZVIZ (Hikvision subsidiary)": "hikvision",
+    "Dahua": "dahua",
+    "Huacheng (Dahua/Imou)": "dahua",
+    "Hytera": "hytera",
+    "iFlytek": "iflytek",
+    "Huawei": "huawei",
+    "ZTE": "zte",
+    "SenseTime": "sensetime",
+}
 """Vendor groups of the OUI extract that are listed makers, with the expected company."""
 LOOKALIKE_GROUPS = ("Uniview", "Tiandy", "Honor")
 FALSE_FRIENDS = {"Shanghai Dahua Scale Factory": "a weighing-scale maker, not Dahua Technology"}
@@ -71,19 +79,22 @@ class Case:
     truth: bool | None  # None: reported, not scored
     expected: str | None
     device: Device
+    block: tuple[int, int] | None = None  # (prefix, bits) of a MAC case from the extract
     result: DeviceResult | None = None
     alone: DeviceResult | None = field(default=None)  # the model scanned without manufacturer
 
     def flagged(self, rules: Sequence[str] | None = None, confirmed: bool = False) -> bool:
         """Whether any (non-lead) finding of these rules exists."""
         found = self.result.findings if self.result else ()
-        return any((rules is None or f.hit.rule in rules) and not (confirmed and f.hit.lead)
-                   for f in found)  # fmt: skip
+        return any(
+            (rules is None or f.hit.rule in rules) and not (confirmed and f.hit.lead) for f in found
+        )
 
     def maker(self) -> str | None:
         """The company of the best finding (confirmed before leads, then by score)."""
-        found = sorted(self.result.findings if self.result else (),
-                       key=lambda f: (f.hit.lead, -f.hit.score))  # fmt: skip
+        found = sorted(
+            self.result.findings if self.result else (), key=lambda f: (f.hit.lead, -f.hit.score)
+        )
         return found[0].maker if found else None
 
 
@@ -98,16 +109,21 @@ def _mac(prefix: int, bits: int, rng: random.Random) -> str:
     return ":".join(raw[i : i + 2] for i in range(0, 12, 2))
 
 
-def _prefix(text: str) -> int:
-    return int(text.replace(":", "").replace("-", ""), 16)
+def _prefix(text: str, bits: int = 48) -> int:
+    """The first ``bits`` bits of a block or address written in hex (``14:AE:85:30`` /28)."""
+    digits = text.replace(":", "").replace("-", "")
+    return int(digits[: bits // 4], 16)
 
 
 def mac_cases(devices_dir: Path, rng: random.Random, negatives: int) -> list[Case]:
     """Positive, look-alike, sampled and randomized MAC devices."""
-    rows = list(csv.DictReader((devices_dir / "oui_extract_chinese_vendors.csv").open(encoding="utf-8")))
+    rows = list(
+        csv.DictReader((devices_dir / "oui_extract_chinese_vendors.csv").open(encoding="utf-8"))
+    )
     blocks: dict[tuple[int, int], dict[str, str]] = {}
     for row in rows:
-        blocks.setdefault((_prefix(row["prefix"]), int(row["prefix_bits"])), row)
+        bits = int(row["prefix_bits"])
+        blocks.setdefault((_prefix(row["prefix"], bits), bits), row)
     cases = []
     for n, ((prefix, bits), row) in enumerate(sorted(blocks.items())):
         group, org = row["vendor_group"], row["organization"]
@@ -116,21 +132,38 @@ def mac_cases(devices_dir: Path, rng: random.Random, negatives: int) -> list[Cas
         if (prefix >> (bits - 8)) & 0x02:  # a CID: no device gets a universal MAC from it
             truth, label = None, f"{group} CID (local-bit block, not scored)"
         mac = _mac(prefix, bits, rng)
-        cases.append(Case("mac", label, truth, LISTED_GROUPS.get(group) if truth else None,
-                          Device("extract", n + 1, macs=(("mac", mac),))))  # fmt: skip
+        cases.append(
+            Case(
+                "mac",
+                label,
+                truth,
+                LISTED_GROUPS.get(group) if truth else None,
+                Device("extract", n + 1, macs=(("mac", mac),)),
+                (prefix, bits),
+            )
+        )
     positives = [c for c in cases if c.truth]
     for case in rng.sample(positives, min(500, len(positives))):
         value = _prefix(case.device.mac)
         for bit, group in ((0x02, "randomized"), (0x01, "multicast")):
             mac = _mac((value | (bit << 40)) >> 24, 24, rng)
-            cases.append(Case("mac", group, False, None, Device("synthetic", 0, macs=(("mac", mac),))))
+            cases.append(
+                Case("mac", group, False, None, Device("synthetic", 0, macs=(("mac", mac),)))
+            )
     taken = {p for (p, b) in blocks if b == 24}
-    text = (devices_dir / "ieee_oui_netaddr_1.3.0.txt").read_text(encoding="utf-8", errors="replace")
-    others = [b for b in parse_ieee(text.splitlines(), "IEEE MA-L") if b.prefix not in taken
-              and b.organization != "IEEE Registration Authority"]  # fmt: skip
+    text = (devices_dir / "ieee_oui_netaddr_1.3.0.txt").read_text(
+        encoding="utf-8", errors="replace"
+    )
+    others = [
+        b
+        for b in parse_ieee(text.splitlines(), "IEEE MA-L")
+        if b.prefix not in taken and b.organization != "IEEE Registration Authority"
+    ]
     for block in rng.sample(others, min(negatives, len(others))):
         mac = _mac(block.prefix, 24, rng)
-        cases.append(Case("mac", "other IEEE", False, None, Device("ieee", 0, macs=(("mac", mac),))))
+        cases.append(
+            Case("mac", "other IEEE", False, None, Device("ieee", 0, macs=(("mac", mac),)))
+        )
     return cases
 
 
@@ -145,13 +178,19 @@ def camera_cases(devices_dir: Path) -> list[Case]:
         truth: bool | None = expected is not None
         if how == "OEM" or row["brand"] in UNLABELLED_BRANDS:
             truth = None
-        device = Device("cameras", n, manufacturers=(("brand", row["brand"]),),
-                        models=(("model", row["model"]),))  # fmt: skip
+        device = Device(
+            "cameras",
+            n,
+            manufacturers=(("brand", row["brand"]),),
+            models=(("model", row["model"]),),
+        )
         cases.append(Case("camera", row["brand"], truth, expected, device))
     return cases
 
 
-def prf(cases: Iterable[Case], rules: Sequence[str] | None = None, confirmed: bool = False) -> dict[str, Any]:
+def prf(
+    cases: Iterable[Case], rules: Sequence[str] | None = None, confirmed: bool = False
+) -> dict[str, Any]:
     """Precision, recall, F1 and counts over scored cases."""
     tp = fp = fn = tn = 0
     for case in cases:
@@ -165,22 +204,37 @@ def prf(cases: Iterable[Case], rules: Sequence[str] | None = None, confirmed: bo
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-            "tp": tp, "fp": fp, "fn": fn, "tn": tn}  # fmt: skip
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+    }
 
 
 def _group_rates(cases: Sequence[Case]) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for case in cases:
-        entry = out.setdefault(f"{case.kind}:{case.group}", {"devices": 0, "flagged": 0, "leads_only": 0})
+        entry = out.setdefault(
+            f"{case.kind}:{case.group}", {"devices": 0, "flagged": 0, "leads_only": 0}
+        )
         entry["devices"] += 1
         entry["flagged"] += case.flagged()
         entry["leads_only"] += case.flagged() and not case.flagged(confirmed=True)
     return out
 
 
-def evaluate(data: Path, *, day: date = date(2025, 1, 1), seed: int = 889, negatives: int = 3000,
-             manuf: Path | None = None) -> dict[str, Any]:  # fmt: skip
+def evaluate(
+    data: Path,
+    *,
+    day: date = date(2025, 1, 1),
+    seed: int = 889,
+    negatives: int = 3000,
+    manuf: Path | None = None,
+) -> dict[str, Any]:
     """Build the cases, screen them, and return every figure (also used by the tests).
 
     ``manuf``: a Wireshark manuf file added to the registry (``--manuf`` of the command)."""
@@ -192,24 +246,50 @@ def evaluate(data: Path, *, day: date = date(2025, 1, 1), seed: int = 889, negat
         case.result = screen_device(case.device, ctx)
     cameras = [c for c in cases if c.kind == "camera"]
     for case in cameras:
-        case.alone = screen_device(Device("cameras", case.device.row, models=case.device.models), ctx)
+        case.alone = screen_device(
+            Device("cameras", case.device.row, models=case.device.models), ctx
+        )
     macs = [c for c in cases if c.kind == "mac"]
+    known = [c for c in macs if c.block is None or _known(c, ctx.oui.index)]
     flagged_pos = [c for c in cases if c.truth and c.flagged()]
-    model_alone = [Case(c.kind, c.group, c.truth, c.expected, c.device, c.alone) for c in cameras]
+    model_alone = [
+        Case(c.kind, c.group, c.truth, c.expected, c.device, result=c.alone) for c in cameras
+    ]
     return {
-        "inventory_date": day.isoformat(), "seed": seed,
+        "inventory_date": day.isoformat(),
+        "seed": seed,
         "registry": "netaddr MA-L/IAB + bundled MA-M/MA-S" + (f" + {manuf.name}" if manuf else ""),
-        "cases": {"mac": len(macs), "camera": len(cameras), "scored": sum(c.truth is not None for c in cases)},
-        "overall": prf(cases), "overall_confirmed_only": prf(cases, confirmed=True),
-        "signals": {"oui": prf(macs, SIGNALS["oui"]),
-                    "manufacturer": prf(cameras, SIGNALS["manufacturer"]),
-                    "model (manufacturer as context)": prf(cameras, SIGNALS["model"]),
-                    "model alone": prf(model_alone, SIGNALS["model"])},
-        "attribution_accuracy": round(sum(c.maker() == c.expected for c in flagged_pos) / max(1, len(flagged_pos)), 4),
+        "cases": {
+            "mac": len(macs),
+            "camera": len(cameras),
+            "scored": sum(c.truth is not None for c in cases),
+        },
+        "overall": prf(cases),
+        "overall_confirmed_only": prf(cases, confirmed=True),
+        "signals": {
+            "oui": prf(macs, SIGNALS["oui"]),
+            "oui (blocks the registry holds)": prf(known, SIGNALS["oui"]),
+            "manufacturer": prf(cameras, SIGNALS["manufacturer"]),
+            "model (manufacturer as context)": prf(cameras, SIGNALS["model"]),
+            "model alone": prf(model_alone, SIGNALS["model"]),
+        },
+        "attribution_accuracy": round(
+            sum(c.maker() == c.expected for c in flagged_pos) / max(1, len(flagged_pos)), 4
+        ),
         "groups": _group_rates(cases),
         "makers_by_group": _makers(cases),
-        "errors": [_error(c) for c in cases if c.truth is not None and c.flagged() != c.truth][:200],
-    }  # fmt: skip
+        "errors": [_error(c) for c in cases if c.truth is not None and c.flagged() != c.truth][
+            :200
+        ],
+    }
+
+
+def _known(case: Case, index: OuiIndex) -> bool:
+    """Whether the registry in use holds the case's block (else a miss is a registry gap)."""
+    assert case.block is not None
+    mac = parse_mac(case.device.mac)
+    block = index.lookup(mac) if mac is not None else None
+    return block is not None and (block.prefix, block.bits) == case.block
 
 
 def _makers(cases: Sequence[Case]) -> dict[str, dict[str, int]]:
@@ -223,26 +303,41 @@ def _makers(cases: Sequence[Case]) -> dict[str, dict[str, int]]:
 
 def _error(case: Case) -> dict[str, Any]:
     found = case.result.findings if case.result else ()
-    return {"kind": case.kind, "group": case.group, "truth": case.truth, "mac": case.device.mac,
-            "manufacturer": case.device.manufacturer, "model": case.device.model,
-            "findings": [f"{f.hit.rule}:{f.hit.entity_id}:{f.hit.matched_text}" for f in found]}  # fmt: skip
+    return {
+        "kind": case.kind,
+        "group": case.group,
+        "truth": case.truth,
+        "mac": case.device.mac,
+        "manufacturer": case.device.manufacturer,
+        "model": case.device.model,
+        "findings": [f"{f.hit.rule}:{f.hit.entity_id}:{f.hit.matched_text}" for f in found],
+    }
 
 
 def _print(report: dict[str, Any], errors: bool) -> None:
     print(f"registry: {report['registry']}")
-    print(f"inventory evaluation as of {report['inventory_date']} (seed {report['seed']}): "
-          f"{report['cases']['mac']} MAC devices, {report['cases']['camera']} camera devices, "
-          f"{report['cases']['scored']} scored")  # fmt: skip
-    rows = [("overall", report["overall"]), ("overall, confirmed findings only", report["overall_confirmed_only"])]
+    print(
+        f"inventory evaluation as of {report['inventory_date']} (seed {report['seed']}): "
+        f"{report['cases']['mac']} MAC devices, {report['cases']['camera']} camera devices, "
+        f"{report['cases']['scored']} scored"
+    )
+    rows = [
+        ("overall", report["overall"]),
+        ("overall, confirmed findings only", report["overall_confirmed_only"]),
+    ]
     rows += [(f"signal {name}", figures) for name, figures in report["signals"].items()]
     for name, m in rows:
-        print(f"  {name:<38} P={m['precision']:.4f} R={m['recall']:.4f} F1={m['f1']:.4f} "
-              f"(tp={m['tp']} fp={m['fp']} fn={m['fn']} tn={m['tn']})")  # fmt: skip
-    print(f"  attribution accuracy (best finding -> expected company): {report['attribution_accuracy']:.4f}")
+        print(
+            f"  {name:<38} P={m['precision']:.4f} R={m['recall']:.4f} F1={m['f1']:.4f} "
+            f"(tp={m['tp']} fp={m['fp']} fn={m['fn']} tn={m['tn']})"
+        )
+    accuracy = report["attribution_accuracy"]
+    print(f"  attribution accuracy (best finding -> expected company): {accuracy:.4f}")
     print("  flagged per group:")
     for group, n in sorted(report["groups"].items()):
         makers = report["makers_by_group"].get(group, {})
-        print(f"    {group:<40} {n['flagged']:>5}/{n['devices']:<5} leads only {n['leads_only']:<4} {makers}")
+        counts = f"{n['flagged']:>5}/{n['devices']:<5} leads only {n['leads_only']:<4}"
+        print(f"    {group:<40} {counts} {makers}")
     if errors:
         for err in report["errors"]:
             print("  ERROR", json.dumps(err, ensure_ascii=False))
@@ -262,9 +357,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"no shared data at {args.data}", file=sys.stderr)
         return 2
     manuf = args.data / "devices" / MANUF_FILE
-    reports = {"default": evaluate(args.data, day=args.date, seed=args.seed, negatives=args.negatives),
-               "with_manuf": evaluate(args.data, day=args.date, seed=args.seed,
-                                      negatives=args.negatives, manuf=manuf)}  # fmt: skip
+    reports = {
+        "default": evaluate(args.data, day=args.date, seed=args.seed, negatives=args.negatives),
+        "with_manuf": evaluate(
+            args.data, day=args.date, seed=args.seed, negatives=args.negatives, manuf=manuf
+        ),
+    }
     if args.json:
         print(json.dumps(reports, ensure_ascii=False, indent=2))
         return 0

@@ -83,18 +83,6 @@ class FieldMap:
                     seen.setdefault(name, None)
         return tuple(seen)
 
-    def restrict(self, available: Sequence[str]) -> FieldMap:
-        """The same map without the columns that are not in ``available``."""
-        have = set(available)
-        parts: dict[str, object] = {}
-        for role in ROLES:
-            value = getattr(self, role)
-            if isinstance(value, tuple):
-                parts[role] = tuple(name for name in value if name in have)
-            else:
-                parts[role] = value if value in have else None
-        return FieldMap(**parts)  # type: ignore[arg-type]
-
 
 @dataclass(frozen=True, slots=True)
 class Reject:
@@ -113,6 +101,12 @@ class Reject:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
         return f"{where}: {self.reason}"
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """User content made safe for a one-line message: line breaks escaped, at most ``limit``."""
+    flat = text.replace("\r", "\\r").replace("\n", "\\n")
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def excerpt(text: str) -> str:
@@ -199,9 +193,11 @@ def open_input(
     mapping: Mapping[str, str] | None = None,
     batch_size: int = 65536,
     fmt: str | None = None,
+    require_roles: bool = True,
 ) -> InputReader:
     """Open ``path`` for reading: see :func:`procurewatch.ingest.detect.open_input`."""
     # imported here: detect imports the readers, which import this module
     from procurewatch.ingest.detect import open_input as _open
 
-    return _open(path, mapping=mapping, batch_size=batch_size, fmt=fmt)
+    return _open(path, mapping=mapping, batch_size=batch_size, fmt=fmt,
+                 require_roles=require_roles)

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from procurewatch.errors import InputError
-from procurewatch.ingest.base import MULTI_ROLES, ROLES, FieldMap
+from procurewatch.ingest.base import MULTI_ROLES, ROLES, FieldMap, one_line
 
 _SEPARATORS = re.compile(r"[\s_\-./]+")
 _TOKENS = re.compile(r"[a-z]+|[0-9]+|[^\x00-\x7f]+")
@@ -92,7 +92,8 @@ def apply_mapping(
     for role, value in mapping.items():
         if role not in ROLES:
             raise InputError(
-                f"unknown role {role!r} in --map; use one of: {', '.join(ROLES)}", path=path
+                f"unknown role {one_line(role)!r} in --map; use one of: {', '.join(ROLES)}",
+                path=path,
             )
         chosen = _resolve(role, value, columns, path)
         parts[role] = tuple(chosen) if role in MULTI_ROLES else (chosen[0] if chosen else None)
@@ -109,7 +110,8 @@ def _resolve(role: str, value: str, columns: Sequence[str], path: str) -> list[s
         if all(name is not None for name in found):
             return [name for name in found if name is not None]
     raise InputError(
-        f"--map {role}={value}: no such column; the columns are: {_listing(columns)}", path=path
+        f"--map {role}={one_line(value)}: no such column; the columns are: {_listing(columns)}",
+        path=path,
     )
 
 
@@ -121,7 +123,7 @@ def _lookup(name: str, columns: Sequence[str]) -> str | None:
 
 
 def _listing(columns: Sequence[str], limit: int = 40) -> str:
-    shown = ", ".join(columns[:limit])
+    shown = ", ".join(one_line(column, 60) for column in columns[:limit])
     return shown + (f" ... ({len(columns)} in all)" if len(columns) > limit else "")
 
 

@@ -39,5 +39,5 @@ def count_fields(text: str, delimiter: str) -> int:
     """How many fields the raw text of a rejected row has."""
     try:
         return len(next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), []))
-    except csv.Error:
+    except csv.Error:  # a field over Python's csv size limit
         return text.count(delimiter) + 1

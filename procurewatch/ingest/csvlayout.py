@@ -17,7 +17,7 @@ from pathlib import Path
 
 from procurewatch.errors import InputError
 from procurewatch.ingest.base import unique_names
-from procurewatch.ingest.encoding import decode_sample, sniff_delimiter
+from procurewatch.ingest.encoding import decode_sample, read_records, sniff_delimiter
 
 _SAMPLE_RECORDS = 200
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # lines as Arrow splits them
@@ -51,9 +51,13 @@ def sniff_layout(path: Path, sample: bytes, encoding: str, delimiter: str | None
         delimiter, start = delimiter or hint.group(1), start + 1
     start, delimiter = _header_line(lines, start, delimiter, _default_delimiter(path))
     reader = csv.reader(lines[start:], delimiter=delimiter)
-    names = list(next(reader, []))
+    try:
+        names = list(next(reader, []))
+    except csv.Error as err:
+        raise InputError(f"cannot read the header line ({err}); check the file's format",
+                         path=str(path), line=start + 1) from None
     header_lines = reader.line_num
-    records = [row for _, row in zip(range(_SAMPLE_RECORDS), reader, strict=False)]
+    records = read_records(lines[start + header_lines :], delimiter, _SAMPLE_RECORDS)
     if _trailing_delimiter(records, len(names)):
         names.append("")
     return CsvLayout(
@@ -67,13 +71,23 @@ def sniff_layout(path: Path, sample: bytes, encoding: str, delimiter: str | None
 
 
 def _header_line(lines: list[str], start: int, fixed: str | None, default: str) -> tuple[int, str]:
-    """The header's line and the delimiter: title lines without a delimiter above it are skipped."""
+    """The header's line and the delimiter; title lines of one field above a table are skipped.
+
+    A line below the first counts as the header only when most rows under it are as wide.
+    """
     for index in range(start, min(len(lines), start + MAX_TITLE_LINES + 1)):
         if not lines[index].strip():
             continue
         delimiter = fixed or sniff_delimiter("".join(lines[index:]), default)
-        if len(next(csv.reader(lines[index:], delimiter=delimiter), [])) >= 2:
+        rows = [row for row in read_records(lines[index:], delimiter, 50) if row]
+        width = len(rows[0]) if rows else 0
+        if index == start and width >= 2:
             return index, delimiter
+        same = sum(1 for row in rows[1:] if len(row) == width)
+        if width >= 2 and len(rows) >= 3 and same >= 0.8 * (len(rows) - 1):
+            return index, delimiter
+        if width >= 2:
+            break
     return start, fixed or sniff_delimiter("".join(lines[start:]), default)
 
 

@@ -35,7 +35,8 @@ _EXTENSIONS = {
     ".jsonlines": "jsonl", ".parquet": "parquet", ".pq": "parquet",
 }
 _REFUSED = (
-    (b"\xd0\xcf\x11\xe0", "an old binary Excel (.xls) or Office file: save it as .xlsx or CSV"),
+    (b"\xd0\xcf\x11\xe0", "an old binary Excel (.xls) file or a password-protected workbook: "
+     "save it as .xlsx (without a password) or CSV"),
     (b"\x1f\x8b", "gzip-compressed: decompress it first (gunzip)"),
     (b"BZh", "bzip2-compressed: decompress it first"),
     (b"%PDF", "a PDF document, not a table: export the data as CSV"),
@@ -50,20 +51,25 @@ def open_input(
     mapping: Mapping[str, str] | None = None,
     batch_size: int = 65536,
     fmt: str | None = None,
+    require_roles: bool = True,
 ) -> BaseReader:
     """A reader for ``path``: format and encoding detected (or ``fmt``), roles set.
 
     ``mapping`` holds ``--map`` overrides, role → column (several columns comma-separated;
     empty clears the role). Raises :class:`InputError` for a file that cannot be read, an unknown
-    role or column, or a table with neither a vendor nor a description column.
+    role or column, or (unless ``require_roles`` is false, for tables read for other purposes
+    such as inventories) a table with neither a vendor nor a description column.
     """
     path = Path(path)
     if fmt is not None and fmt not in FORMATS:
         raise UsageError(f"unknown input format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    if batch_size < 1:
+        raise UsageError(f"batch size must be at least 1, not {batch_size}")
     sample = _sample(path)
     reader = _build(fmt or _detect(path, sample), path, sample, batch_size, refine=fmt is None)
     reader.field_map = apply_mapping(reader.field_map, mapping, reader.columns, str(path))
-    require_screenable(reader.field_map, reader.columns, str(path))
+    if require_roles:
+        require_screenable(reader.field_map, reader.columns, str(path))
     return reader
 
 
@@ -98,7 +104,8 @@ def _detect(path: Path, sample: bytes) -> str:
         raise InputError("this is binary data, not a table or JSON; export the data as CSV, "
                          "XLSX, JSON or Parquet", path=str(path))
     extension = _EXTENSIONS.get(path.suffix.lower())
-    if extension in ("json", "jsonl") or text.lstrip()[:1] in ("{", "["):
+    named_table = extension in ("csv", "tsv") and path.suffix.lower() != ".txt"
+    if extension in ("json", "jsonl") or (not named_table and text.lstrip()[:1] in ("{", "[")):
         if extension == "jsonl" or _json_lines(text):
             return "ocds-jsonl" if ocds.sniff_lines(text) else "jsonl"
         return ocds.sniff_package(text) or "json"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -147,7 +148,7 @@ def sniff_delimiter(text: str, default: str = ",") -> str:
         lines = lines[:-1]  # the last line of a sample may be cut off
     best, best_score = default, (0.0, 1)
     for delimiter in (default, *(d for d in DELIMITERS if d != default)):
-        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+        widths = [len(row) for row in read_records(lines, delimiter, len(lines)) if row]
         if not widths or widths[0] < 2:
             continue
         same = sum(1 for width in widths[1:] if width == widths[0])
@@ -155,6 +156,20 @@ def sniff_delimiter(text: str, default: str = ",") -> str:
         if score > best_score:
             best, best_score = delimiter, score
     return best
+
+
+def read_records(lines: Iterable[str], delimiter: str, limit: int) -> list[list[str]]:
+    """Up to ``limit`` CSV records of ``lines``, stopping early at one Python's csv cannot read
+    (a field over its size limit): these are samples, the real reading is Arrow's."""
+    out: list[list[str]] = []
+    try:
+        for row in csv.reader(lines, delimiter=delimiter):
+            out.append(row)
+            if len(out) >= limit:
+                break
+    except csv.Error:
+        pass
+    return out
 
 
 class TranscodingStream(io.RawIOBase):

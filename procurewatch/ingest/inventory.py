@@ -14,7 +14,7 @@ only the roles differ. The columns' roles are guessed from their names:
 
 ``--map ROLE=COLUMN`` overrides a guess (several columns comma-separated; an empty COLUMN
 clears the role). An nmap XML file (``nmap -oX``) is recognized by its content and has fixed
-roles (see :mod:`procurewatch.ingest.nmap`).
+roles, which ``--map`` does not change (see :mod:`procurewatch.ingest.nmap`).
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+
+import pyarrow as pa
 
 from procurewatch.errors import InputError, UsageError
 from procurewatch.ingest.base import InputReader, open_input
@@ -46,7 +48,7 @@ _GUESS_TABLE = (
      "hostname | host name"),
     ("site", "", "site | location | building | campus | facility | room | floor | office | branch"),
     ("banner", "description notes note os operatingsystem firmware services banner comment "
-     "comments devicetype type category cpe", "description | firmware | os"),
+     "comments devicetype type category cpe", "description | firmware | os | type"),
 )  # fmt: skip
 _GUESS = tuple(
     (role, frozenset(exact.split()), tuple(tuple(p.split()) for p in words.split("|")))
@@ -199,7 +201,8 @@ def open_inventory(
         known = ", ".join(INVENTORY_FORMATS)
         raise UsageError(f"unknown inventory format {fmt!r}; use one of: {known}")
     reader, roles = _reader(path, fmt, batch_size)
-    roles = apply_inventory_mapping(roles, mapping, reader.columns, str(path))
+    if reader.format != "nmap":  # nmap rows have fixed roles
+        roles = apply_inventory_mapping(roles, mapping, reader.columns, str(path))
     if not roles.screened():
         listing = ", ".join(reader.columns[:40])
         raise InputError(
@@ -208,3 +211,68 @@ def open_inventory(
             path=str(path),
         )
     return InventoryInput(reader, roles)
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    """One inventory row, by role: (column, value) pairs for the screened roles."""
+
+    source_file: str
+    row: int
+    macs: tuple[tuple[str, str], ...] = ()
+    manufacturers: tuple[tuple[str, str], ...] = ()
+    models: tuple[tuple[str, str], ...] = ()
+    banners: tuple[tuple[str, str], ...] = ()
+    site: str | None = None
+    serial: str | None = None
+    hostname: str | None = None
+    ip: str | None = None
+
+    @property
+    def manufacturer(self) -> str:
+        """The manufacturer values joined."""
+        return "; ".join(v for _, v in self.manufacturers)
+
+    @property
+    def model(self) -> str:
+        """The model values joined."""
+        return "; ".join(v for _, v in self.models)
+
+    @property
+    def mac(self) -> str:
+        """The MAC values joined."""
+        return "; ".join(v for _, v in self.macs)
+
+    def label(self) -> str:
+        """How a person finds the device: host name, else IP, MAC, model or the row."""
+        return self.hostname or self.ip or self.mac or self.model or f"row {self.row}"
+
+
+def _values(batch: pa.RecordBatch, columns: Sequence[str]) -> list[list[tuple[str, str]]]:
+    out: list[list[tuple[str, str]]] = [[] for _ in range(batch.num_rows)]
+    for column in columns:
+        if column in batch.schema.names:
+            for i, value in enumerate(batch.column(column).to_pylist()):
+                if value is not None and str(value).strip():
+                    out[i].append((column, str(value).strip()))
+    return out
+
+
+def _first(batch: pa.RecordBatch, column: str | None) -> list[str | None]:
+    values = _values(batch, [column] if column else [])
+    return [pairs[0][1] if pairs else None for pairs in values]
+
+
+def devices(batch: pa.RecordBatch, roles: InventoryMap) -> list[Device]:
+    """The devices of one batch (``_source_file`` and ``_row`` columns required)."""
+    files, rows = batch.column("_source_file").to_pylist(), batch.column("_row").to_pylist()
+    macs, makers = _values(batch, roles.mac), _values(batch, roles.manufacturer)
+    models, banners = _values(batch, roles.model), _values(batch, roles.banner)
+    sites = [" / ".join(v for _, v in pairs) or None for pairs in _values(batch, roles.site)]
+    serials, hosts = _first(batch, roles.serial), _first(batch, roles.hostname)
+    ips = _first(batch, roles.ip)
+    return [
+        Device(str(files[i]), int(rows[i]), tuple(macs[i]), tuple(makers[i]), tuple(models[i]),
+               tuple(banners[i]), sites[i], serials[i], hosts[i], ips[i])
+        for i in range(batch.num_rows)
+    ]  # fmt: skip

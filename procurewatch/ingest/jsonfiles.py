@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from procurewatch.errors import InputError
-from procurewatch.ingest.base import BaseReader, unique_names
+from procurewatch.ingest.base import BaseReader, one_line, unique_names
 from procurewatch.ingest.jsonstream import JsonScanner
 
 LIST_KEYS = ("data", "results", "records", "rows", "items", "value", "values", "entries",
@@ -54,7 +54,7 @@ def iter_items(path: Path, encoding: str, lines: bool) -> Iterator[Item]:
         for element in scanner.elements(LIST_KEYS):
             yield Item(element.index, element.line, element.value)
         if not scanner.streamed:
-            keys = ", ".join(scanner.keys[:20]) or "none"
+            keys = ", ".join(one_line(key, 60) for key in scanner.keys[:20]) or "none"
             raise InputError(
                 f"found no list of records (top-level keys: {keys}); put the records in a "
                 f"top-level array or under one of: {', '.join(LIST_KEYS[:6])}",

@@ -141,11 +141,6 @@ def _unpack(value: Mapping[str, Any], key: str | None) -> list[Mapping[str, Any]
     return [r for r in embedded if isinstance(r, dict) and ("ocid" in r or "id" in r)]
 
 
-def ocds_columns() -> tuple[str, ...]:
-    """The flattened columns."""
-    return COLUMNS
-
-
 def open_ocds(path: Path, fmt: str, encoding: str, batch_size: int) -> OcdsReader:
     """A reader for an OCDS file of format ``fmt``."""
     return OcdsReader(path=path, format=fmt, columns=COLUMNS, field_map=FIELD_MAP,

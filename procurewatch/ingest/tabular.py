@@ -1,6 +1,6 @@
 """CSV and TSV files, streamed through Arrow's CSV reader.
 
-The header is the first non-blank line. Every column is read as text. A row with more or fewer
+Every column is read as text. A row with more or fewer
 fields than the header is rejected with its line number and the reading goes on; a quoted value
 may span lines (``_row`` stays the record number, ``Reject.line`` the line an editor shows).
 Empty lines and rows whose every field is empty carry nothing and are skipped (they keep their
@@ -30,11 +30,20 @@ from procurewatch.ingest.rownum import Located, RowTracker
 
 MIN_BLOCK = 256 << 10
 MAX_BLOCK = 2 << 20
-"""Arrow reads blocks of this size (about ``batch_size`` rows, at most 2 MiB: memory stays low)."""
+"""Arrow reads blocks of about ``batch_size`` rows but at most 2 MiB (memory stays low), so a
+batch has at most ``batch_size`` rows and often fewer."""
+
+
+RETRY_BLOCK = 16 << 20
+"""The block for a second pass when a row is longer than a block (a very long value)."""
 
 
 class _NotUtf8(Exception):
     """A value of a UTF-8 file is not UTF-8 (raised inside the reader, never outside)."""
+
+
+class _RowTooLong(Exception):
+    """A row does not fit in one block (raised inside the reader, never outside)."""
 
 
 @dataclass
@@ -52,41 +61,49 @@ class _Done:
 
 @dataclass
 class DelimitedReader(BaseReader):
-    """CSV/TSV, USAspending and checkbook exports, streamed (batches of at most ~2 MiB)."""
+    """CSV/TSV, USAspending and checkbook exports, streamed in batches of at most 2 MiB."""
 
     layout: CsvLayout | None = None
 
     def batches(self) -> Iterator[pa.RecordBatch]:
-        """Batches of the good rows; bad rows land in ``rejects`` just before their batch."""
+        """Batches of the good rows; bad rows land in ``rejects`` just before their batch.
+
+        Should a value prove not UTF-8, or a row longer than a block, the file is read again
+        from where it stopped, as bytes or in bigger blocks.
+        """
         layout = self._layout()
         self.rejects.clear()
         done = _Done()
-        try:
-            yield from self._pass(layout, done, text=True)
-        except _NotUtf8:  # a value is not UTF-8: read again as bytes, decode value by value
-            yield from self._pass(layout, done, text=False)
+        text, block = True, min(MAX_BLOCK, max(MIN_BLOCK, self.batch_size * layout.row_bytes))
+        while True:
+            try:
+                yield from self._pass(layout, done, text, block)
+                return
+            except _NotUtf8:
+                text = False
+            except _RowTooLong:
+                block = RETRY_BLOCK
 
-    def _pass(self, layout: CsvLayout, done: _Done, text: bool) -> Iterator[pa.RecordBatch]:
+    def _pass(self, layout: CsvLayout, done: _Done, text: bool, block: int
+              ) -> Iterator[pa.RecordBatch]:
         """One pass over the file; rows and rejects up to ``done`` are not handed out again."""
         tracker = RowTracker(layout.skip_lines, layout.newline)
-        source, reader = self._open(layout, _handler(tracker), text)
+        source, reader = self._open(layout, _handler(tracker), text, block)
         prefetch = Prefetcher(partial(_next_batch, reader))
         held: pa.RecordBatch | None = None  # the last batch is checked before it goes out
         try:
             for batch in prefetch:
                 converted = self._convert(batch, tracker, done)
-                if converted.num_rows:
+                for start in range(0, converted.num_rows, self.batch_size):
                     if held is not None:
                         yield done.give(held)
-                    held = converted
+                    held = converted.slice(start, self.batch_size)
             if held is not None:
                 self._check_end(held, tracker)
                 yield done.give(held)
             self._report(tracker.finish(), done)
-        except (pa.ArrowInvalid, OSError) as err:
-            if text and "invalid UTF8" in str(err):
-                raise _NotUtf8 from None
-            raise self._parse_error(err, tracker) from None
+        except (pa.ArrowException, OSError) as err:
+            raise self._failure(err, text, block, tracker) from None
         finally:
             prefetch.close()
             source.close()
@@ -97,9 +114,8 @@ class DelimitedReader(BaseReader):
         return self.layout
 
     def _open(
-        self, layout: CsvLayout, handler: Callable[[Any], str], text: bool
+        self, layout: CsvLayout, handler: Callable[[Any], str], text: bool, block: int
     ) -> tuple[Any, Any]:
-        block = min(MAX_BLOCK, max(MIN_BLOCK, self.batch_size * layout.row_bytes))
         kind = pa.string() if text else pa.binary()  # string: Arrow checks UTF-8 as it parses
         if is_utf8(layout.encoding):
             source: Any = pa.OSFile(str(self.path), "r")
@@ -126,9 +142,9 @@ class DelimitedReader(BaseReader):
         )
         try:
             return source, pacsv.open_csv(source, *options)
-        except (pa.ArrowInvalid, OSError) as err:
+        except (pa.ArrowException, OSError) as err:
             source.close()
-            raise self._parse_error(err, None) from None
+            raise self._failure(err, text, block, None) from None
 
     def _convert(self, batch: pa.RecordBatch, tracker: RowTracker, done: _Done) -> pa.RecordBatch:
         columns = list(batch.columns)
@@ -174,8 +190,16 @@ class DelimitedReader(BaseReader):
                 path=str(self.path),
             )
 
-    def _parse_error(self, err: Exception, tracker: RowTracker | None) -> InputError:
+    def _failure(self, err: Exception, text: bool, block: int, tracker: RowTracker | None
+                 ) -> Exception:
+        """What an Arrow error means: read again (as bytes, in bigger blocks) or give up."""
         message = " ".join(str(err).split())[:300]
+        if text and "invalid UTF8" in message:
+            return _NotUtf8()
+        if "straddling" in message:
+            if block < RETRY_BLOCK:
+                return _RowTooLong()
+            message = f"a row is longer than {RETRY_BLOCK >> 20} MiB"
         done = f" after {tracker.rows_out} good rows" if tracker is not None else ""
         return InputError(
             f"cannot parse the file as delimited text{done}: {message}; "

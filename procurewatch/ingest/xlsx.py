@@ -21,11 +21,11 @@ from typing import Any
 import pyarrow as pa
 
 from procurewatch.errors import InputError
-from procurewatch.ingest.base import BaseReader, unique_names
+from procurewatch.ingest.base import BaseReader, one_line, unique_names
 
 MAX_SHEET_BYTES = 2 << 30
 """Largest uncompressed worksheet XML (streamed, so this bounds time, not memory)."""
-MAX_SHARED_STRINGS_BYTES = 256 << 20
+MAX_SHARED_STRINGS_BYTES = 100 << 20
 """Largest uncompressed shared-strings part (openpyxl keeps it in memory)."""
 HEADER_SEARCH_ROWS = 20
 """Rows searched for the header (the first with two or more values)."""
@@ -48,8 +48,12 @@ def check_archive(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError) as err:
-        raise InputError(f"not a readable .xlsx workbook ({err}); save it again as .xlsx or CSV",
+        raise InputError(f"not a readable .xlsx workbook ({one_line(str(err))}); save it again "
+                         "as .xlsx or CSV",
                          path=str(path)) from None
+    if not any(info.filename == "xl/workbook.xml" for info in infos):
+        raise InputError("a zip archive, not an .xlsx workbook: unzip it and give the files "
+                         "inside", path=str(path))
     for info in infos:
         name = info.filename
         cap = MAX_SHARED_STRINGS_BYTES if name.endswith("sharedStrings.xml") else MAX_SHEET_BYTES
@@ -58,7 +62,7 @@ def check_archive(path: Path) -> None:
         ratio = info.file_size / max(1, info.compress_size)
         if info.file_size > cap or (info.file_size > 16 << 20 and ratio > MAX_RATIO):
             raise InputError(
-                f"workbook part {name} would unpack to {info.file_size >> 20} MiB "
+                f"workbook part {one_line(name)} would unpack to {info.file_size >> 20} MiB "
                 f"(limit {cap >> 20} MiB, ratio {ratio:.0f}:1); export the sheet as CSV",
                 path=str(path),
             )

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from rapidfuzz.distance import OSA
 
 from procurewatch.match.names import allowance
-from procurewatch.normalize.names import LEGAL, NormName, Token
+from procurewatch.normalize.names import GENERIC, LEGAL, NUMBER, NormName, Token
 
 PREFIX = 5
 MAX_CANDIDATES = 32
@@ -38,10 +38,17 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
 
 
+WEAK_KINDS = (GENERIC, NUMBER)
+"""Token kinds that alone never make a candidate (a shared "Systems" or "72" says nothing)."""
+
+
 def _keys(token: Token, cjk: bool) -> Iterator[str]:
     if cjk:
         for gram in _bigrams(token.text):
             yield "b:" + gram
+        return
+    if token.kind in WEAK_KINDS:
+        yield "w:" + token.key
         return
     yield "t:" + token.key
     if len(token.text) > PREFIX:
@@ -61,6 +68,7 @@ class CandidateIndex:
         self._postings: dict[str, list[int]] = defaultdict(list)
         self._deletes: dict[str, set[str]] = defaultdict(set)
         self._expanded: set[str] = set()
+        self._similar: dict[str, frozenset[str]] = {}
         self._size = 0
 
     def add(self, entry_id: int, norm: NormName) -> None:
@@ -68,7 +76,7 @@ class CandidateIndex:
         keys: set[str] = set()
         for token, cjk in _name_tokens(norm):
             keys.update(_keys(token, cjk))
-            if not cjk and not token.text.isdigit() and token.text not in self._expanded:
+            if not cjk and token.kind not in WEAK_KINDS and token.text not in self._expanded:
                 self._expanded.add(token.text)
                 for variant in _deletions(token.text, allowance(len(token.text))):
                     self._deletes[variant].add(token.text)
@@ -78,22 +86,28 @@ class CandidateIndex:
             self._postings[key].append(entry_id)
         self._size += 1
 
-    def _similar_tokens(self, text: str) -> set[str]:
+    def _similar_tokens(self, text: str) -> frozenset[str]:
+        """Indexed tokens within the edit allowance of ``text`` (cached per token)."""
+        cached = self._similar.get(text)
+        if cached is not None:
+            return cached
         limit = allowance(len(text))
         found: set[str] = set()
         for variant in _deletions(text, limit):
             for token in self._deletes.get(variant, ()):
                 if abs(len(token) - len(text)) <= limit and OSA.distance(token, text) <= limit:
                     found.add(token)
-        return found
+        self._similar[text] = frozenset(found)
+        return self._similar[text]
 
     def _query_keys(self, norm: NormName) -> Iterable[str]:
         for token, cjk in _name_tokens(norm):
             yield from _keys(token, cjk)
-            if not cjk and not token.text.isdigit():
-                for similar in self._similar_tokens(token.text):
-                    yield "t:" + similar
-            if not cjk and len(token.text) >= PREFIX:
+            if cjk or token.kind in WEAK_KINDS:
+                continue
+            for similar in self._similar_tokens(token.text):
+                yield "t:" + similar
+            if len(token.text) >= PREFIX:
                 yield "p:" + token.text[:PREFIX]
         if norm.letters:
             yield "l:" + norm.letters
@@ -101,7 +115,13 @@ class CandidateIndex:
     def candidates(self, norm: NormName, limit: int = MAX_CANDIDATES) -> list[int]:
         """Ids of the indexed names sharing the rarest keys with ``norm``, best first."""
         weights: dict[int, float] = defaultdict(float)
-        for key in set(self._query_keys(norm)):
+        keys = set(self._query_keys(norm))
+        strong = {k for k in keys if not k.startswith("w:")}
+        if any(k in self._postings for k in strong):
+            keys = strong
+        elif strong - {"l:" + norm.letters}:
+            return []
+        for key in keys:
             posting = self._postings.get(key)
             if not posting:
                 continue

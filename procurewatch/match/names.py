@@ -239,11 +239,14 @@ def _score(al: _Alignment) -> tuple[float, list[str]]:
 
 
 def _sides(query: NormName, candidate: NormName) -> tuple[list[Token], list[Token], bool]:
-    if query.cjk and candidate.cjk:
-        return list(query.content), list(candidate.content), True
-    q = [t for t in (query.pinyin or query.tokens) if t.kind != LEGAL]
-    c = [t for t in (candidate.pinyin or candidate.tokens) if t.kind != LEGAL]
-    return q, c, False
+    cjk = query.cjk and candidate.cjk
+    q_all = query.tokens if cjk else (query.pinyin or query.tokens)
+    c_all = candidate.tokens if cjk else (candidate.pinyin or candidate.tokens)
+    q = [t for t in q_all if t.kind != LEGAL]
+    c = [t for t in c_all if t.kind != LEGAL]
+    if not q and not c:  # a name that is nothing but a legal form ("AO"): compare the forms
+        return [Token(t.text) for t in q_all], [Token(t.text) for t in c_all], cjk
+    return q, c, cjk
 
 
 def compare_normalized(query: NormName, candidate: NormName) -> Comparison:

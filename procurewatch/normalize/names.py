@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 from rigour.names import replace_org_types_compare
-from rigour.territories import lookup_territory
+from rigour.territories import get_territories, lookup_territory
 from rigour.text import ascii_text
 
 from procurewatch.normalize.vocab import VOCAB
@@ -160,12 +160,29 @@ def _kind(word: str) -> str:
     return WORD
 
 
+def _ascii(text: str) -> str:
+    return text if text.isascii() else ascii_text(text)
+
+
+@lru_cache(maxsize=1)
+def _phrase_starts() -> frozenset[str]:
+    """First words of multi-word territory names (``united``, ``hong``): only these start a phrase lookup."""
+    starts: set[str] = set()
+    for territory in get_territories():
+        for name in (territory.name, territory.full_name):
+            words = _ascii(name.casefold()).split()
+            if len(words) > 1:
+                starts.add(words[0])
+    return frozenset(starts)
+
+
 def _places(words: list[str]) -> list[tuple[str, str, str]]:
     """(word, kind, key) for words, merging multi-word countries (``united states`` -> ``us``)."""
     out: list[tuple[str, str, str]] = []
+    starts = _phrase_starts()
     i = 0
     while i < len(words):
-        for size in (3, 2):
+        for size in (3, 2) if words[i] in starts else ():
             phrase = " ".join(words[i : i + size])
             if i + size <= len(words) and _is_place(phrase) and not _is_place(words[i]):
                 out.append((phrase.replace(" ", ""), PLACE, place_key(phrase)))
@@ -191,7 +208,7 @@ def place_key(text: str) -> str:
 
 
 def _latin_tokens(text: str, qualifier: bool) -> list[Token]:
-    words = [w for w in _SPLIT.split(ascii_text(text)) if w and w not in VOCAB.stopwords]
+    words = [w for w in _SPLIT.split(_ascii(text)) if w and w not in VOCAB.stopwords]
     words = [VOCAB.abbreviations.get(w, w) for w in words]
     words = _numbers(words)
     kinds = _places(words)
@@ -257,7 +274,7 @@ def normalize(name: str) -> NormName:
     for part, qualifier in _split_parens(prepared):
         tokens_list.extend(_latin_tokens(part, qualifier))
     legal = {t.text for t in tokens_list if t.kind == LEGAL}
-    letters = "".join(w for w in _SPLIT.split(ascii_text(prepared)) if w not in legal)
+    letters = "".join(w for w in _SPLIT.split(_ascii(prepared)) if w not in legal)
     return NormName(name, tuple(tokens_list), letters=letters)
 
 

@@ -8,12 +8,14 @@ are parsed once per record and converted to US dollars at the record date's mont
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from procurewatch.currency import to_usd
+from procurewatch.currency import default_table, to_usd
 from procurewatch.errors import InputError
 from procurewatch.review.decisions import status_of
 from procurewatch.review.model import CONFIRMED, DISMISSED, PENDING, HitStatus
@@ -88,21 +90,53 @@ class Record:
         return any(h.in_force for h in self.live_hits)
 
 
-def _money(record: Record) -> None:
+CURRENCY_FORMATS = {"usaspending": "USD"}
+"""Input formats whose amounts are always in one currency (USAspending reports US dollars)."""
+_CODE = re.compile(r"\b([A-Z]{3})\b")
+
+
+def input_currency(item: Mapping[str, Any]) -> tuple[str, str] | None:
+    """``(currency, why)`` for an input of ``summary.json`` whose records give none themselves.
+
+    From the input format (USAspending: USD) or the amount column's name (``中标金额(元)``: CNY,
+    ``Amount (EUR)``: EUR).
+    """
+    fmt = str(item.get("format") or "")
+    for prefix, code in CURRENCY_FORMATS.items():
+        if fmt.startswith(prefix):
+            return code, f"{prefix} amounts are in {code}"
+    column = str((item.get("field_map") or {}).get("amount") or "")
+    sign = currency_of(column, None, None)
+    codes = [c for c in _CODE.findall(column) if c in default_table().currencies()]
+    found = codes[0] if codes else sign
+    return (found, f"currency from the amount column {column!r}") if found else None
+
+
+def _money(record: Record, fallback: tuple[str, str] | None) -> None:
     hit = record.first
     record.amount = parse_amount(hit.amount)
     record.currency = currency_of(hit.amount, hit.currency, None)
     record.day = parse_date(hit.record_date)
+    why = ""
+    if not record.currency and fallback is not None:
+        record.currency, why = fallback
     if record.amount is None:
         record.fx_note = "no amount"
     elif not record.currency:
         record.fx_note = "no currency given; not converted (screen with --currency to set one)"
     else:
         record.usd, record.fx_note = to_usd(record.amount, record.currency, record.day)
+        record.fx_note += f"; {why}" if why else ""
 
 
-def group_records(hits: list[Hit], status: dict[str, HitStatus]) -> list[Record]:
-    """Flagged records in input order, each with its hits and their statuses."""
+def group_records(
+    hits: list[Hit], status: dict[str, HitStatus], inputs: Sequence[Mapping[str, Any]] = ()
+) -> list[Record]:
+    """Flagged records in input order, each with its hits, their statuses and USD amount.
+
+    ``inputs`` (of ``summary.json``) tell the currency of inputs whose rows give none.
+    """
+    fallbacks = {str(i.get("path")): input_currency(i) for i in inputs}
     records: dict[tuple[str, int], Record] = {}
     for hit in hits:
         key = (hit.source_file, hit.row)
@@ -111,7 +145,7 @@ def group_records(hits: list[Hit], status: dict[str, HitStatus]) -> list[Record]
         records[key].hits.append(hit)
         records[key].statuses.append(status[hit.hit_id])
     for record in records.values():
-        _money(record)
+        _money(record, fallbacks.get(record.source_file))
     return list(records.values())
 
 
@@ -153,4 +187,5 @@ def load_export(out_dir: Path, store_path: Path | None = None) -> ExportData:
     hits = read_hits(hits_path)
     reviewed = store_path is not None and store_path.is_file()
     status = status_of(store_path if reviewed else None, hits)
-    return ExportData(out_dir, summary, hits, status, group_records(hits, status), reviewed)
+    records = group_records(hits, status, summary.get("inputs") or [])
+    return ExportData(out_dir, summary, hits, status, records, reviewed)

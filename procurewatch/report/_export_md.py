@@ -16,8 +16,9 @@ from procurewatch.review.model import CONFIRMED, DISMISSED, PENDING
 from procurewatch.screen.hits import RULES, Hit
 
 TOP = 10
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
-"""Characters that make inline Markdown or HTML (values never start a line, so not ``#``)."""
+_SPECIAL = re.compile(r"([\\`*\[\]<>|~&]|(?<![^\W_])_|_(?![^\W_]))")
+"""Characters that make inline Markdown or HTML (values never start a line, so not ``#``); ``_``
+unless between two letters or digits, where it cannot start emphasis (``city_checkbook``)."""
 
 
 def md(value: object) -> str:
@@ -50,7 +51,6 @@ def _headline(data: ExportData) -> str:
     }
     total = sum(r.usd or 0.0 for r in live)
     in_force = [r for r in live if r.in_force]
-    missing = sum(1 for r in live if r.amount is not None and r.usd is None)
     buyers = {r.first.buyer or NO_BUYER for r in live}
     lines = [
         "# Findings: purchases involving listed surveillance and telecom companies",
@@ -59,18 +59,25 @@ def _headline(data: ExportData) -> str:
         f"- Records flagged: {len(live):,} ({count[CONFIRMED]:,} confirmed, {count[PENDING]:,} "
         f"awaiting review; {count[DISMISSED]:,} dismissed as false alarms and left out)",
         f"- Buyers: {len(buyers):,}",
-        f"- Total amount: {usd(total)} (US dollars)"
-        + (
-            f"; {missing:,} records in currencies that could not be converted are not included"
-            if missing
-            else ""
-        ),
+        f"- Total amount: {usd(total)} (US dollars){_left_out(live)}",
         f"- After a ban was in force: {usd(sum(r.usd or 0.0 for r in in_force))} "
         f"in {len(in_force):,} records",
     ]
     if not data.reviewed:
         lines.append("- Review: none recorded (no store given); every hit counts as pending")
     return "\n".join(lines) + "\n"
+
+
+def _left_out(live: list[Record]) -> str:
+    """What the total leaves out: amounts without a currency, or with no USD rate."""
+    no_currency = sum(1 for r in live if r.amount is not None and not r.currency)
+    no_rate = sum(1 for r in live if r.amount is not None and r.currency and r.usd is None)
+    parts = [
+        f"{no_currency:,} records without a currency" if no_currency else "",
+        f"{no_rate:,} records without a USD rate for their currency and date" if no_rate else "",
+    ]
+    text = " and ".join(p for p in parts if p)
+    return f"; not included: {text}" if text else ""
 
 
 def _top_buyers(data: ExportData) -> str:
@@ -115,7 +122,8 @@ def _top_entities(data: ExportData) -> str:
 def _confirmed(data: ExportData) -> str:
     records = [r for r in data.records if r.status == CONFIRMED]
     if not records:
-        return "## Confirmed findings\n\nNone confirmed yet: review the hits first.\n"
+        todo = "review the hits first" if data.records else "nothing was flagged"
+        return f"## Confirmed findings\n\nNone confirmed yet: {todo}.\n"
     lines = ["## Confirmed findings", ""]
     for number, record in enumerate(records, 1):
         lines += _finding(number, record)
@@ -133,7 +141,8 @@ def _finding(number: int, record: Record) -> list[str]:
     lines = [
         title,
         "",
-        f"- Date: {md(hit.record_date or 'n/a')}; amount: {md(money)}"
+        f"- Date: {md(record.day.isoformat() if record.day else hit.record_date or 'n/a')}; "
+        f"amount: {md(money)}"
         + (
             f" ({usd(record.usd)}; {md(record.fx_note)})"
             if record.usd is not None and record.currency != "USD"

@@ -11,6 +11,7 @@ import copy
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -31,6 +32,8 @@ class Chart:
     title: str
     caption: str
     spec: Spec
+    legend: tuple[str, ...] = ()
+    """Lines shown under the chart (the numbered designation dates)."""
 
 
 @cache
@@ -54,9 +57,15 @@ def _state(in_force: bool) -> str:
     return BAN_STATES[0] if in_force else BAN_STATES[1]
 
 
-def month_chart(report: Report) -> Chart | None:
-    """Spending by month (bars, by ban state) with a dashed rule at each designation date."""
-    if not report.months:
+def month_chart(report: Report, *, after_ban: bool = False) -> Chart | None:
+    """Spending by month (bars, by ban state) with a numbered dashed rule at each list's start.
+
+    With ``after_ban`` only the purchases made while a ban was in force, on their own scale (so
+    that large purchases from before the bans do not flatten them); None when that would show
+    the same bars as the chart of all purchases.
+    """
+    rows = [m for m in report.months if m.in_force or not after_ban]
+    if not rows or (after_ban and len(rows) == len(report.months)):
         return None
     months = [
         {
@@ -66,17 +75,39 @@ def month_chart(report: Report) -> Chart | None:
             "amount": m.amount_usd,
             "records": m.records,
         }
-        for m in report.months
+        for m in rows
     ]
+    lanes = _lanes(report)
     marks = [
-        {"day": m.day, "label": m.label, "text": f"{m.label} · {m.day}"} for m in report.markers
+        {"day": m.day, "label": m.label, "number": str(i + 1), "offset": lanes[i]}
+        for i, m in enumerate(report.markers)
     ]
     spec = _with_data("spending_by_month", {"months": months, "markers": marks})
+    if after_ban:
+        spec["layer"][0]["encoding"]["color"]["legend"] = None
+        caption = (
+            "Only the purchases made while a designation of the matched entity was in force, "
+            "on their own scale. Numbered lines as above."
+        )
+        return Chart("chart-months-ban", "Spending after a ban, by month", caption, spec)
     caption = (
-        "Flagged purchases with a known date and a US-dollar amount, by month. Dashed lines: "
-        "the dates designations of the matched entities took effect."
+        "Flagged purchases with a known date and a US-dollar amount, by month. Numbered "
+        "dashed lines: the first day each list applied to a matched entity."
     )
-    return Chart("chart-months", "Spending by month", caption, spec)
+    legend = tuple(f"{m['number']} · {m['day']} · {m['label']}" for m in marks)
+    return Chart("chart-months", "Spending by month", caption, spec, legend)
+
+
+def _lanes(report: Report, gap_days: int = 150, lanes: int = 3) -> list[int]:
+    """A label height (0, 14, 28 px) per marker so that numbers of nearby dates do not overlap."""
+    out: list[int] = []
+    previous: date | None = None
+    for m in report.markers:
+        day = date.fromisoformat(m.day)
+        near = previous is not None and (day - previous).days < gap_days
+        out.append(((out[-1] // 14 + 1) % lanes) * 14 if near and out else 0)
+        previous = day
+    return out
 
 
 def timeline_chart(report: Report) -> Chart | None:
@@ -160,7 +191,12 @@ def state_map(report: Report, topology: Mapping[str, Any]) -> Chart | None:
 
 def build_charts(report: Report, topology: Mapping[str, Any] | None) -> list[Chart]:
     """Every chart that has data, in report order."""
-    charts = [month_chart(report), timeline_chart(report), buyer_chart(report)]
+    charts = [
+        month_chart(report),
+        month_chart(report, after_ban=True),
+        timeline_chart(report),
+        buyer_chart(report),
+    ]
     if topology is not None:
         charts.append(state_map(report, topology))
     return [c for c in charts if c is not None]

@@ -6,6 +6,7 @@ leniently: a missing key gives an empty value rather than an error.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -68,11 +69,27 @@ class Evidence:
 
 
 def short_list_name(name: str, list_id: str = "") -> str:
-    """A short label: ``"NDAA FY2019 sec. 889(a)(1)(A): prohibition..."`` -> before the colon."""
+    """A short label for charts: the part before a colon, else the list's abbreviation.
+
+    ``"NDAA FY2019 sec. 889(a)(1)(A): prohibition ..."`` -> ``"NDAA FY2019 sec. 889(a)(1)(A)"``;
+    ``"Specially Designated Nationals and Blocked Persons List (SDN)"`` -> ``"SDN List"``;
+    ``"FCC Covered List (equipment and services ...)"`` -> ``"FCC Covered List"``.
+    """
     label = (name or list_id).split(": ", 1)[0]
-    if len(label) > 32 and " (" in label:
-        label = label.split(" (", 1)[0]
+    if len(label) <= 32:
+        return label
+    abbreviation = _ABBREVIATION.search(label)
+    if abbreviation:
+        short = abbreviation.group(1)
+        return short if "list" in short.lower() else f"{short} List"
+    for cut in (" (", ", ", " of "):
+        if cut in label[10:]:
+            label = label[: label.index(cut, 10)]
+            break
     return label if len(label) <= 40 else label[:39] + "…"
+
+
+_ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z-]{1,7}(?: List)?)\)$")
 
 
 def _designation(d: Mapping[str, Any]) -> DesignationRow:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -28,6 +27,8 @@ from procurewatch.report.extras import fx_function, review_statuses
 from procurewatch.screen.hits import RULES
 
 REPORT_FILE = "report.html"
+MAX_EVIDENCE = 5000
+"""Flagged records shown with their evidence; the figures and tables always cover them all."""
 VENDORED_JS = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
 ASSET_VERSIONS = {
     "Vega": "5.33.1",
@@ -151,8 +152,8 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render(report: Report, charts: list[Chart], *, extra: Mapping[str, Any] | None = None) -> str:
-    """The report page as a string."""
+def render(report: Report, charts: list[Chart], *, max_evidence: int = MAX_EVIDENCE) -> str:
+    """The report page as a string; at most ``max_evidence`` records get an evidence block."""
     template = _environment().get_template("report.html.j2")
     return template.render(
         report=report,
@@ -161,7 +162,7 @@ def render(report: Report, charts: list[Chart], *, extra: Mapping[str, Any] | No
         rules=RULES,
         vendored_js=vendored_js(),
         versions=ASSET_VERSIONS,
-        **(extra or {}),
+        max_evidence=max_evidence,
     )
 
 

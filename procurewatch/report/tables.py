@@ -164,11 +164,14 @@ def by_month(records: Iterable[Record]) -> tuple[MonthRow, ...]:
 
 
 def markers(records: Iterable[Record]) -> tuple[Marker, ...]:
-    """The dates designations of the counted hits took effect, one marker per date."""
-    labels: dict[str, dict[str, None]] = defaultdict(dict)
+    """When each list first took effect for an entity of the counted hits; one marker per date."""
+    first: dict[str, str] = {}
     for r in records:
         for e in r.active:
             for d in e.designations:
-                if d.start:
-                    labels[d.start][d.label] = None
+                if d.start and (d.label not in first or d.start < first[d.label]):
+                    first[d.label] = d.start
+    labels: dict[str, list[str]] = defaultdict(list)
+    for label, day in sorted(first.items(), key=lambda item: (item[1], item[0])):
+        labels[day].append(label)
     return tuple(Marker(day, " / ".join(names)) for day, names in sorted(labels.items()))

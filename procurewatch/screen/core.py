@@ -81,19 +81,19 @@ def _first(batch: pa.RecordBatch, names: Sequence[str]) -> list[str | None]:
     return [next((c[i] for c in columns if c[i]), None) for i in range(batch.num_rows)]
 
 
-def _records(batch: pa.RecordBatch, fmap: FieldMap, ctx: ScreenContext) -> list[RecordInfo]:
-    files = _column(batch, "_source_file")
-    rows = _column(batch, "_row")
-    dates = _column(batch, fmap.date)
-    vendors, buyers = _first(batch, fmap.vendor), _first(batch, fmap.buyer)
-    amounts, currencies = _column(batch, fmap.amount), _column(batch, fmap.currency)
-    texts = _first(batch, fmap.text)
-    return [
-        RecordInfo(str(files[i]), int(rows[i] or 0), parse_date(dates[i]), dates[i], vendors[i],
-                   buyers[i], amounts[i], currencies[i] or ctx.default_currency,
-                   (texts[i] or "")[:DESCRIPTION_CHARS] or None)  # fmt: skip
-        for i in range(batch.num_rows)
-    ]
+def _records(batch: pa.RecordBatch, rows: Sequence[int], fmap: FieldMap, ctx: ScreenContext) -> dict[int, RecordInfo]:
+    """Record facts of the given row indices only (the rows that have hits)."""
+    sub = batch.take(pa.array(rows, pa.int64()))
+    files, numbers, dates = _column(sub, "_source_file"), _column(sub, "_row"), _column(sub, fmap.date)
+    vendors, buyers = _first(sub, fmap.vendor), _first(sub, fmap.buyer)
+    amounts, currencies = _column(sub, fmap.amount), _column(sub, fmap.currency)
+    texts = _first(sub, fmap.text)
+    return {
+        row: RecordInfo(str(files[k]), int(numbers[k] or 0), parse_date(dates[k]), dates[k], vendors[k],
+                        buyers[k], amounts[k], currencies[k] or ctx.default_currency,
+                        (texts[k] or "")[:DESCRIPTION_CHARS] or None)  # fmt: skip
+        for k, row in enumerate(rows)
+    }
 
 
 def _in_force(designations: Iterable[EffectiveDesignation], day: date | None) -> bool | None:
@@ -130,21 +130,26 @@ def _hit(rec: RecordInfo, column: str, text: str, rule: str, entity: Entity, sco
     )  # fmt: skip
 
 
-def _name_hits(batch: pa.RecordBatch, columns: Sequence[str], rule: str, recs: list[RecordInfo],
-               ctx: ScreenContext, sha: str) -> list[Hit]:  # fmt: skip
-    hits: list[Hit] = []
+Found = tuple[int, str, str, str, NameMatch | TextHit]
+"""(row index in the batch, column, rule, matched text, the match)."""
+
+
+def _name_found(batch: pa.RecordBatch, columns: Sequence[str], rule: str, ctx: ScreenContext) -> list[Found]:
+    """Rows whose name column matches: each distinct value is scored once (cached)."""
+    found: list[Found] = []
     for column in columns:
         if column not in batch.schema.names:
             continue
-        for i, value in enumerate(batch.column(column).to_pylist()):
-            if not value or not str(value).strip():
-                continue
-            for m in ctx.names(str(value)):
-                made = _hit(recs[i], column, str(value), rule, m.entity, m.score,
-                            m.designations, m.explanation(), None, sha)  # fmt: skip
-                if made is not None:
-                    hits.append(made)
-    return hits
+        array = batch.column(column)
+        flagged = {v: ctx.names(v) for v in pc.unique(array).to_pylist() if v and v.strip()}
+        flagged = {v: m for v, m in flagged.items() if m}
+        if not flagged:
+            continue
+        mask = pc.is_in(array, value_set=pa.array(list(flagged), pa.string()))
+        rows = pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()
+        for i, value in zip(rows, pc.take(array, pa.array(rows, pa.int64())).to_pylist(), strict=True):
+            found.extend((i, column, rule, value, m) for m in flagged[value])
+    return found
 
 
 def _text_rows(batch: pa.RecordBatch, column: str, prefilter: str) -> list[int]:
@@ -155,19 +160,9 @@ def _text_rows(batch: pa.RecordBatch, column: str, prefilter: str) -> list[int]:
     return pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()  # type: ignore[no-any-return]
 
 
-def _text_hit(rec: RecordInfo, column: str, hit: TextHit, ctx: ScreenContext, sha: str) -> Hit | None:
-    entity = ctx.matcher.watchlist.get(hit.entity_id)
-    if entity is None:
-        return None
-    designations = tuple(ctx.matcher.watchlist.effective_designations(entity.id))
-    rule = TEXT_RULES.get(hit.rule, f"text-{hit.rule}")
-    return _hit(rec, column, hit.matched_text, rule, entity, hit.score, designations,
-                hit.detail, (hit.start, hit.end), sha)  # fmt: skip
-
-
-def _scan_hits(batch: pa.RecordBatch, columns: Sequence[str], recs: list[RecordInfo],
-               ctx: ScreenContext, sha: str) -> list[Hit]:  # fmt: skip
-    hits: list[Hit] = []
+def _text_found(batch: pa.RecordBatch, columns: Sequence[str], ctx: ScreenContext) -> list[Found]:
+    """Rows whose text columns name a listed company, brand or model (prefiltered in Arrow)."""
+    found: list[Found] = []
     for column in columns:
         if column not in batch.schema.names:
             continue
@@ -175,12 +170,23 @@ def _scan_hits(batch: pa.RecordBatch, columns: Sequence[str], recs: list[RecordI
         if not rows:
             continue
         values = pc.take(batch.column(column), pa.array(rows, pa.int64())).to_pylist()
-        for i, found in zip(rows, ctx.scanner.scan_many(values), strict=True):
-            for text_hit in found:
-                made = _text_hit(recs[i], column, text_hit, ctx, sha)
-                if made is not None:
-                    hits.append(made)
-    return hits
+        for i, hits in zip(rows, ctx.scanner.scan_many(values), strict=True):
+            rule_of = TEXT_RULES.get
+            found.extend((i, column, rule_of(h.rule, f"text-{h.rule}"), h.matched_text, h) for h in hits)
+    return found
+
+
+def _make_hit(rec: RecordInfo, item: Found, ctx: ScreenContext, sha: str) -> Hit | None:
+    _, column, rule, text, match = item
+    if isinstance(match, NameMatch):
+        return _hit(rec, column, text, rule, match.entity, match.score, match.designations,
+                    match.explanation(), None, sha)  # fmt: skip
+    entity = ctx.matcher.watchlist.get(match.entity_id)
+    if entity is None:
+        return None
+    designations = tuple(ctx.matcher.watchlist.effective_designations(entity.id))
+    return _hit(rec, column, text, rule, entity, match.score, designations, match.detail,
+                (match.start, match.end), sha)  # fmt: skip
 
 
 def _best_per_key(hits: list[Hit]) -> list[Hit]:
@@ -194,9 +200,12 @@ def _best_per_key(hits: list[Hit]) -> list[Hit]:
 
 def screen_batch(batch: pa.RecordBatch, fmap: FieldMap, ctx: ScreenContext, input_sha256: str = "") -> list[Hit]:
     """Every hit in one batch (``_source_file`` and ``_row`` columns required), in row order."""
-    recs = _records(batch, fmap, ctx)
-    hits = _name_hits(batch, fmap.vendor, "vendor-name", recs, ctx, input_sha256)
-    hits += _name_hits(batch, fmap.parent, "parent-name", recs, ctx, input_sha256)
-    hits += _name_hits(batch, fmap.buyer, "buyer-name", recs, ctx, input_sha256)
-    hits += _scan_hits(batch, fmap.text, recs, ctx, input_sha256)
+    found = _name_found(batch, fmap.vendor, "vendor-name", ctx)
+    found += _name_found(batch, fmap.parent, "parent-name", ctx)
+    found += _name_found(batch, fmap.buyer, "buyer-name", ctx)
+    found += _text_found(batch, fmap.text, ctx)
+    if not found:
+        return []
+    records = _records(batch, sorted({item[0] for item in found}), fmap, ctx)
+    hits = [h for item in found if (h := _make_hit(records[item[0]], item, ctx, input_sha256)) is not None]
     return sorted(_best_per_key(hits), key=lambda h: (h.row, h.field, -h.score, h.entity_id))

@@ -22,20 +22,20 @@ whether the 889(a)(1)(B) use prohibition was (``use_banned``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pyarrow as pa
 
-from procurewatch.ingest.inventory import InventoryMap
+from procurewatch.ingest.inventory import Device, InventoryMap, devices
+from procurewatch.match.matcher import in_force_summary
 from procurewatch.match.oui import MacLookup, OuiAttributor
 from procurewatch.match.types import TextHit
 from procurewatch.model import EffectiveDesignation, Entity, Watchlist
-from procurewatch.screen.core import RecordInfo, ScreenContext
+from procurewatch.screen.core import ScreenContext, applicable
 from procurewatch.screen.core import _best_per_key as best_per_key
-from procurewatch.screen.core import _hit as make_hit
 from procurewatch.screen.core import _in_force as any_in_force
 from procurewatch.screen.hits import Hit
 
@@ -51,71 +51,6 @@ INVENTORY_RULES = {
 DEVICE_FIELDS = ("site", "mac", "hostname", "ip", "manufacturer", "model", "serial")
 """Device facts copied into every finding."""
 _MAC_SPLIT = re.compile(r"[;,|\n]+")
-
-
-@dataclass(frozen=True, slots=True)
-class Device:
-    """One inventory row, by role: (column, value) pairs for the screened roles."""
-
-    source_file: str
-    row: int
-    macs: tuple[tuple[str, str], ...] = ()
-    manufacturers: tuple[tuple[str, str], ...] = ()
-    models: tuple[tuple[str, str], ...] = ()
-    banners: tuple[tuple[str, str], ...] = ()
-    site: str | None = None
-    serial: str | None = None
-    hostname: str | None = None
-    ip: str | None = None
-
-    @property
-    def manufacturer(self) -> str:
-        """The manufacturer values joined."""
-        return "; ".join(v for _, v in self.manufacturers)
-
-    @property
-    def model(self) -> str:
-        """The model values joined."""
-        return "; ".join(v for _, v in self.models)
-
-    @property
-    def mac(self) -> str:
-        """The MAC values joined."""
-        return "; ".join(v for _, v in self.macs)
-
-    def label(self) -> str:
-        """How a person finds the device: host name, else IP, MAC, model or the row."""
-        return self.hostname or self.ip or self.mac or self.model or f"row {self.row}"
-
-
-def _values(batch: pa.RecordBatch, columns: Sequence[str]) -> list[list[tuple[str, str]]]:
-    out: list[list[tuple[str, str]]] = [[] for _ in range(batch.num_rows)]
-    for column in columns:
-        if column in batch.schema.names:
-            for i, value in enumerate(batch.column(column).to_pylist()):
-                if value is not None and str(value).strip():
-                    out[i].append((column, str(value).strip()))
-    return out
-
-
-def _first(batch: pa.RecordBatch, column: str | None) -> list[str | None]:
-    values = _values(batch, [column] if column else [])
-    return [pairs[0][1] if pairs else None for pairs in values]
-
-
-def devices(batch: pa.RecordBatch, roles: InventoryMap) -> list[Device]:
-    """The devices of one batch (``_source_file`` and ``_row`` columns required)."""
-    files, rows = batch.column("_source_file").to_pylist(), batch.column("_row").to_pylist()
-    macs, makers = _values(batch, roles.mac), _values(batch, roles.manufacturer)
-    models, banners = _values(batch, roles.model), _values(batch, roles.banner)
-    sites = [" / ".join(v for _, v in pairs) or None for pairs in _values(batch, roles.site)]
-    serials, hosts = _first(batch, roles.serial), _first(batch, roles.hostname)
-    ips = _first(batch, roles.ip)
-    return [
-        Device(str(files[i]), int(rows[i]), tuple(macs[i]), tuple(makers[i]), tuple(models[i]),
-               tuple(banners[i]), sites[i], serials[i], hosts[i], ips[i])
-        for i in range(batch.num_rows)
-    ]  # fmt: skip
 
 
 def maker_of(entity: Entity, watchlist: Watchlist) -> str:
@@ -203,15 +138,35 @@ class _Evidence:
     lead: bool = False
 
 
-def _finding(device: Device, ev: _Evidence, ctx: InventoryContext) -> Finding:
-    designations = tuple(ctx.watchlist.effective_designations(ev.entity.id))
-    rec = RecordInfo(device.source_file, device.row, ctx.day, ctx.day.isoformat(),
-                     device.manufacturer or None, None, None, None, device.label())  # fmt: skip
-    hit = make_hit(rec, ev.column, ev.text, ev.rule, ev.entity, ev.score, designations,
-                   ev.explanation, ev.span, ctx.input_sha256)  # fmt: skip
-    hit = replace(hit, lead=hit.lead or ev.lead)
-    maker = maker_of(ev.entity, ctx.watchlist)
-    return Finding(hit, device, maker, use_banned(designations, ctx.day))
+def _ended(designations: Iterable[EffectiveDesignation], day: date) -> str:
+    spans = sorted({f"{r.kind} {r.target} from {r.start or '?'} to {r.end or '?'}"
+                    for d in designations for r in d.via if r.active_on(day) is False})  # fmt: skip
+    return f"{'; '.join(spans)} only, not on {day}: covered if made in that time (a lead)"
+
+
+def _finding(device: Device, ev: _Evidence, ctx: InventoryContext) -> Finding | None:
+    """A finding, or None for an entity that is neither listed (directly or through a relation)
+    nor a lead. Listed only through a relation that did not hold on the inventory date (Lorex,
+    Dahua-owned 2018-2022): a lead, since a device made in that time is still covered."""
+    entity, day = ev.entity, ctx.day
+    designations = tuple(ctx.watchlist.effective_designations(entity.id))
+    if not designations and not entity.lead:
+        return None
+    lead, why = ev.lead or entity.lead, ev.explanation
+    if designations and not applicable(designations, day):
+        lead, why = True, f"{why}; {_ended(designations, day)}"
+    hit = Hit(
+        source_file=device.source_file, row=device.row, field=ev.column, matched_text=ev.text,
+        rule=ev.rule, entity_id=entity.id, entity_name=entity.caption, score=round(ev.score, 4),
+        lists=tuple(dict.fromkeys(d.list.id for d in designations)),
+        in_force=any_in_force(designations, day), record_date=day.isoformat(),
+        vendor=device.manufacturer or None, description=device.label(),
+        via="; ".join(sorted({f"{r.kind} {r.target}" for d in designations for r in d.via})),
+        lead=lead, explanation=why, span=ev.span, input_sha256=ctx.input_sha256,
+        designations=tuple(in_force_summary(designations, day)),
+    )  # fmt: skip
+    maker = maker_of(entity, ctx.watchlist)
+    return Finding(hit, device, maker, use_banned(designations, day))
 
 
 def _oui_findings(device: Device, ctx: InventoryContext, notes: list[MacNote]) -> list[Finding]:
@@ -224,7 +179,7 @@ def _oui_findings(device: Device, ctx: InventoryContext, notes: list[MacNote]) -
             for reg in lookup.registrants:
                 why = f"{lookup.note()}; {reg.explanation}"
                 ev = _Evidence(column, value, "oui", reg.entity, reg.score, why, lead=reg.lead)
-                found.append(_finding(device, ev, ctx))
+                found += _some(_finding(device, ev, ctx))
     return found
 
 
@@ -237,6 +192,8 @@ def _name_findings(device: Device, ctx: InventoryContext) -> list[Finding]:
         for m in ctx.screen.names(value):
             ev = _Evidence(column, value, "manufacturer-name", m.entity, m.score, m.explanation())
             made = _finding(device, ev, ctx)
+            if made is None:
+                continue
             if made.maker not in best or made.hit.score > best[made.maker].hit.score:
                 best[made.maker] = made
         found += best.values() or _scan(device, column, value, "", "manufacturer-name", ctx)
@@ -255,8 +212,12 @@ def _scan(device: Device, column: str, value: str, context: str, rule: str,
             continue
         span = (hit.start - len(prefix), hit.end - len(prefix))
         ev = _Evidence(column, hit.matched_text, rule, entity, hit.score, _detail(hit), span)
-        found.append(_finding(device, ev, ctx))
+        found += _some(_finding(device, ev, ctx))
     return found
+
+
+def _some(finding: Finding | None) -> list[Finding]:
+    return [] if finding is None else [finding]
 
 
 def _detail(hit: TextHit) -> str:
@@ -265,7 +226,7 @@ def _detail(hit: TextHit) -> str:
 
 @dataclass(frozen=True, slots=True)
 class DeviceResult:
-    """One device with its findings (best first within each field) and its MAC notes."""
+    """One device with its findings (by rule, field, best first) and its MAC notes."""
 
     device: Device
     findings: tuple[Finding, ...]
@@ -281,7 +242,8 @@ def screen_device(device: Device, ctx: InventoryContext) -> DeviceResult:
     for column, value in device.banners:
         found += _scan(device, column, value, "", "banner", ctx)
     kept = {id(h) for h in best_per_key([f.hit for f in found])}
-    order = sorted(found, key=lambda f: (f.hit.field, -f.hit.score, f.hit.entity_id))
+    rank = list(INVENTORY_RULES)
+    order = sorted(found, key=lambda f: (rank.index(f.hit.rule), f.hit.field, -f.hit.score))
     ranked = [f for f in order if id(f.hit) in kept]
     return DeviceResult(device, tuple(ranked), tuple(notes))
 

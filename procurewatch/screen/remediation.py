@@ -36,9 +36,11 @@ def _designation(finding: Finding) -> dict[str, Any]:
 
 
 def _why(result: DeviceResult) -> str:
-    reasons = (f"{_WHAT.get(f.hit.rule, f.hit.rule)} {f.hit.matched_text!r}: {f.hit.entity_name}"
-               + (" (lead)" if f.hit.lead else "") for f in result.findings)  # fmt: skip
-    return "; ".join(dict.fromkeys(reasons))
+    reasons: dict[str, str] = {}
+    for f in result.findings:
+        text = f"{_WHAT.get(f.hit.rule, f.hit.rule)} {f.hit.matched_text!r}: {f.hit.entity_name}"
+        reasons.setdefault(text.casefold(), text + (" (lead)" if f.hit.lead else ""))
+    return "; ".join(reasons.values())
 
 
 def remediation_row(result: DeviceResult, watchlist: Watchlist) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from types import GeneratorType
 
 import pyarrow as pa
 import pytest
@@ -231,8 +233,10 @@ def test_stopping_early_stops_the_reader(tmp_path: Path, small_blocks: None) -> 
     path = tmp_path / "early.csv"
     path.write_text("vendor,description\n" + "".join(f"V{n},d{n}\n" for n in range(2000)))
     batches = open_input(path).batches()
+    assert isinstance(batches, GeneratorType)
     assert next(batches).num_rows > 0
     batches.close()  # must not hang or leak the reading thread
+    assert not [t for t in threading.enumerate() if t.name == "procurewatch-reader"]
 
 
 def test_bad_utf8_late_in_the_file_loses_and_repeats_nothing(tmp_path: Path,
@@ -252,3 +256,49 @@ def test_bad_utf8_late_in_the_file_loses_and_repeats_nothing(tmp_path: Path,
     assert [r["_row"] for r in got] == [n for n in range(1, 201) if n % 50]
     assert {r["_row"]: r["vendor"] for r in got}[151] == "Café Bar"
     assert [j.row for j in reader.rejects] == [50, 100, 150, 200]
+
+
+def test_excel_sep_hint_and_title_lines(tmp_path: Path) -> None:
+    hinted = tmp_path / "excel.csv"
+    hinted.write_text("sep=;\nvendor;description\nACME, Inc.;cam\n")
+    reader = open_input(hinted)
+    assert reader.columns == ("vendor", "description")
+    assert [(r["vendor"], r["_row"]) for r in rows(reader)] == [("ACME, Inc.", 1)]
+    titled = tmp_path / "titled.csv"
+    titled.write_text("Payments report FY2023\n\nvendor,description\nA,x\nB,y\nC,z\n")
+    reader = open_input(titled)
+    assert reader.columns == ("vendor", "description")
+    assert [r["_row"] for r in rows(reader)] == [1, 2, 3]
+
+
+def test_one_column_file_keeps_its_header(tmp_path: Path) -> None:
+    path = tmp_path / "one.csv"
+    path.write_text('description\n"cam, dome"\n"a,b,c"\nplain\n')
+    reader = open_input(path)
+    assert reader.columns == ("description",)
+    assert [r["description"] for r in rows(reader)] == ["cam, dome", "a,b,c", "plain"]
+
+
+def test_bracketed_csv_header_is_not_json(tmp_path: Path) -> None:
+    path = tmp_path / "sqlserver.csv"
+    path.write_text("[Vendor Name],[Description]\nACME,cam\n")
+    reader = open_input(path)
+    assert reader.format == "csv" and reader.columns == ("[Vendor Name]", "[Description]")
+
+
+def test_batches_never_exceed_batch_size(tmp_path: Path) -> None:
+    path = tmp_path / "sized.csv"
+    path.write_text("vendor,description\n" + "".join(f"V{n},d\n" for n in range(1, 26)))
+    batches = list(open_input(path, batch_size=10).batches())
+    assert [b.num_rows for b in batches] == [10, 10, 5]
+    assert batches[2].column("_row").to_pylist() == [21, 22, 23, 24, 25]
+
+
+def test_a_value_longer_than_a_block_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "long_value.tsv"
+    path.write_text("vendor\tdescription\nA\t" + "x" * 3_000_000 + "\nB\ty\nC\n")
+    reader = open_input(path)
+    got = rows(reader)
+    assert [(r["vendor"], len(r["description"]), r["_row"]) for r in got] == [
+        ("A", 3_000_000, 1), ("B", 1, 2)]
+    assert [(j.line, j.row) for j in reader.rejects] == [(4, 3)]

@@ -55,7 +55,8 @@ def test_every_data_row_is_kept_or_rejected(width: int, data: list[list[str]],
         assert sorted(kept + rejected + sorted(empty)) == list(range(1, len(data) + 1))
         bad = {n for n, row in enumerate(data, 1) if n not in empty and len(row) != columns}
         assert set(rejected) == bad
-        assert all(j.line is not None and j.line > j.row for j in reader.rejects)
+        assert all(j.line is not None and j.row is not None and j.line > j.row
+                   for j in reader.rejects)
 
 
 @PROFILE

@@ -64,8 +64,9 @@ def test_values_beyond_the_header_are_rejected(tmp_path: Path) -> None:
 def test_header_only_and_many_batches(tmp_path: Path) -> None:
     only = _workbook(tmp_path / "header.xlsx", {"S": [["vendor", "description"]]})
     assert rows(open_input(only)) == []
-    many = _workbook(tmp_path / "many.xlsx",
-                     {"S": [["vendor", "memo"], *([f"V{n}", "m"] for n in range(25))]})
+    data: list[list[object]] = [["vendor", "memo"]]
+    data += [[f"V{n}", "m"] for n in range(25)]
+    many = _workbook(tmp_path / "many.xlsx", {"S": data})
     batches = list(open_input(many, batch_size=10).batches())
     assert [b.num_rows for b in batches] == [10, 10, 5]
     assert batches[2].column("_row").to_pylist() == [21, 22, 23, 24, 25]
@@ -96,6 +97,7 @@ def test_not_a_zip_is_an_input_error(tmp_path: Path) -> None:
 def test_zip_bomb_is_refused_before_reading(tmp_path: Path) -> None:
     path = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
         archive.writestr("xl/worksheets/sheet1.xml", b"<" + b" " * (40 << 20) + b">")
     with pytest.raises(InputError, match="unpack"):
         open_input(path)
@@ -103,7 +105,17 @@ def test_zip_bomb_is_refused_before_reading(tmp_path: Path) -> None:
 
 def test_sheet_bigger_than_the_cap_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                               ) -> None:
-    path = _workbook(tmp_path / "big.xlsx", {"S": [["vendor"], *(["x" * 50] for _ in range(200))]})
+    data: list[list[object]] = [["vendor"]]
+    data += [["x" * 50] for _ in range(200)]
+    path = _workbook(tmp_path / "big.xlsx", {"S": data})
     monkeypatch.setattr(xlsx, "MAX_SHEET_BYTES", 1000)
     with pytest.raises(InputError, match="export the sheet as CSV"):
+        open_input(path)
+
+
+def test_zip_of_csv_files_says_unzip(tmp_path: Path) -> None:
+    path = tmp_path / "download.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("Contracts_PrimeAwardSummaries_1.csv", "recipient_name\nA\n")
+    with pytest.raises(InputError, match="unzip"):
         open_input(path)

@@ -29,7 +29,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-CHARTS = ("chart-months", "chart-timeline", "chart-buyers", "chart-map")
+CHARTS = ("chart-months", "chart-months-ban", "chart-timeline", "chart-buyers", "chart-map")
 COUNT_MARKS = "gs => gs.reduce((n, g) => n + g.querySelectorAll('path, line, text').length, 0)"
 """JavaScript: the number of drawn elements inside Vega's mark groups."""
 

@@ -15,6 +15,8 @@ from procurewatch.cli import main
 from procurewatch.currency import default_table
 from procurewatch.errors import InputError, UsageError
 from procurewatch.ingest.base import FieldMap
+from procurewatch.report._export_data import input_currency
+from procurewatch.report._export_md import md
 from procurewatch.report.export import (
     export,
     export_csv,
@@ -326,3 +328,35 @@ def test_cli(screened: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) ->
         main(["export", str(out / "nope"), "--format", "md", "--out", str(out / "f.md")])
     assert exc.value.code == 1
     assert capsys.readouterr().err.startswith("error: ") and not (out / "f.md").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("<script>alert(1)</script>", "\\<script\\>alert(1)\\</script\\>"),
+        ("city_checkbook_payments.csv", "city_checkbook_payments.csv"),
+        (
+            "__init__ *x* [a](b) a|b `c` &amp;",
+            "\\_\\_init\\_\\_ \\*x\\* \\[a\\](b) a\\|b \\`c\\` \\&amp;",
+        ),
+        ("two\nlines", "two lines"),
+    ],
+)
+def test_markdown_escapes_record_text(text: str, escaped: str) -> None:
+    assert md(text) == escaped
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ({"format": "usaspending-award"}, "USD"),
+        ({"format": "csv", "field_map": {"amount": "中标金额(元)"}}, "CNY"),
+        ({"format": "csv", "field_map": {"amount": "Amount (EUR)"}}, "EUR"),
+        ({"format": "checkbook", "field_map": {"amount": "Amount"}}, None),
+    ],
+)
+def test_the_currency_of_an_input_without_one_per_row(
+    item: dict[str, Any], expected: str | None
+) -> None:
+    found = input_currency(item)
+    assert (found[0] if found else None) == expected
