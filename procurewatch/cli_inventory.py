@@ -68,7 +68,8 @@ FormatOption = Annotated[
 ]
 ManufOption = Annotated[
     Path | None,
-    typer.Option("--manuf", help="A Wireshark manuf file with more MA-M/MA-S (/28, /36) blocks."),
+    typer.Option("--manuf", help="A newer Wireshark manuf file: its MAC blocks take precedence "
+                 "over the registry copy netaddr ships (2024-05)."),
 ]
 
 
@@ -83,7 +84,11 @@ def inventory_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     store: StoreOption = None,
 ) -> None:
-    """Screen an equipment inventory (NDAA 889(a)(1)(B): covered equipment must not be used)."""
+    """Screen an equipment inventory (NDAA 889(a)(1)(B): covered equipment must not be used).
+
+    Writes findings.csv/.jsonl (evidence), remediation.csv (one line per flagged device, by
+    site), mac_notes.csv (MACs that cannot be attributed), rejects.csv and summary.json.
+    """
     from procurewatch.watchlist.assemble import load_watchlist
 
     inventory_day = parse_day(day)

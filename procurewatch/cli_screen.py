@@ -113,13 +113,10 @@ def demo_command(
     folder = demo_folder()
     store_path = store if store is not None else out / "store.duckdb"
     result = execute([folder / f for f in DEMO_FILES], out, store_path, {}, quiet)
-    try:
-        from procurewatch.report.html import write_report
-    except ModuleNotFoundError:
-        write_report = None
-    if write_report is not None:
-        write_report(out)
-    typer.echo(_report_line(result, out))
+    from procurewatch.report.html import write_report
+
+    report = write_report(out, store=store_path)
+    typer.echo(_report_line(result, out) + f"; report: {report}")
 
 
 @app.command("runs")

@@ -10,14 +10,17 @@ variant, so no query is compared with every list token.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from rapidfuzz.distance import OSA
 
 from procurewatch.match.names import allowance
-from procurewatch.normalize.names import GENERIC, LEGAL, NUMBER, NormName, Token
+from procurewatch.normalize.names import GENERIC, LEGAL, NUMBER, NormName, Token, is_place, place_key
+from procurewatch.normalize.vocab import VOCAB
 
+_WORDS = re.compile(r"[a-z0-9]+")
 PREFIX = 5
 MAX_CANDIDATES = 32
 RELATIVE_FLOOR = 0.5
@@ -111,6 +114,38 @@ class CandidateIndex:
                 yield "p:" + token.text[:PREFIX]
         if norm.letters:
             yield "l:" + norm.letters
+
+    @staticmethod
+    def _weak_word(word: str) -> bool:
+        word = VOCAB.abbreviations.get(word, word)
+        return (word in VOCAB.stopwords or word in VOCAB.generic or word.isdigit()
+                or word in VOCAB.legal_class or VOCAB.is_legal_word(word))  # fmt: skip
+
+    def _word_may_match(self, word: str) -> bool:
+        word = VOCAB.abbreviations.get(word, word)
+        if self._weak_word(word):
+            return False
+        if "t:" + word in self._postings or "p:" + word[:PREFIX] in self._postings:
+            return True
+        if is_place(word) and "t:" + place_key(word) in self._postings:
+            return True
+        return bool(self._similar_tokens(word))
+
+    def may_have_candidates(self, name: str) -> bool:
+        """A cheap, conservative test on the raw name: False only when :meth:`candidates`
+        would find nothing (no word of it, alone, run together or spelled with initials, is
+        indexed or within the edit allowance of an indexed word). Non-ASCII names answer True."""
+        if not name.isascii():
+            return True
+        words = _WORDS.findall(name.casefold().replace("'", ""))
+        if all(self._weak_word(w) for w in words) or any(self._word_may_match(w) for w in words):
+            return True
+        initials = "".join(w for w in words if len(w) == 1)
+        if len(initials) > 1 and self._word_may_match(initials):
+            return True
+        joined = "".join(words)
+        content = "".join(w for w in words if w not in VOCAB.legal_class and not VOCAB.is_legal_word(w))
+        return "l:" + joined in self._postings or "l:" + content in self._postings
 
     def candidates(self, norm: NormName, limit: int = MAX_CANDIDATES) -> list[int]:
         """Ids of the indexed names sharing the rarest keys with ``norm``, best first."""

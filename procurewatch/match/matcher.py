@@ -125,8 +125,10 @@ class Matcher:
         return out
 
     def _score_query(self, query: str) -> dict[str, tuple[float, int, Comparison]]:
-        norm = normalize(query)
         best: dict[str, tuple[float, int, Comparison]] = {}
+        if not self._index.may_have_candidates(query):
+            return best
+        norm = normalize(query)
         for entry_id in self._index.candidates(norm):
             comparison = _contained(norm, self._norms[entry_id]) or compare_normalized(norm, self._norms[entry_id])
             entity_id = self.entries[entry_id].entity_id

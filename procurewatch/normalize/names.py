@@ -140,6 +140,12 @@ def _prepare(text: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+def is_place(phrase: str) -> bool:
+    """Whether a word or phrase names a country or territory (or a Chinese province or city)."""
+    return phrase in VOCAB.latin_places or _is_place(phrase)
+
+
+@lru_cache(maxsize=65536)
 def _is_place(phrase: str) -> bool:
     if len(phrase) < 4 and phrase not in ("usa", "uk", "us", "uae", "prc"):
         return False

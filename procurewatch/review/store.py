@@ -74,10 +74,10 @@ def reader(path: Path) -> Store:
 
 
 def resolve_run(con: duckdb.DuckDBPyConnection, run: str, path: Path) -> str:
-    """The run id for ``run`` (a run id, or ``latest`` for the newest run)."""
+    """The run id for ``run``: a run id, or ``latest`` (latest start; of equals, the last saved)."""
     if run == "latest":
         row = con.execute(
-            "SELECT run_id FROM runs ORDER BY started_at DESC, run_id DESC LIMIT 1"
+            "SELECT run_id FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1"
         ).fetchone()
         if row is None:
             raise StoreError(f"no runs in {path}; screen something first (procurewatch screen ...)")

@@ -156,7 +156,7 @@ def _text_rows(batch: pa.RecordBatch, column: str, prefilter: str) -> list[int]:
     array = batch.column(column)
     if not prefilter:
         return list(range(batch.num_rows))
-    mask = pc.match_substring_regex(array, prefilter, ignore_case=True)
+    mask = pc.match_substring_regex(array, prefilter)
     return pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()  # type: ignore[no-any-return]
 
 

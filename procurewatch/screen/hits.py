@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+import dataclasses
+from dataclasses import asdict, dataclass
 from typing import Any
 
 HIT_COLUMNS = (
@@ -50,7 +51,7 @@ class Hit:
     lead: bool = False
     explanation: str = ""
     span: tuple[int, int] | None = None
-    designations: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    designations: tuple[dict[str, Any], ...] = dataclasses.field(default_factory=tuple)
     input_sha256: str = ""
 
     @property

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -48,17 +48,21 @@ INVENTORY_RULES = {
     "banner": "a description, OS guess or service banner names a listed maker or model",
 }
 """The rules an inventory finding can come from, with a sentence each for reports."""
+SCAN_CACHE = 100_000
+"""Scanned texts kept per run (the cache is emptied when full)."""
 DEVICE_FIELDS = ("site", "mac", "hostname", "ip", "manufacturer", "model", "serial")
 """Device facts copied into every finding."""
 _MAC_SPLIT = re.compile(r"[;,|\n]+")
 
 
 def maker_of(entity: Entity, watchlist: Watchlist) -> str:
-    """The listed company an entity leads to: the nearest designation holder, else the maker
-    it is an OEM for, else itself."""
+    """The listed company an entity leads to: the holder of the use ban that reaches it (the
+    company sec. 889 names), else the nearest designation holder, else the maker it is an OEM
+    for, else itself."""
     effective = watchlist.effective_designations(entity.id)
-    if effective:
-        return effective[0].holder
+    use = [d.holder for d in effective if d.list.id in USE_LISTS]
+    if use or effective:
+        return (use or [effective[0].holder])[0]
     return next((r.target for r in entity.relations if r.kind == "oem_for"), entity.id)
 
 
@@ -111,19 +115,62 @@ class MacNote:
     lookup: MacLookup
 
 
+@dataclass(frozen=True, slots=True)
+class EntityFacts:
+    """What every finding of one entity shares on the inventory date (computed once)."""
+
+    designations: tuple[EffectiveDesignation, ...]
+    summary: tuple[dict[str, Any], ...]
+    in_force: bool | None
+    use_banned: bool | None
+    maker: str
+    via: str
+    ended: str
+    """Why the entity is only a lead on the date (a relation that did not hold), or ''."""
+
+
 @dataclass
 class InventoryContext:
-    """What screening needs: the compiled matcher and scanner, the OUI index, the date."""
+    """What screening needs: the compiled matcher and scanner, the OUI index, the date; and
+    caches of per-entity facts and of scanned texts (inventories repeat their values)."""
 
     screen: ScreenContext
     oui: OuiAttributor
     day: date
     input_sha256: str = ""
+    facts: dict[str, EntityFacts] = field(default_factory=dict)
+    scans: dict[str, list[TextHit]] = field(default_factory=dict)
 
     @property
     def watchlist(self) -> Watchlist:
         """The watchlist the matcher was compiled from."""
         return self.screen.matcher.watchlist
+
+    def entity_facts(self, entity: Entity) -> EntityFacts:
+        """Designations, in-force states and maker of ``entity`` on the inventory date."""
+        found = self.facts.get(entity.id)
+        if found is None:
+            found = self.facts[entity.id] = _facts(entity, self.watchlist, self.day)
+        return found
+
+    def scan(self, text: str) -> list[TextHit]:
+        """The text scanner's hits in ``text`` (cached, at most :data:`SCAN_CACHE` texts)."""
+        found = self.scans.get(text)
+        if found is None:
+            if len(self.scans) >= SCAN_CACHE:
+                self.scans.clear()
+            found = self.scans[text] = self.screen.scanner.scan(text)
+        return found
+
+
+def _facts(entity: Entity, watchlist: Watchlist, day: date) -> EntityFacts:
+    designations = tuple(watchlist.effective_designations(entity.id))
+    ended = _ended(designations, day) if designations and not applicable(designations, day) else ""
+    return EntityFacts(
+        designations, tuple(in_force_summary(designations, day)), any_in_force(designations, day),
+        use_banned(designations, day), maker_of(entity, watchlist),
+        "; ".join(sorted({f"{r.kind} {r.target}" for d in designations for r in d.via})), ended,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,25 +195,21 @@ def _finding(device: Device, ev: _Evidence, ctx: InventoryContext) -> Finding | 
     """A finding, or None for an entity that is neither listed (directly or through a relation)
     nor a lead. Listed only through a relation that did not hold on the inventory date (Lorex,
     Dahua-owned 2018-2022): a lead, since a device made in that time is still covered."""
-    entity, day = ev.entity, ctx.day
-    designations = tuple(ctx.watchlist.effective_designations(entity.id))
-    if not designations and not entity.lead:
+    entity, facts = ev.entity, ctx.entity_facts(ev.entity)
+    if not facts.designations and not entity.lead:
         return None
-    lead, why = ev.lead or entity.lead, ev.explanation
-    if designations and not applicable(designations, day):
-        lead, why = True, f"{why}; {_ended(designations, day)}"
+    lead, why = ev.lead or entity.lead or bool(facts.ended), ev.explanation
+    if facts.ended:
+        why = f"{why}; {facts.ended}"
     hit = Hit(
         source_file=device.source_file, row=device.row, field=ev.column, matched_text=ev.text,
         rule=ev.rule, entity_id=entity.id, entity_name=entity.caption, score=round(ev.score, 4),
-        lists=tuple(dict.fromkeys(d.list.id for d in designations)),
-        in_force=any_in_force(designations, day), record_date=day.isoformat(),
-        vendor=device.manufacturer or None, description=device.label(),
-        via="; ".join(sorted({f"{r.kind} {r.target}" for d in designations for r in d.via})),
-        lead=lead, explanation=why, span=ev.span, input_sha256=ctx.input_sha256,
-        designations=tuple(in_force_summary(designations, day)),
+        lists=tuple(dict.fromkeys(d.list.id for d in facts.designations)),
+        in_force=facts.in_force, record_date=ctx.day.isoformat(),
+        vendor=device.manufacturer or None, description=device.label(), via=facts.via, lead=lead,
+        explanation=why, span=ev.span, input_sha256=ctx.input_sha256, designations=facts.summary,
     )  # fmt: skip
-    maker = maker_of(entity, ctx.watchlist)
-    return Finding(hit, device, maker, use_banned(designations, day))
+    return Finding(hit, device, facts.maker, facts.use_banned)
 
 
 def _oui_findings(device: Device, ctx: InventoryContext, notes: list[MacNote]) -> list[Finding]:
@@ -206,7 +249,7 @@ def _scan(device: Device, column: str, value: str, context: str, rule: str,
     so that a model family that needs its brand nearby can see it, but is not reported."""
     prefix = f"{context} : " if context else ""
     found: list[Finding] = []
-    for hit in ctx.screen.scanner.scan(prefix + value):
+    for hit in ctx.scan(prefix + value):
         entity = ctx.watchlist.get(hit.entity_id)
         if entity is None or hit.start < len(prefix):
             continue

@@ -31,7 +31,7 @@ from procurewatch.screen.hits import Hit
 from procurewatch.screen.run import RunResult, write_outputs
 from procurewatch.store.runs import save_run
 
-NDAA = {
+NDAA: dict[str, Any] = {
     "list": "us-ndaa-889-a1a",
     "list_name": "NDAA sec. 889(a)(1)(A)",
     "authority": "US Congress",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from procurewatch.ingest.base import FieldMap
 from procurewatch.screen.engines.local import InputResult
@@ -14,7 +15,7 @@ from procurewatch.store.runs import save_run
 
 FINGERPRINT = "a" * 64
 LISTS = ("bundled", "csl-2026-1a2b3c4d")
-DESIGNATION = {
+DESIGNATION: dict[str, Any] = {
     "list": "us-ndaa-889-a1a",
     "list_name": "NDAA sec. 889(a)(1)(A)",
     "authority": "US Congress",

@@ -192,3 +192,9 @@ def test_the_audit_export_is_csv_or_json_lines_and_neutralized(
     assert event["who"] == "=cmd|' /C calc'!A0" and event["list_versions"] == list(LISTS)
     with pytest.raises(UsageError, match=r"name it \.csv or \.jsonl"):
         export_audit(env.store, env.tmp / "audit.txt")
+
+
+def test_latest_is_the_last_saved_of_runs_started_in_the_same_second(env: Env) -> None:
+    for run_id in ("run-b", "run-a"):
+        env.record(make_run(run_id, base_hits(), started="2026-01-01T10:00:00+00:00"))
+    assert review_run(env.store, "latest")[0] == "run-a"

@@ -186,6 +186,8 @@ def test_maker_of_follows_relations() -> None:
         ("amcrest", "dahua"),
         ("annke", "hikvision"),
         ("hikvision", "hikvision"),
+        ("chengdu-dahua-wisdom", "dahua"),  # listed itself (1260H), use ban through Dahua
+        ("huawei-holding", "huawei-holding"),
     ]:
         found_entity = watchlist.get(entity)
         assert found_entity is not None and maker_of(found_entity, watchlist) == company
