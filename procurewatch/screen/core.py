@@ -37,6 +37,9 @@ class ScreenContext:
     scanner: TextScanner
     prefilter: str = ""
     name_cache: dict[str, tuple[NameMatch, ...]] = field(default_factory=dict)
+    """Every distinct name scored so far and its matches (mostly empty)."""
+    flagged_names: dict[str, tuple[NameMatch, ...]] = field(default_factory=dict)
+    """The names among them that matched."""
     default_currency: str | None = None
 
     @classmethod
@@ -50,7 +53,16 @@ class ScreenContext:
         if found is None:
             found = tuple(r for r in self.matcher.match_name(value, limit=3) if self.matcher.is_match(r))
             self.name_cache[value] = found
+            if found:
+                self.flagged_names[value] = found
         return found
+
+    def score_new(self, values: Sequence[str | None]) -> None:
+        """Score the values not seen before (each distinct name once per run)."""
+        cache = self.name_cache
+        for value in values:
+            if value and value not in cache and value.strip():
+                self.names(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,8 +153,8 @@ def _name_found(batch: pa.RecordBatch, columns: Sequence[str], rule: str, ctx: S
         if column not in batch.schema.names:
             continue
         array = batch.column(column)
-        flagged = {v: ctx.names(v) for v in pc.unique(array).to_pylist() if v and v.strip()}
-        flagged = {v: m for v, m in flagged.items() if m}
+        ctx.score_new(pc.unique(array).to_pylist())
+        flagged = ctx.flagged_names
         if not flagged:
             continue
         mask = pc.is_in(array, value_set=pa.array(list(flagged), pa.string()))

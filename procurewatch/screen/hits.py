@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import dataclasses
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 HIT_COLUMNS = (
@@ -74,7 +74,7 @@ class Hit:
 
     def json_dict(self) -> dict[str, Any]:
         """The full form written to ``hits.jsonl`` (with designations and the text span)."""
-        data = asdict(self)
+        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         data["hit_id"] = self.hit_id
         data["lists"] = list(self.lists)
         data["span"] = list(self.span) if self.span else None
