@@ -70,23 +70,35 @@ def run(data: Path, count: int) -> dict[str, float]:
     started = time.perf_counter()
     matched = sum(1 for q in queries if any(matcher.is_match(r) for r in matcher.match_name(q)))
     match_s = time.perf_counter() - started
-    return {"entities": len(watchlist.entities), "indexed_names": len(matcher.entries),
-            "compile_s": round(compile_s, 2), "names": count, "match_s": round(match_s, 2),
-            "names_per_s": round(count / match_s, 1), "matched": matched}  # fmt: skip
+    return {
+        "entities": len(watchlist.entities),
+        "indexed_names": len(matcher.entries),
+        "compile_s": round(compile_s, 2),
+        "names": count,
+        "match_s": round(match_s, 2),
+        "names_per_s": round(count / match_s, 1),
+        "matched": matched,
+    }
 
 
 def main() -> int:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared" / "data")
+    parser.add_argument(
+        "--data", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    )
     parser.add_argument("--names", type=int, default=10_000)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if not (args.data / "lists").is_dir():
-        print(f"error: {args.data}/lists not found; pass --data PATH/TO/shared/data", file=sys.stderr)
+        print(
+            f"error: {args.data}/lists not found; pass --data PATH/TO/shared/data", file=sys.stderr
+        )
         return 1
     result = run(args.data, args.names)
-    print(json.dumps(result) if args.json else "\n".join(f"{k:>14}: {v}" for k, v in result.items()))
+    print(
+        json.dumps(result) if args.json else "\n".join(f"{k:>14}: {v}" for k, v in result.items())
+    )
     return 0
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_procurement import generate  # noqa: E402
+from gen_procurement import generate
 
 
 def floor_seconds(path: Path) -> float:
@@ -33,7 +33,9 @@ def floor_seconds(path: Path) -> float:
     for _ in range(2):
         con = duckdb.connect()
         started = time.perf_counter()
-        con.execute("SELECT count(*) FROM read_csv(?, header=true, all_varchar=true)", [str(path)]).fetchone()
+        con.execute(
+            "SELECT count(*) FROM read_csv(?, header=true, all_varchar=true)", [str(path)]
+        ).fetchone()
         times.append(time.perf_counter() - started)
         con.close()
     return min(times)
@@ -41,8 +43,18 @@ def floor_seconds(path: Path) -> float:
 
 def screen_seconds(path: Path, out: Path) -> tuple[float, float, str]:
     """Wall time and peak RSS (MB) of ``procurewatch screen`` in a child process."""
-    cmd = [sys.executable, "-m", "procurewatch.cli", "screen", str(path), "--out", str(out), "--quiet",
-           "--store", str(out / "store.duckdb")]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "procurewatch.cli",
+        "screen",
+        str(path),
+        "--out",
+        str(out),
+        "--quiet",
+        "--store",
+        str(out / "store.duckdb"),
+    ]
     started = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
@@ -63,16 +75,28 @@ def main() -> int:
         path = args.csv or Path(tmp) / "procurement.csv"
         if args.csv is None:
             generate(path, args.rows)
-        rows = duckdb.connect().execute(
-            "SELECT count(*) FROM read_csv(?, header=true, all_varchar=true)", [str(path)]
-        ).fetchall()[0]
+        rows = (
+            duckdb.connect()
+            .execute("SELECT count(*) FROM read_csv(?, header=true, all_varchar=true)", [str(path)])
+            .fetchall()[0]
+        )
         floor = floor_seconds(path)
         seconds, peak_mb, line = screen_seconds(path, Path(tmp) / "out")
-        result = {"rows": rows[0], "file_mb": round(path.stat().st_size / 1e6), "floor_s": round(floor, 2),
-                  "floor_rows_per_s": round(rows[0] / floor), "screen_s": round(seconds, 2),
-                  "screen_rows_per_s": round(rows[0] / seconds), "ratio": round(seconds / floor, 2),
-                  "peak_rss_mb": round(peak_mb), "cores": os.cpu_count(), "screen_says": line}  # fmt: skip
-    print(json.dumps(result) if args.json else "\n".join(f"{k:>18}: {v}" for k, v in result.items()))
+        result = {
+            "rows": rows[0],
+            "file_mb": round(path.stat().st_size / 1e6),
+            "floor_s": round(floor, 2),
+            "floor_rows_per_s": round(rows[0] / floor),
+            "screen_s": round(seconds, 2),
+            "screen_rows_per_s": round(rows[0] / seconds),
+            "ratio": round(seconds / floor, 2),
+            "peak_rss_mb": round(peak_mb),
+            "cores": os.cpu_count(),
+            "screen_says": line,
+        }
+    print(
+        json.dumps(result) if args.json else "\n".join(f"{k:>18}: {v}" for k, v in result.items())
+    )
     return 0
 
 

@@ -19,14 +19,42 @@ import duckdb
 from procurewatch.watchlist.bundled import load_bundled
 
 ITEMS = [
-    "Office supplies and toner", "Diesel fuel delivery", "Janitorial services March",
-    "Axis P3245-LVE dome camera", "Bosch FLEXIDOME IP 5000i", "Motorola APX 6000 radio",
-    "Road salt 40 tons", "Laptop Dell Latitude 5440", "Fire hose 50ft", "Legal services retainer",
-    "Tree removal Elm St", "Water meter replacements", "Hanwha XNV-6080R camera",
-    "Printing of ballots", "Uniview IPC2124LB-SF28KM-G", "Consulting hours Q3",
-]  # fmt: skip
-WORDS = ["Acme", "Summit", "Valley", "Metro", "Pioneer", "Liberty", "Eagle", "Harbor", "Granite",
-         "Cedar", "Atlas", "Keystone", "Frontier", "Beacon", "Evergreen", "Union", "Capital"]  # fmt: skip
+    "Office supplies and toner",
+    "Diesel fuel delivery",
+    "Janitorial services March",
+    "Axis P3245-LVE dome camera",
+    "Bosch FLEXIDOME IP 5000i",
+    "Motorola APX 6000 radio",
+    "Road salt 40 tons",
+    "Laptop Dell Latitude 5440",
+    "Fire hose 50ft",
+    "Legal services retainer",
+    "Tree removal Elm St",
+    "Water meter replacements",
+    "Hanwha XNV-6080R camera",
+    "Printing of ballots",
+    "Uniview IPC2124LB-SF28KM-G",
+    "Consulting hours Q3",
+]
+WORDS = [
+    "Acme",
+    "Summit",
+    "Valley",
+    "Metro",
+    "Pioneer",
+    "Liberty",
+    "Eagle",
+    "Harbor",
+    "Granite",
+    "Cedar",
+    "Atlas",
+    "Keystone",
+    "Frontier",
+    "Beacon",
+    "Evergreen",
+    "Union",
+    "Capital",
+]
 KINDS = ["Supply", "Services", "Electric", "Systems", "Construction", "Solutions", "Partners"]
 ENDINGS = ["Inc", "LLC", "Co", "Corp", "Ltd"]
 DEPARTMENTS = ["Police", "Public Works", "Parks", "Finance", "Fire", "Water", "Schools", "IT"]
@@ -36,8 +64,14 @@ def listed_items() -> list[str]:
     """Descriptions that a screen must flag: brands and real model-number examples."""
     products = load_bundled().products
     models = [ex for p in products for ex in p.examples[:2]]
-    brands = ["Hikvision 4MP turret camera", "Dahua NVR 16 channel", "HIKVISION DS-2CD2143G2-I",
-              "EZVIZ C6N indoor camera", "Imou Ranger 2", "Hytera PD785 radio"]  # fmt: skip
+    brands = [
+        "Hikvision 4MP turret camera",
+        "Dahua NVR 16 channel",
+        "HIKVISION DS-2CD2143G2-I",
+        "EZVIZ C6N indoor camera",
+        "Imou Ranger 2",
+        "Hytera PD785 radio",
+    ]
     return brands + [f"{m} network camera" for m in models]
 
 
@@ -47,8 +81,10 @@ def generate(out: Path, rows: int, seed: float = 0.42) -> None:
     con.execute(f"SELECT setseed({seed})")
     vendors = [f"{w} {k} {e} {n}" for w in WORDS for k in KINDS for e in ENDINGS for n in range(84)]
     lists = {"items": ITEMS, "listed": listed_items(), "depts": DEPARTMENTS, "vendors": vendors}
-    pick = {name: f"(${name}::VARCHAR[])[1 + CAST({{}} * {len(values)} AS BIGINT) % {len(values)}]"
-            for name, values in lists.items()}  # fmt: skip
+    pick = {
+        name: f"(${name}::VARCHAR[])[1 + CAST({{}} * {len(values)} AS BIGINT) % {len(values)}]"
+        for name, values in lists.items()
+    }
     con.execute(
         f"""
         COPY (

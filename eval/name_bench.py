@@ -59,8 +59,15 @@ def prf(cases: Iterable[Case], threshold: float) -> dict[str, float]:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-            "tp": tp, "fp": fp, "fn": fn, "tn": tn}  # fmt: skip
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+    }
 
 
 def load_cases(data: Path) -> list[Case]:
@@ -68,7 +75,13 @@ def load_cases(data: Path) -> list[Case]:
     with (data / "matching" / "nomenklatura_name_bench_cases.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     return [
-        Case(r["schema"], r["name1"], r["name2"], r["is_match"] == "true", compare(r["name1"], r["name2"]).score)
+        Case(
+            r["schema"],
+            r["name1"],
+            r["name2"],
+            r["is_match"] == "true",
+            compare(r["name1"], r["name2"]).score,
+        )
         for r in rows
     ]
 
@@ -78,8 +91,13 @@ def load_baseline(data: Path) -> list[Case]:
     path = data / "matching" / "nomenklatura_name_bench_logicv2_frozen_run.csv"
     with path.open(encoding="utf-8") as fh:
         return [
-            Case(r["schema"], r["name1"], r["name2"], r["is_match"] == "true",
-                 1.0 if r["predicted_match"] == "true" else 0.0)  # fmt: skip
+            Case(
+                r["schema"],
+                r["name1"],
+                r["name2"],
+                r["is_match"] == "true",
+                1.0 if r["predicted_match"] == "true" else 0.0,
+            )
             for r in csv.DictReader(fh)
         ]
 
@@ -135,8 +153,11 @@ def ofac_agreement(data: Path) -> dict[str, float]:
         rows = list(csv.DictReader(fh))
     ours = [compare(r["query_name"], r["result_name"]).score for r in rows]
     theirs = [float(r["ofac_score"]) for r in rows]
-    return {"pairs": len(rows), "spearman": round(spearman(ours, theirs), 4),
-            "kendall_tau_b": round(kendall(ours, theirs), 4)}  # fmt: skip
+    return {
+        "pairs": len(rows),
+        "spearman": round(spearman(ours, theirs), 4),
+        "kendall_tau_b": round(kendall(ours, theirs), 4),
+    }
 
 
 def evaluate(data: Path, threshold: float) -> dict[str, object]:
@@ -146,9 +167,16 @@ def evaluate(data: Path, threshold: float) -> dict[str, object]:
     for name, schemas in GROUPS.items():
         groups[name] = {
             "procurewatch": prf((c for c in ours if c.schema in schemas), threshold),
-            "nomenklatura logic-v2 (frozen run)": prf((c for c in base if c.schema in schemas), 0.5),
+            "nomenklatura logic-v2 (frozen run)": prf(
+                (c for c in base if c.schema in schemas), 0.5
+            ),
         }
-    return {"threshold": threshold, "pairs": len(ours), "groups": groups, "ofac_rank_agreement": ofac_agreement(data)}
+    return {
+        "threshold": threshold,
+        "pairs": len(ours),
+        "groups": groups,
+        "ofac_rank_agreement": ofac_agreement(data),
+    }
 
 
 def _print(result: dict[str, object]) -> None:
@@ -159,7 +187,9 @@ def _print(result: dict[str, object]) -> None:
     for group, matchers in groups.items():
         for matcher, m in matchers.items():
             counts = f"{m['tp']}/{m['fp']}/{m['fn']}/{m['tn']}"
-            print(f"{group:42} {matcher:36} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f}  {counts}")
+            print(
+                f"{group:42} {matcher:36} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f}  {counts}"
+            )
     print(f"OFAC Sanctions List Search rank agreement: {result['ofac_rank_agreement']}")
 
 
@@ -172,7 +202,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true", help="list the wrong company/org cases")
     args = parser.parse_args(argv)
     if not (args.data / "matching").is_dir():
-        print(f"error: {args.data}/matching not found; pass --data PATH/TO/shared/data", file=sys.stderr)
+        print(
+            f"error: {args.data}/matching not found; pass --data PATH/TO/shared/data",
+            file=sys.stderr,
+        )
         return 1
     result = evaluate(args.data, args.threshold)
     if args.json:
@@ -181,10 +214,15 @@ def main(argv: list[str] | None = None) -> int:
         _print(result)
     if args.errors:
         for case in load_cases(args.data):
-            if case.schema in GROUPS["companies/organizations"] and (case.score >= args.threshold) != case.truth:
+            if (
+                case.schema in GROUPS["companies/organizations"]
+                and (case.score >= args.threshold) != case.truth
+            ):
                 kind = "FP" if not case.truth else "FN"
-                print(f"{kind} {case.score:.3f} {case.name1!r} vs {case.name2!r}: "
-                      f"{compare(case.name1, case.name2).explain()}")  # fmt: skip
+                print(
+                    f"{kind} {case.score:.3f} {case.name1!r} vs {case.name2!r}: "
+                    f"{compare(case.name1, case.name2).explain()}"
+                )
     return 0
 
 

@@ -17,10 +17,17 @@ from procurewatch.errors import ProcurewatchError
 
 def _register() -> None:
     """Import the command modules so that they add their commands to :data:`app`."""
-    import procurewatch.cli_lists  # noqa: F401
+    import procurewatch.cli_lists
     import procurewatch.cli_match  # noqa: F401
 
-    for optional in ("cli_screen", "cli_review", "cli_inventory", "cli_serve", "cli_export", "cli_report"):  # noqa: E501
+    for optional in (
+        "cli_screen",
+        "cli_review",
+        "cli_inventory",
+        "cli_serve",
+        "cli_export",
+        "cli_report",
+    ):
         try:
             __import__(f"procurewatch.{optional}")
         except ModuleNotFoundError as exc:

@@ -21,7 +21,10 @@ app = typer.Typer(
 
 StoreOption = Annotated[
     Path | None,
-    typer.Option("--store", help="DuckDB store file (default: $PROCUREWATCH_STORE or ~/.procurewatch/store.duckdb)."),
+    typer.Option(
+        "--store",
+        help="DuckDB store file (default: $PROCUREWATCH_STORE or ~/.procurewatch/store.duckdb).",
+    ),
 ]
 
 

@@ -64,20 +64,33 @@ def _print_table(query: str, rows: list[dict[str, Any]]) -> None:
         table.add_column(col, overflow="fold")
     for row in rows:
         lists = "\n".join(
-            f"{d['list']} from {d['in_force_from']}" + (f" (via {', '.join(d['via'])})" if d["via"] else "")
+            f"{d['list']} from {d['in_force_from']}"
+            + (f" (via {', '.join(d['via'])})" if d["via"] else "")
             + ("" if d["in_force"] is None else f" in force: {d['in_force']}")
             for d in row["designations"]
-        )  # fmt: skip
-        table.add_row(f"{row['score']:.2f}", "yes" if row["match"] else "no",
-                      f"{row['name']} [{row['entity_id']}]", lists or "-", row["explanation"])  # fmt: skip
+        )
+        table.add_row(
+            f"{row['score']:.2f}",
+            "yes" if row["match"] else "no",
+            f"{row['name']} [{row['entity_id']}]",
+            lists or "-",
+            row["explanation"],
+        )
     console.print(table)
 
 
 @app.command("match")
 def match_command(
-    name: Annotated[str, typer.Argument(help="A company, organization or person name, or an identifier.")],
+    name: Annotated[
+        str, typer.Argument(help="A company, organization or person name, or an identifier.")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    on: Annotated[str | None, typer.Option("--date", help="Say whether each designation was in force on this day (YYYY-MM-DD).")] = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help="Say whether each designation was in force on this day (YYYY-MM-DD)."
+        ),
+    ] = None,
     limit: Annotated[int, typer.Option(help="Most results to show.")] = 5,
     store: StoreOption = None,
 ) -> None:
@@ -96,8 +109,12 @@ def _read_pairs(path: Path) -> list[tuple[int, str, str]]:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
             if not reader.fieldnames or not {"name1", "name2"} <= set(reader.fieldnames):
-                raise InputError(f"expected columns name1,name2 in the header, found {reader.fieldnames}; "
-                                 "add a header line 'name1,name2'", path=str(path), line=1)  # fmt: skip
+                raise InputError(
+                    f"expected columns name1,name2 in the header, found {reader.fieldnames}; "
+                    "add a header line 'name1,name2'",
+                    path=str(path),
+                    line=1,
+                )
             return [(n + 2, row["name1"] or "", row["name2"] or "") for n, row in enumerate(reader)]
     except FileNotFoundError:
         raise InputError("file not found; check the path", path=str(path)) from None
@@ -109,12 +126,19 @@ def _read_pairs(path: Path) -> list[tuple[int, str, str]]:
 def compare_command(
     pairs: Annotated[Path, typer.Option("--pairs", help="CSV with columns name1,name2.")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per pair.")] = True,
-    threshold: Annotated[float, typer.Option(help="Score at which a pair counts as a match.")] = MATCH_THRESHOLD,
+    threshold: Annotated[
+        float, typer.Option(help="Score at which a pair counts as a match.")
+    ] = MATCH_THRESHOLD,
 ) -> None:
     """Score name pairs: for each row one JSON line {name1, name2, score, match}."""
     for _line, name1, name2 in _read_pairs(pairs):
         result = compare(name1, name2)
-        record = {"name1": name1, "name2": name2, "score": result.score, "match": result.score >= threshold}
+        record = {
+            "name1": name1,
+            "name2": name2,
+            "score": result.score,
+            "match": result.score >= threshold,
+        }
         if as_json:
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:

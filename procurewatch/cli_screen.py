@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +18,19 @@ from procurewatch.errors import InputError, UsageError
 from procurewatch.screen.engines.local import Progress as ProgressFn
 from procurewatch.screen.run import RunResult, run_screen, write_outputs
 
-DEMO_FILES = ("city_checkbook_payments.csv", "usaspending_contracts_award.csv", "xinjiang_bidding_results.csv")
+
+class Engine(StrEnum):
+    """Where ``screen`` runs: in this process, or on Spark."""
+
+    local = "local"
+    spark = "spark"
+
+
+DEMO_FILES = (
+    "city_checkbook_payments.csv",
+    "usaspending_contracts_award.csv",
+    "xinjiang_bidding_results.csv",
+)
 
 
 def parse_mapping(items: list[str] | None) -> dict[str, str]:
@@ -38,8 +51,13 @@ def progress_bar(quiet: bool) -> Iterator[ProgressFn | None]:
     if quiet or not sys.stderr.isatty():
         yield None
         return
-    columns = (SpinnerColumn(), TextColumn("screening"), BarColumn(),
-               TextColumn("{task.completed:,} records"), TimeElapsedColumn())  # fmt: skip
+    columns = (
+        SpinnerColumn(),
+        TextColumn("screening"),
+        BarColumn(),
+        TextColumn("{task.completed:,} records"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("screen", total=None)
         yield lambda n: bar.advance(task, n)
@@ -53,21 +71,56 @@ def _check_inputs(inputs: list[Path]) -> None:
 
 def _report_line(result: RunResult, out: Path) -> str:
     s = result.summary()
-    return (f"{s['records']:,} records screened, {s['flagged_records']:,} flagged, {s['hits']:,} hits "
-            f"({s['hits_in_force']:,} with a ban in force), {s['rejected_rows']:,} rows rejected -> {out}")  # fmt: skip
+    return (
+        f"{s['records']:,} records screened, {s['flagged_records']:,} flagged, {s['hits']:,} hits "
+        f"({s['hits_in_force']:,} with a ban in force), {s['rejected_rows']:,} rows rejected -> {out}"
+    )
 
 
-def execute(inputs: list[Path], out: Path, store: Path | None, mapping: dict[str, str], quiet: bool,
-            currency: str | None = None) -> RunResult:  # fmt: skip
+def execute(
+    inputs: list[Path],
+    out: Path,
+    store: Path | None,
+    mapping: dict[str, str],
+    quiet: bool,
+    currency: str | None = None,
+) -> RunResult:
     """Screen, write the outputs and record the run in the store."""
     from procurewatch.watchlist.assemble import load_watchlist
 
     _check_inputs(inputs)
     watchlist = load_watchlist(resolve_store(store))
     with progress_bar(quiet) as progress:
-        result = run_screen(inputs, watchlist, mapping=mapping or None, progress=progress,
-                            default_currency=currency)  # fmt: skip
+        result = run_screen(
+            inputs, watchlist, mapping=mapping or None, progress=progress, default_currency=currency
+        )
     write_outputs(out, result)
+    _record(result, out, store)
+    return result
+
+
+def execute_spark(
+    inputs: list[str],
+    out: Path,
+    store: Path | None,
+    mapping: dict[str, str],
+    currency: str | None,
+    master: str | None,
+) -> RunResult:
+    """Screen on Spark (the outputs are written by the engine) and record the run in the store."""
+    from procurewatch.screen.engines.spark import require_pyspark, run_spark
+    from procurewatch.watchlist.assemble import load_watchlist
+
+    require_pyspark()
+    watchlist = load_watchlist(resolve_store(store))
+    result = run_spark(
+        inputs,
+        watchlist,
+        out_dir=out,
+        master=master,
+        mapping=mapping or None,
+        default_currency=currency,
+    )
     _record(result, out, store)
     return result
 
@@ -82,15 +135,48 @@ def _record(result: RunResult, out: Path, store: Path | None) -> None:
 
 @app.command("screen")
 def screen_command(
-    inputs: Annotated[list[Path], typer.Argument(help="Procurement files: CSV/TSV/XLSX/JSON/JSONL/Parquet, USAspending, OCDS.")],
-    out: Annotated[Path, typer.Option("--out", help="Folder for hits.csv, hits.jsonl, rejects.csv, summary.json.")],
-    map_: Annotated[list[str] | None, typer.Option("--map", help="ROLE=COLUMN, e.g. vendor='Payee Name' (repeatable).")] = None,
-    currency: Annotated[str | None, typer.Option(help="Currency of amounts without one (e.g. USD).")] = None,
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Procurement files: CSV/TSV/XLSX/JSON/JSONL/Parquet, USAspending, OCDS (Spark: CSV/TSV/Parquet files, folders, globs, hdfs://, s3a:// ...)."
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="Folder for hits.csv, hits.jsonl, rejects.csv, summary.json."),
+    ],
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="ROLE=COLUMN, e.g. vendor='Payee Name' (repeatable)."),
+    ] = None,
+    currency: Annotated[
+        str | None, typer.Option(help="Currency of amounts without one (e.g. USD).")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     store: StoreOption = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="local: in this process; spark: on Spark (pip install 'procurewatch[spark]').",
+        ),
+    ] = Engine.local,
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-master",
+            help="Spark master URL for --engine spark (local[*], yarn, spark://HOST:7077, k8s://...).",
+        ),
+    ] = None,
 ) -> None:
     """Screen procurement records against the watchlist and write the hits with their evidence."""
-    result = execute(inputs, out, store, parse_mapping(map_), quiet, currency)
+    mapping = parse_mapping(map_)
+    if engine is Engine.spark:
+        result = execute_spark(inputs, out, store, mapping, currency, spark_master)
+    else:
+        if spark_master is not None:
+            raise UsageError("--spark-master needs --engine spark")
+        result = execute([Path(i) for i in inputs], out, store, mapping, quiet, currency)
     typer.echo(_report_line(result, out), err=quiet)
 
 
@@ -100,7 +186,9 @@ def demo_folder() -> Path:
     for candidate in (here / "examples" / "demo", here.parent / "examples" / "demo"):
         if (candidate / DEMO_FILES[0]).is_file():
             return candidate
-    raise InputError("the demo files are not installed; run from a source checkout (pip install -e .)")
+    raise InputError(
+        "the demo files are not installed; run from a source checkout (pip install -e .)"
+    )
 
 
 @app.command("demo")
@@ -132,5 +220,7 @@ def runs_command(
         print_json(runs)
         return
     for run in runs:
-        typer.echo(f"{run['run_id']}  {run['finished_at']}  {run['records']:>10,} records  "
-                   f"{run['flagged_records']:>7,} flagged  {run['out_dir']}")  # fmt: skip
+        typer.echo(
+            f"{run['run_id']}  {run['finished_at']}  {run['records']:>10,} records  "
+            f"{run['flagged_records']:>7,} flagged  {run['out_dir']}"
+        )

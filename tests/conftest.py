@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 # Property tests: no per-example deadline (the machines are shared and noisy; timings never
 # decide a test). HYPOTHESIS_PROFILE=thorough runs many more examples.
-settings.register_profile("default", deadline=None, max_examples=100,
-                          suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
-settings.register_profile("thorough", deadline=None, max_examples=2000,
-                          suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+settings.register_profile(
+    "default", deadline=None, max_examples=100, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "thorough", deadline=None, max_examples=2000, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

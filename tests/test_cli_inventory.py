@@ -4,7 +4,7 @@ The asset list is composed for the test from real identifiers: registry MAC bloc
 Hikvision, 3C:EF:8C Dahua, E0:06:30 Huawei, 48:EA:63 Uniview) and catalogue model numbers.
 """
 
-# ruff: noqa: E501  (nmap writes each element on one long line; kept verbatim)
+
 
 from __future__ import annotations
 

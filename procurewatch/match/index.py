@@ -17,7 +17,15 @@ from collections.abc import Iterable, Iterator
 from rapidfuzz.distance import OSA
 
 from procurewatch.match.names import allowance
-from procurewatch.normalize.names import GENERIC, LEGAL, NUMBER, NormName, Token, is_place, place_key
+from procurewatch.normalize.names import (
+    GENERIC,
+    LEGAL,
+    NUMBER,
+    NormName,
+    Token,
+    is_place,
+    place_key,
+)
 from procurewatch.normalize.vocab import VOCAB
 
 _WORDS = re.compile(r"[a-z0-9]+")
@@ -118,8 +126,13 @@ class CandidateIndex:
     @staticmethod
     def _weak_word(word: str) -> bool:
         word = VOCAB.abbreviations.get(word, word)
-        return (word in VOCAB.stopwords or word in VOCAB.generic or word.isdigit()
-                or word in VOCAB.legal_class or VOCAB.is_legal_word(word))  # fmt: skip
+        return (
+            word in VOCAB.stopwords
+            or word in VOCAB.generic
+            or word.isdigit()
+            or word in VOCAB.legal_class
+            or VOCAB.is_legal_word(word)
+        )
 
     def _word_may_match(self, word: str) -> bool:
         word = VOCAB.abbreviations.get(word, word)
@@ -144,7 +157,9 @@ class CandidateIndex:
         if len(initials) > 1 and self._word_may_match(initials):
             return True
         joined = "".join(words)
-        content = "".join(w for w in words if w not in VOCAB.legal_class and not VOCAB.is_legal_word(w))
+        content = "".join(
+            w for w in words if w not in VOCAB.legal_class and not VOCAB.is_legal_word(w)
+        )
         return "l:" + joined in self._postings or "l:" + content in self._postings
 
     def candidates(self, norm: NormName, limit: int = MAX_CANDIDATES) -> list[int]:
@@ -166,5 +181,7 @@ class CandidateIndex:
         if not weights:
             return []
         floor = max(weights.values()) * RELATIVE_FLOOR
-        ranked = sorted(((k, v) for k, v in weights.items() if v >= floor), key=lambda kv: (-kv[1], kv[0]))
+        ranked = sorted(
+            ((k, v) for k, v in weights.items() if v >= floor), key=lambda kv: (-kv[1], kv[0])
+        )
         return [entry_id for entry_id, _ in ranked[:limit]]

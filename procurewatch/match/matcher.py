@@ -58,21 +58,32 @@ class NameMatch:
             why = f"identifier {self.matched_name.value} is {self.entity.caption}'s"
         else:
             assert self.comparison is not None
-            why = (f"query {self.comparison.query!r} vs {self.matched_name.kind} name "
-                   f"{self.matched_name.value!r}: {self.comparison.explain()}")  # fmt: skip
+            why = (
+                f"query {self.comparison.query!r} vs {self.matched_name.kind} name "
+                f"{self.matched_name.value!r}: {self.comparison.explain()}"
+            )
         return why + (f"; {self.note}" if self.note else "")
 
 
 def _contained(query: NormName, candidate: NormName) -> Comparison | None:
     """A CJK query holding a whole CJK watchlist name, e.g. a branch bureau (分局) of a listed PSB."""
     name = candidate.original.strip()
-    if not (query.cjk and candidate.cjk) or len(name) < CONTAINED_MIN_CHARS or name not in query.original:
+    if (
+        not (query.cjk and candidate.cjk)
+        or len(name) < CONTAINED_MIN_CHARS
+        or name not in query.original
+    ):
         return None
     if query.original.strip() == name:
         return None
     rest = query.original.replace(name, " … ")
-    return Comparison(query.original, name, CONTAINED_SCORE, (Pair(name, name, 1.0, "contained"),),
-                      penalties=(f"the query contains the whole name; rest: {rest.strip()}",))  # fmt: skip
+    return Comparison(
+        query.original,
+        name,
+        CONTAINED_SCORE,
+        (Pair(name, name, 1.0, "contained"),),
+        penalties=(f"the query contains the whole name; rest: {rest.strip()}",),
+    )
 
 
 def _ident_key(value: str) -> str:
@@ -99,19 +110,26 @@ class Matcher:
 
     def _add_entity(self, entity: Entity) -> None:
         seen: set[str] = set()
-        names = [Name(entity.caption, "legal", source=entity.sources[0] if entity.sources else ""), *entity.names]
+        names = [
+            Name(entity.caption, "legal", source=entity.sources[0] if entity.sources else ""),
+            *entity.names,
+        ]
         for name in names:
             for value in split_alternatives(name.value):
                 norm = normalize(value)
                 if not (norm.tokens or norm.letters) or norm.letters + str(norm.tokens) in seen:
                     continue
                 seen.add(norm.letters + str(norm.tokens))
-                entry_name = name if value == name.value else Name(value, name.kind, name.lang, name.source)
+                entry_name = (
+                    name if value == name.value else Name(value, name.kind, name.lang, name.source)
+                )
                 self._index.add(len(self.entries), norm)
                 self.entries.append(Entry(entity.id, entry_name))
                 self._norms.append(norm)
         for ident in entity.identifiers:
-            self._identifiers.setdefault(_ident_key(ident.value), []).append((entity.id, ident.scheme))
+            self._identifiers.setdefault(_ident_key(ident.value), []).append(
+                (entity.id, ident.scheme)
+            )
 
     def match_identifier(self, value: str) -> list[NameMatch]:
         """Entities carrying this identifier (exact, ignoring case, spaces and dashes)."""
@@ -119,9 +137,17 @@ class Matcher:
         key = _ident_key(value)
         for entity_id, scheme in self._identifiers.get(key, []) if len(key) >= 5 else []:
             entity = self.watchlist.entities[entity_id]
-            out.append(NameMatch(entity, 1.0, Name(value, "alias"), "identifier", None,
-                                 tuple(self.watchlist.effective_designations(entity_id)),
-                                 note=f"{scheme} identifier matches exactly"))  # fmt: skip
+            out.append(
+                NameMatch(
+                    entity,
+                    1.0,
+                    Name(value, "alias"),
+                    "identifier",
+                    None,
+                    tuple(self.watchlist.effective_designations(entity_id)),
+                    note=f"{scheme} identifier matches exactly",
+                )
+            )
         return out
 
     def _score_query(self, query: str) -> dict[str, tuple[float, int, Comparison]]:
@@ -130,7 +156,9 @@ class Matcher:
             return best
         norm = normalize(query)
         for entry_id in self._index.candidates(norm):
-            comparison = _contained(norm, self._norms[entry_id]) or compare_normalized(norm, self._norms[entry_id])
+            comparison = _contained(norm, self._norms[entry_id]) or compare_normalized(
+                norm, self._norms[entry_id]
+            )
             entity_id = self.entries[entry_id].entity_id
             if entity_id not in best or comparison.score > best[entity_id][0]:
                 best[entity_id] = (comparison.score, entry_id, comparison)
@@ -141,7 +169,9 @@ class Matcher:
         text = " ".join(entity.addresses).casefold()
         return bool(words) and all(w in text for w in words)
 
-    def match_name(self, query: str, *, limit: int = 5, floor: float = REPORT_FLOOR) -> list[NameMatch]:
+    def match_name(
+        self, query: str, *, limit: int = 5, floor: float = REPORT_FLOOR
+    ) -> list[NameMatch]:
         """The best entities for ``query``, best first, each above ``floor``."""
         results = {m.entity.id: m for m in self.match_identifier(query)}
         variants = [(query, "")]
@@ -161,10 +191,17 @@ class Matcher:
                 if score < floor or (entity_id in results and results[entity_id].score >= score):
                     continue
                 results[entity_id] = NameMatch(
-                    entity, round(score, 4), self.entries[entry_id].name, "name", comparison,
-                    tuple(self.watchlist.effective_designations(entity_id)), note,
-                )  # fmt: skip
-        ranked = sorted(results.values(), key=lambda m: (-m.score, -len(m.designations), m.entity.id))
+                    entity,
+                    round(score, 4),
+                    self.entries[entry_id].name,
+                    "name",
+                    comparison,
+                    tuple(self.watchlist.effective_designations(entity_id)),
+                    note,
+                )
+        ranked = sorted(
+            results.values(), key=lambda m: (-m.score, -len(m.designations), m.entity.id)
+        )
         return ranked[:limit]
 
     def is_match(self, result: NameMatch) -> bool:
@@ -172,22 +209,26 @@ class Matcher:
         return result.score >= self.threshold
 
 
-def in_force_summary(designations: tuple[EffectiveDesignation, ...], day: date | None) -> list[dict[str, object]]:
+def in_force_summary(
+    designations: tuple[EffectiveDesignation, ...], day: date | None
+) -> list[dict[str, object]]:
     """Designations as plain dicts for output, with ``in_force`` on ``day``."""
     out: list[dict[str, object]] = []
     for eff in designations:
         des = eff.designation
-        out.append({
-            "list": eff.list.id,
-            "list_name": eff.list.name,
-            "authority": eff.list.authority,
-            "listed": des.listed.isoformat() if des.listed else None,
-            "in_force_from": des.start.isoformat() if des.start else None,
-            "ended": des.ended.isoformat() if des.ended else None,
-            "holder": eff.holder,
-            "via": [f"{r.kind} {r.target}" for r in eff.via],
-            "in_force": eff.in_force_on(day),
-            "citation": des.citation or eff.list.citation,
-            "source": des.source,
-        })  # fmt: skip
+        out.append(
+            {
+                "list": eff.list.id,
+                "list_name": eff.list.name,
+                "authority": eff.list.authority,
+                "listed": des.listed.isoformat() if des.listed else None,
+                "in_force_from": des.start.isoformat() if des.start else None,
+                "ended": des.ended.isoformat() if des.ended else None,
+                "holder": eff.holder,
+                "via": [f"{r.kind} {r.target}" for r in eff.via],
+                "in_force": eff.in_force_on(day),
+                "citation": des.citation or eff.list.citation,
+                "source": des.source,
+            }
+        )
     return out

@@ -74,7 +74,8 @@ class Comparison:
     def explain(self) -> str:
         """One readable line: what paired, what did not, which penalties applied."""
         parts = [
-            f"{p.query}={p.candidate}" + ("" if p.how == "exact" else f" ({p.how} {p.similarity:.2f})")
+            f"{p.query}={p.candidate}"
+            + ("" if p.how == "exact" else f" ({p.how} {p.similarity:.2f})")
             for p in self.pairs
         ]
         text = f"{self.score:.2f}: " + (", ".join(parts) or "nothing paired")
@@ -157,7 +158,9 @@ class _Alignment:
                     qs, cs = (run, [k]) if side == "q" else ([k], run)
                     self._take(qs, cs, sim, "merged")
 
-    def _find_run(self, tokens: list[Token], used: set[int], single: Token) -> tuple[list[int], float] | None:
+    def _find_run(
+        self, tokens: list[Token], used: set[int], single: Token
+    ) -> tuple[list[int], float] | None:
         for size in (2, 3):
             for start in range(len(tokens) - size + 1):
                 run = list(range(start, start + size))
@@ -170,7 +173,9 @@ class _Alignment:
         return None
 
 
-def _unmatched_cost(tokens: list[Token], used: set[int], factor: float, conflict: set[str], cjk: bool) -> float:
+def _unmatched_cost(
+    tokens: list[Token], used: set[int], factor: float, conflict: set[str], cjk: bool
+) -> float:
     cost = 0.0
     for i, tok in enumerate(tokens):
         if i in used:
@@ -223,7 +228,9 @@ def _score(al: _Alignment) -> tuple[float, list[str]]:
     conflict = (slots_q & slots_c) & {PLACE, GENERIC, "qualifier"}
     matched = total = 0.0
     for qs, cs, sim, _how in al.pairs:
-        weight = max(max(_weight(al.query[i]) for i in qs), max(_weight(al.candidate[j]) for j in cs))
+        weight = max(
+            max(_weight(al.query[i]) for i in qs), max(_weight(al.candidate[j]) for j in cs)
+        )
         matched += sim * weight
         total += weight
     if NUMBER in slots_q and NUMBER in slots_c:
@@ -259,12 +266,14 @@ def compare_normalized(query: NormName, candidate: NormName) -> Comparison:
     acronym = _acronym(query, candidate)
     if acronym > score:
         score, penalties = acronym, ["acronym"]
-    if query.letters and query.letters == candidate.letters and SAME_LETTERS > score:
+    if query.letters and query.letters == candidate.letters and score < SAME_LETTERS:
         score, penalties = SAME_LETTERS, ["same letters, spaced differently"]
     classes_q, classes_c = _legal_classes(query.legal), _legal_classes(candidate.legal)
     if classes_q and classes_c and not classes_q & classes_c:
         score *= LEGAL_CONFLICT
-        penalties.append(f"legal forms differ ({' '.join(query.legal)} / {' '.join(candidate.legal)})")
+        penalties.append(
+            f"legal forms differ ({' '.join(query.legal)} / {' '.join(candidate.legal)})"
+        )
     pairs = tuple(
         Pair(" ".join(q[i].text for i in qs), " ".join(c[j].text for j in cs), round(sim, 3), how)
         for qs, cs, sim, how in al.pairs
@@ -289,5 +298,12 @@ def compare(query: str, candidate: str) -> Comparison:
             if best is None or result.score > best.score:
                 best = result
     assert best is not None
-    return Comparison(query, candidate, best.score, best.pairs, best.unmatched_query,
-                      best.unmatched_candidate, best.penalties)  # fmt: skip
+    return Comparison(
+        query,
+        candidate,
+        best.score,
+        best.pairs,
+        best.unmatched_query,
+        best.unmatched_candidate,
+        best.penalties,
+    )

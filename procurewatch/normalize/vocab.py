@@ -47,9 +47,7 @@ class Vocabulary:
 @lru_cache(maxsize=65536)
 def _fuzzy_legal(words: frozenset[str], word: str) -> bool:
     return any(
-            abs(len(w) - len(word)) <= 1 and OSA.distance(w, word) <= 1
-        for w in words
-        if len(w) >= 4
+        abs(len(w) - len(word)) <= 1 and OSA.distance(w, word) <= 1 for w in words if len(w) >= 4
     )
 
 

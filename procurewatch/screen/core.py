@@ -51,7 +51,9 @@ class ScreenContext:
         """Matches of one name at or above the threshold (cached)."""
         found = self.name_cache.get(value)
         if found is None:
-            found = tuple(r for r in self.matcher.match_name(value, limit=3) if self.matcher.is_match(r))
+            found = tuple(
+                r for r in self.matcher.match_name(value, limit=3) if self.matcher.is_match(r)
+            )
             self.name_cache[value] = found
             if found:
                 self.flagged_names[value] = found
@@ -93,17 +95,31 @@ def _first(batch: pa.RecordBatch, names: Sequence[str]) -> list[str | None]:
     return [next((c[i] for c in columns if c[i]), None) for i in range(batch.num_rows)]
 
 
-def _records(batch: pa.RecordBatch, rows: Sequence[int], fmap: FieldMap, ctx: ScreenContext) -> dict[int, RecordInfo]:
+def _records(
+    batch: pa.RecordBatch, rows: Sequence[int], fmap: FieldMap, ctx: ScreenContext
+) -> dict[int, RecordInfo]:
     """Record facts of the given row indices only (the rows that have hits)."""
     sub = batch.take(pa.array(rows, pa.int64()))
-    files, numbers, dates = _column(sub, "_source_file"), _column(sub, "_row"), _column(sub, fmap.date)
+    files, numbers, dates = (
+        _column(sub, "_source_file"),
+        _column(sub, "_row"),
+        _column(sub, fmap.date),
+    )
     vendors, buyers = _first(sub, fmap.vendor), _first(sub, fmap.buyer)
     amounts, currencies = _column(sub, fmap.amount), _column(sub, fmap.currency)
     texts = _first(sub, fmap.text)
     return {
-        row: RecordInfo(str(files[k]), int(numbers[k] or 0), parse_date(dates[k]), dates[k], vendors[k],
-                        buyers[k], amounts[k], currencies[k] or ctx.default_currency,
-                        (texts[k] or "")[:DESCRIPTION_CHARS] or None)  # fmt: skip
+        row: RecordInfo(
+            str(files[k]),
+            int(numbers[k] or 0),
+            parse_date(dates[k]),
+            dates[k],
+            vendors[k],
+            buyers[k],
+            amounts[k],
+            currencies[k] or ctx.default_currency,
+            (texts[k] or "")[:DESCRIPTION_CHARS] or None,
+        )
         for k, row in enumerate(rows)
     }
 
@@ -117,36 +133,64 @@ def _in_force(designations: Iterable[EffectiveDesignation], day: date | None) ->
     return None
 
 
-def applicable(designations: Iterable[EffectiveDesignation], day: date | None) -> tuple[EffectiveDesignation, ...]:
+def applicable(
+    designations: Iterable[EffectiveDesignation], day: date | None
+) -> tuple[EffectiveDesignation, ...]:
     """Designations whose path of relations held on ``day`` (Lorex reaches Dahua's lists only
     while Dahua owned it); unknown days keep every designation."""
     return tuple(d for d in designations if all(r.active_on(day) is not False for r in d.via))
 
 
-def _hit(rec: RecordInfo, column: str, text: str, rule: str, entity: Entity, score: float,
-         designations: tuple[EffectiveDesignation, ...], explanation: str,
-         span: tuple[int, int] | None, sha: str) -> Hit | None:  # fmt: skip
+def _hit(
+    rec: RecordInfo,
+    column: str,
+    text: str,
+    rule: str,
+    entity: Entity,
+    score: float,
+    designations: tuple[EffectiveDesignation, ...],
+    explanation: str,
+    span: tuple[int, int] | None,
+    sha: str,
+) -> Hit | None:
     """A hit, or None when the entity is neither listed nor a lead on the record's date."""
     designations = applicable(designations, rec.day)
     if not designations and not entity.lead:
         return None
     via = sorted({f"{r.kind} {r.target}" for d in designations for r in d.via})
     return Hit(
-        source_file=rec.source_file, row=rec.row, field=column, matched_text=text, rule=rule,
-        entity_id=entity.id, entity_name=entity.caption, score=round(score, 4),
+        source_file=rec.source_file,
+        row=rec.row,
+        field=column,
+        matched_text=text,
+        rule=rule,
+        entity_id=entity.id,
+        entity_name=entity.caption,
+        score=round(score, 4),
         lists=tuple(dict.fromkeys(d.list.id for d in designations)),
-        in_force=_in_force(designations, rec.day), record_date=rec.date_text, vendor=rec.vendor,
-        buyer=rec.buyer, amount=rec.amount, currency=rec.currency, description=rec.description,
-        via="; ".join(via), lead=entity.lead, explanation=explanation, span=span,
-        designations=tuple(in_force_summary(designations, rec.day)), input_sha256=sha,
-    )  # fmt: skip
+        in_force=_in_force(designations, rec.day),
+        record_date=rec.date_text,
+        vendor=rec.vendor,
+        buyer=rec.buyer,
+        amount=rec.amount,
+        currency=rec.currency,
+        description=rec.description,
+        via="; ".join(via),
+        lead=entity.lead,
+        explanation=explanation,
+        span=span,
+        designations=tuple(in_force_summary(designations, rec.day)),
+        input_sha256=sha,
+    )
 
 
 Found = tuple[int, str, str, str, NameMatch | TextHit]
 """(row index in the batch, column, rule, matched text, the match)."""
 
 
-def _name_found(batch: pa.RecordBatch, columns: Sequence[str], rule: str, ctx: ScreenContext) -> list[Found]:
+def _name_found(
+    batch: pa.RecordBatch, columns: Sequence[str], rule: str, ctx: ScreenContext
+) -> list[Found]:
     """Rows whose name column matches: each distinct value is scored once (cached)."""
     found: list[Found] = []
     for column in columns:
@@ -159,7 +203,9 @@ def _name_found(batch: pa.RecordBatch, columns: Sequence[str], rule: str, ctx: S
             continue
         mask = pc.is_in(array, value_set=pa.array(list(flagged), pa.string()))
         rows = pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()
-        for i, value in zip(rows, pc.take(array, pa.array(rows, pa.int64())).to_pylist(), strict=True):
+        for i, value in zip(
+            rows, pc.take(array, pa.array(rows, pa.int64())).to_pylist(), strict=True
+        ):
             found.extend((i, column, rule, value, m) for m in flagged[value])
     return found
 
@@ -184,21 +230,43 @@ def _text_found(batch: pa.RecordBatch, columns: Sequence[str], ctx: ScreenContex
         values = pc.take(batch.column(column), pa.array(rows, pa.int64())).to_pylist()
         for i, hits in zip(rows, ctx.scanner.scan_many(values), strict=True):
             rule_of = TEXT_RULES.get
-            found.extend((i, column, rule_of(h.rule, f"text-{h.rule}"), h.matched_text, h) for h in hits)
+            found.extend(
+                (i, column, rule_of(h.rule, f"text-{h.rule}"), h.matched_text, h) for h in hits
+            )
     return found
 
 
 def _make_hit(rec: RecordInfo, item: Found, ctx: ScreenContext, sha: str) -> Hit | None:
     _, column, rule, text, match = item
     if isinstance(match, NameMatch):
-        return _hit(rec, column, text, rule, match.entity, match.score, match.designations,
-                    match.explanation(), None, sha)  # fmt: skip
+        return _hit(
+            rec,
+            column,
+            text,
+            rule,
+            match.entity,
+            match.score,
+            match.designations,
+            match.explanation(),
+            None,
+            sha,
+        )
     entity = ctx.matcher.watchlist.get(match.entity_id)
     if entity is None:
         return None
     designations = tuple(ctx.matcher.watchlist.effective_designations(entity.id))
-    return _hit(rec, column, text, rule, entity, match.score, designations, match.detail,
-                (match.start, match.end), sha)  # fmt: skip
+    return _hit(
+        rec,
+        column,
+        text,
+        rule,
+        entity,
+        match.score,
+        designations,
+        match.detail,
+        (match.start, match.end),
+        sha,
+    )
 
 
 def _best_per_key(hits: list[Hit]) -> list[Hit]:
@@ -210,7 +278,9 @@ def _best_per_key(hits: list[Hit]) -> list[Hit]:
     return list(best.values())
 
 
-def screen_batch(batch: pa.RecordBatch, fmap: FieldMap, ctx: ScreenContext, input_sha256: str = "") -> list[Hit]:
+def screen_batch(
+    batch: pa.RecordBatch, fmap: FieldMap, ctx: ScreenContext, input_sha256: str = ""
+) -> list[Hit]:
     """Every hit in one batch (``_source_file`` and ``_row`` columns required), in row order."""
     found = _name_found(batch, fmap.vendor, "vendor-name", ctx)
     found += _name_found(batch, fmap.parent, "parent-name", ctx)
@@ -219,5 +289,9 @@ def screen_batch(batch: pa.RecordBatch, fmap: FieldMap, ctx: ScreenContext, inpu
     if not found:
         return []
     records = _records(batch, sorted({item[0] for item in found}), fmap, ctx)
-    hits = [h for item in found if (h := _make_hit(records[item[0]], item, ctx, input_sha256)) is not None]
+    hits = [
+        h
+        for item in found
+        if (h := _make_hit(records[item[0]], item, ctx, input_sha256)) is not None
+    ]
     return sorted(_best_per_key(hits), key=lambda h: (h.row, h.field, -h.score, h.entity_id))

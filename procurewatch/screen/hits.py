@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
-import hashlib
 import dataclasses
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 HIT_COLUMNS = (
-    "hit_id", "source_file", "row", "field", "matched_text", "rule", "entity_id", "entity_name",
-    "score", "lists", "in_force", "record_date", "vendor", "buyer", "amount", "currency",
-    "description", "via", "lead", "explanation",
-)  # fmt: skip
+    "hit_id",
+    "source_file",
+    "row",
+    "field",
+    "matched_text",
+    "rule",
+    "entity_id",
+    "entity_name",
+    "score",
+    "lists",
+    "in_force",
+    "record_date",
+    "vendor",
+    "buyer",
+    "amount",
+    "currency",
+    "description",
+    "via",
+    "lead",
+    "explanation",
+)
 """Columns of ``hits.csv`` in order (DESIGN.md contract plus evidence columns)."""
 
 RULES = {
@@ -57,8 +74,16 @@ class Hit:
     @property
     def hit_id(self) -> str:
         """A stable id: the same evidence in the same input file gets the same id on a re-screen."""
-        key = "|".join((self.input_sha256 or self.source_file, str(self.row), self.field,
-                        self.entity_id, self.rule, self.matched_text))  # fmt: skip
+        key = "|".join(
+            (
+                self.input_sha256 or self.source_file,
+                str(self.row),
+                self.field,
+                self.entity_id,
+                self.rule,
+                self.matched_text,
+            )
+        )
         return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
     def row_dict(self) -> dict[str, Any]:

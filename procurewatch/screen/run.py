@@ -54,9 +54,15 @@ class RunResult:
             "hits_by_rule": dict(Counter(h.rule for h in hits).most_common()),
             "hits_by_entity": dict(Counter(h.entity_id for h in hits).most_common()),
             "inputs": [
-                {"path": i.path, "format": i.format, "fingerprint": i.fingerprint, "records": i.records,
-                 "flagged_records": i.flagged_records, "rejected_rows": len(i.rejects),
-                 "field_map": asdict(i.field_map)}  # fmt: skip
+                {
+                    "path": i.path,
+                    "format": i.format,
+                    "fingerprint": i.fingerprint,
+                    "records": i.records,
+                    "flagged_records": i.flagged_records,
+                    "rejected_rows": len(i.rejects),
+                    "field_map": asdict(i.field_map),
+                }
                 for i in self.inputs
             ],
             "lists": list(self.lists),
@@ -72,14 +78,22 @@ def new_run_id(now: datetime) -> str:
 def build_context(watchlist: Watchlist, default_currency: str | None = None) -> ScreenContext:
     """Compile the name matcher and text scanner once for a run."""
     bundled = [e.id for e in watchlist.entities.values() if e.dataset == "bundled"]
-    ctx = ScreenContext.build(Matcher.compile(watchlist), TextScanner.compile(watchlist, entity_ids=bundled))
+    ctx = ScreenContext.build(
+        Matcher.compile(watchlist), TextScanner.compile(watchlist, entity_ids=bundled)
+    )
     ctx.default_currency = default_currency
     return ctx
 
 
-def run_screen(paths: Sequence[Path], watchlist: Watchlist, *, mapping: Mapping[str, str] | None = None,
-               batch_size: int = 65536, progress: Progress | None = None,
-               default_currency: str | None = None) -> RunResult:  # fmt: skip
+def run_screen(
+    paths: Sequence[Path],
+    watchlist: Watchlist,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    batch_size: int = 65536,
+    progress: Progress | None = None,
+    default_currency: str | None = None,
+) -> RunResult:
     """Screen ``paths`` against ``watchlist`` with the local engine."""
     started = datetime.now(UTC)
     ctx = build_context(watchlist, default_currency)
@@ -91,15 +105,22 @@ def run_screen(paths: Sequence[Path], watchlist: Watchlist, *, mapping: Mapping[
         engine="local",
         inputs=inputs,
         lists=watchlist.versions,
-        parameters={"threshold": ctx.matcher.threshold, "mapping": dict(mapping or {}),
-                    "batch_size": batch_size, "default_currency": default_currency},  # fmt: skip
+        parameters={
+            "threshold": ctx.matcher.threshold,
+            "mapping": dict(mapping or {}),
+            "batch_size": batch_size,
+            "default_currency": default_currency,
+        },
     )
 
 
 def write_outputs(out_dir: Path, result: RunResult) -> None:
     """hits.csv, hits.jsonl, rejects.csv and summary.json (summary last: it marks completion)."""
     write_hits(out_dir, result.hits)
-    rejects = ({"file": r.file, "line": r.line, "row": r.row, "reason": r.reason, "raw": r.raw}
-               for i in result.inputs for r in i.rejects)  # fmt: skip
+    rejects = (
+        {"file": r.file, "line": r.line, "row": r.row, "reason": r.reason, "raw": r.raw}
+        for i in result.inputs
+        for r in i.rejects
+    )
     write_csv(out_dir / "rejects.csv", REJECT_COLUMNS, rejects)
     write_json(out_dir / "summary.json", result.summary())

@@ -6,13 +6,31 @@ import re
 from datetime import date, datetime
 
 _DATE_FORMATS = (
-    "%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%m/%d/%y", "%d.%m.%Y", "%Y%m%d", "%d-%b-%Y",
-    "%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%Y-%m",
-)  # fmt: skip
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%m/%d/%Y",
+    "%m/%d/%y",
+    "%d.%m.%Y",
+    "%Y%m%d",
+    "%d-%b-%Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%Y-%m",
+)
 _CJK_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?")
 _ISO_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]")
 _NUMBER = re.compile(r"[-+]?\d[\d,\s]*(?:\.\d+)?|[-+]?\.\d+")
-_CURRENCY_SIGNS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "￥": "CNY", "元": "CNY"}
+_CURRENCY_SIGNS = {
+    "$": "USD",
+    "US$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "CNY",
+    "￥": "CNY",
+    "元": "CNY",
+}
 
 
 def parse_date(text: str | None) -> date | None:
@@ -57,7 +75,9 @@ def parse_amount(text: str | None) -> float | None:
     return -number if negative else number
 
 
-def currency_of(amount_text: str | None, column_currency: str | None, default: str | None) -> str | None:
+def currency_of(
+    amount_text: str | None, column_currency: str | None, default: str | None
+) -> str | None:
     """The currency of an amount: its column, a sign in the text (``$``, ``¥``, ``元``), or the default."""
     if column_currency:
         return column_currency.strip().upper()

@@ -15,8 +15,17 @@ from procurewatch.store.db import open_store
 if TYPE_CHECKING:
     from procurewatch.screen.run import RunResult
 
-RUN_FIELDS = ("run_id", "started_at", "finished_at", "engine", "out_dir", "records",
-              "flagged_records", "rejected_rows", "hits")  # fmt: skip
+RUN_FIELDS = (
+    "run_id",
+    "started_at",
+    "finished_at",
+    "engine",
+    "out_dir",
+    "records",
+    "flagged_records",
+    "rejected_rows",
+    "hits",
+)
 
 
 def _hits_table(result: RunResult) -> pa.Table:
@@ -24,7 +33,9 @@ def _hits_table(result: RunResult) -> pa.Table:
     columns: dict[str, list[Any]] = {"run_id": [result.run_id] * len(rows)}
     for name in HIT_COLUMNS:
         columns[name] = [None if r[name] in ("", None) else str(r[name]) for r in rows]
-    columns["data"] = [json.dumps(h.json_dict(), ensure_ascii=False, default=str) for h in result.hits]
+    columns["data"] = [
+        json.dumps(h.json_dict(), ensure_ascii=False, default=str) for h in result.hits
+    ]
     table = pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()})
     return table
 
@@ -35,15 +46,33 @@ def save_run(path: Path, result: RunResult, out_dir: Path) -> None:
     with open_store(path) as store, store.transaction() as con:
         con.execute(
             "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [result.run_id, result.started_at, result.finished_at, result.engine, str(out_dir.resolve()),
-             summary["records"], summary["flagged_records"], summary["rejected_rows"], summary["hits"],
-             json.dumps(list(result.lists)), json.dumps(result.parameters, default=str),
-             json.dumps(summary, default=str)],
-        )  # fmt: skip
+            [
+                result.run_id,
+                result.started_at,
+                result.finished_at,
+                result.engine,
+                str(out_dir.resolve()),
+                summary["records"],
+                summary["flagged_records"],
+                summary["rejected_rows"],
+                summary["hits"],
+                json.dumps(list(result.lists)),
+                json.dumps(result.parameters, default=str),
+                json.dumps(summary, default=str),
+            ],
+        )
         for item in result.inputs:
-            con.execute("INSERT INTO run_inputs VALUES (?, ?, ?, ?, ?, ?)",
-                        [result.run_id, item.path, item.format, item.fingerprint, item.records,
-                         len(item.rejects)])  # fmt: skip
+            con.execute(
+                "INSERT INTO run_inputs VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    result.run_id,
+                    item.path,
+                    item.format,
+                    item.fingerprint,
+                    item.records,
+                    len(item.rejects),
+                ],
+            )
         table = _hits_table(result)
         con.register("new_hits", table)
         con.execute(
@@ -60,7 +89,9 @@ def list_runs(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
     with open_store(path, read_only=True) as store:
-        rows = store.con.execute(f"SELECT {', '.join(RUN_FIELDS)} FROM runs ORDER BY started_at DESC").fetchall()
+        rows = store.con.execute(
+            f"SELECT {', '.join(RUN_FIELDS)} FROM runs ORDER BY started_at DESC"
+        ).fetchall()
     return [dict(zip(RUN_FIELDS, row, strict=True)) for row in rows]
 
 

@@ -66,13 +66,19 @@ def load_sources(folder: Traversable) -> dict[str, Source]:
 def load_lists(folder: Traversable) -> dict[str, ListInfo]:
     """List definitions by id."""
     doc = _read_yaml(folder / "lists.yaml")
-    return {i.id: i for i in (list_info_from_dict(x, "lists.yaml") for x in _items(doc, "lists", "lists.yaml"))}
+    return {
+        i.id: i
+        for i in (list_info_from_dict(x, "lists.yaml") for x in _items(doc, "lists", "lists.yaml"))
+    }
 
 
 def load_entities(folder: Traversable) -> dict[str, Entity]:
     """Entities of every ``entities/*.yaml`` file, by id."""
     out: dict[str, Entity] = {}
-    files = sorted((f for f in (folder / "entities").iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
+    files = sorted(
+        (f for f in (folder / "entities").iterdir() if f.name.endswith(".yaml")),
+        key=lambda f: f.name,
+    )
     for file in files:
         for item in _items(_read_yaml(file), "entities", file.name):
             entity = entity_from_dict(item, file.name)
@@ -87,7 +93,10 @@ def load_products(folder: Traversable) -> tuple[ProductFamily, ...]:
     path = folder / "products.yaml"
     if not path.is_file():
         return ()
-    return tuple(product_from_dict(x, "products.yaml") for x in _items(_read_yaml(path), "products", "products.yaml"))
+    return tuple(
+        product_from_dict(x, "products.yaml")
+        for x in _items(_read_yaml(path), "products", "products.yaml")
+    )
 
 
 def _fact_sources(entity: Entity) -> Iterable[tuple[str, str]]:
@@ -107,13 +116,19 @@ def validate(watchlist: Watchlist) -> None:
     for entity in watchlist.entities.values():
         for what, source in _fact_sources(entity):
             if source not in watchlist.sources:
-                raise WatchlistError(f"entity {entity.id!r}: {what} cites unknown source {source!r}")
+                raise WatchlistError(
+                    f"entity {entity.id!r}: {what} cites unknown source {source!r}"
+                )
         for rel in entity.relations:
             if rel.target not in watchlist.entities:
-                raise WatchlistError(f"entity {entity.id!r}: relation to unknown entity {rel.target!r}")
+                raise WatchlistError(
+                    f"entity {entity.id!r}: relation to unknown entity {rel.target!r}"
+                )
         for des in entity.designations:
             if des.list_id not in watchlist.lists:
-                raise WatchlistError(f"entity {entity.id!r}: designation on unknown list {des.list_id!r}")
+                raise WatchlistError(
+                    f"entity {entity.id!r}: designation on unknown list {des.list_id!r}"
+                )
     for product in watchlist.products:
         if product.entity_id not in watchlist.entities:
             raise WatchlistError(f"product {product.id!r}: unknown entity {product.entity_id!r}")

@@ -47,7 +47,9 @@ def parse_date(value: object, where: str) -> date | None:
 def _check_keys(data: Data, allowed: set[str], where: str) -> None:
     unknown = set(data) - allowed
     if unknown:
-        raise WatchlistError(f"{where}: unknown field(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
+        raise WatchlistError(
+            f"{where}: unknown field(s) {sorted(unknown)}; allowed: {sorted(allowed)}"
+        )
 
 
 def _req(data: Data, key: str, where: str) -> str:
@@ -109,9 +111,20 @@ def relation_from_dict(data: Data, where: str) -> Relation:
 
 
 ENTITY_KEYS = {
-    "id", "schema", "caption", "names", "countries", "identifiers", "designations",
-    "relations", "addresses", "sources", "lead", "notes", "dataset",
-}  # fmt: skip
+    "id",
+    "schema",
+    "caption",
+    "names",
+    "countries",
+    "identifiers",
+    "designations",
+    "relations",
+    "addresses",
+    "sources",
+    "lead",
+    "notes",
+    "dataset",
+}
 
 
 def entity_from_dict(data: Data, where: str = "entity") -> Entity:
@@ -160,7 +173,13 @@ def entity_to_dict(entity: Entity) -> dict[str, Any]:
             "caption": entity.caption,
             "names": [
                 _drop_empty(
-                    {"value": n.value, "kind": n.kind, "lang": n.lang, "source": n.source, "weak": n.weak}
+                    {
+                        "value": n.value,
+                        "kind": n.kind,
+                        "lang": n.lang,
+                        "source": n.source,
+                        "weak": n.weak,
+                    }
                 )
                 for n in entity.names
             ],

@@ -7,7 +7,7 @@ Nmap Reference Guide): the prolog nmap writes, ``<hosthint>``, ``<host>`` with `
 blocks (44:19:B6 Hikvision, 3C:EF:8C Dahua); banners are nmap's service-probe names.
 """
 
-# ruff: noqa: E501  (nmap writes each element on one long line; kept verbatim)
+
 
 from __future__ import annotations
 

@@ -80,9 +80,10 @@ def test_look_alikes_are_not_listed(matcher: Matcher, query: str) -> None:
 
 def _entity_list_2019(watchlist: Watchlist) -> list[str]:
     return sorted(
-        e.id for e in watchlist.entities.values()
+        e.id
+        for e in watchlist.entities.values()
         if any(d.list_id == "us-bis-entity-list" and d.start == EL_2019 for d in e.designations)
-    )  # fmt: skip
+    )
 
 
 def test_all_28_entities_are_bundled(watchlist: Watchlist) -> None:
@@ -97,8 +98,9 @@ def _names_of(watchlist: Watchlist, entity_id: str, cjk: bool) -> list[str]:
 
 
 @pytest.mark.parametrize("entity_id", _entity_list_2019(load_bundled()))
-def test_entity_list_2019_found_by_english_and_chinese_name(watchlist: Watchlist, matcher: Matcher,
-                                                            entity_id: str) -> None:  # fmt: skip
+def test_entity_list_2019_found_by_english_and_chinese_name(
+    watchlist: Watchlist, matcher: Matcher, entity_id: str
+) -> None:
     for cjk in (False, True):
         names = _names_of(watchlist, entity_id, cjk)
         assert names, f"{entity_id} has no {'Chinese' if cjk else 'English'} legal name"

@@ -16,7 +16,10 @@ MATCHES = [
     ("HIKVISON", "Hikvision"),
     ("Hikvision", "HIKVISION"),
     ("Zhejiang Dahua Technology Co Ltd", "Zhejiang Dahua Technology Co., Ltd."),
-    ("Hangzhou Hikvision Digital Technology Company", "Hangzhou Hikvision Digital Technology Co., Ltd."),
+    (
+        "Hangzhou Hikvision Digital Technology Company",
+        "Hangzhou Hikvision Digital Technology Co., Ltd.",
+    ),
     ("Siemens Aktiengesellschaft", "Siemens AG"),
     ("Good Will Company", "Goodwill Company"),
     ("U.S. Department of State", "United States Department of State"),
@@ -74,7 +77,13 @@ def test_legal_forms_are_not_name_words() -> None:
 
 def test_chinese_core_is_segmented() -> None:
     tokens = {t.text: t.kind for t in normalize("杭州海康威视数字技术股份有限公司").tokens}
-    assert tokens == {"杭州": "place", "海康威视": "word", "数字": "generic", "技术": "generic", "股份有限公司": "legal"}
+    assert tokens == {
+        "杭州": "place",
+        "海康威视": "word",
+        "数字": "generic",
+        "技术": "generic",
+        "股份有限公司": "legal",
+    }
 
 
 @given(st.text(max_size=40), st.text(max_size=40))

@@ -74,5 +74,9 @@ def test_hits_carry_evidence_and_in_force(demo_out: Path) -> None:
         assert hit["explanation"] and hit["rule"] and hit["field"]
         if hit["span"] is not None:
             assert hit["matched_text"]
-    before_ban = [h for h in hits if h["entity_id"] == "hikvision" and (h["record_date"] or "") < "2019"]
-    assert before_ban and all(h["in_force"] is not True for h in before_ban if "-" in h["record_date"])
+    before_ban = [
+        h for h in hits if h["entity_id"] == "hikvision" and (h["record_date"] or "") < "2019"
+    ]
+    assert before_ban and all(
+        h["in_force"] is not True for h in before_ban if "-" in h["record_date"]
+    )

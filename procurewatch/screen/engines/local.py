@@ -50,8 +50,14 @@ class InputResult:
 Progress = Callable[[int], None]
 
 
-def screen_file(path: Path, ctx: ScreenContext, *, mapping: Mapping[str, str] | None = None,
-                batch_size: int = 65536, progress: Progress | None = None) -> InputResult:  # fmt: skip
+def screen_file(
+    path: Path,
+    ctx: ScreenContext,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    batch_size: int = 65536,
+    progress: Progress | None = None,
+) -> InputResult:
     """Screen one input file."""
     reader = open_input(path, mapping=mapping, batch_size=batch_size)
     result = InputResult(str(path), reader.format, fingerprint(path), reader.field_map)
@@ -64,7 +70,16 @@ def screen_file(path: Path, ctx: ScreenContext, *, mapping: Mapping[str, str] | 
     return result
 
 
-def screen_files(paths: Sequence[Path], ctx: ScreenContext, *, mapping: Mapping[str, str] | None = None,
-                 batch_size: int = 65536, progress: Progress | None = None) -> list[InputResult]:  # fmt: skip
+def screen_files(
+    paths: Sequence[Path],
+    ctx: ScreenContext,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    batch_size: int = 65536,
+    progress: Progress | None = None,
+) -> list[InputResult]:
     """Screen several input files in order."""
-    return [screen_file(p, ctx, mapping=mapping, batch_size=batch_size, progress=progress) for p in paths]
+    return [
+        screen_file(p, ctx, mapping=mapping, batch_size=batch_size, progress=progress)
+        for p in paths
+    ]

@@ -46,7 +46,7 @@ import tempfile
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import reduce
@@ -170,7 +170,7 @@ class _Hadoop:
                 found.append(status)
                 continue
             children = sorted(fs.listStatus(status.getPath()), key=lambda s: s.getPath().toString())
-            found += [c for c in children if c.isFile() and not c.getPath().getName()[:1] in "._"]
+            found += [c for c in children if c.isFile() and c.getPath().getName()[:1] not in "._"]
         return found
 
     def read(self, uri: str, offset: int, size: int) -> bytes:
@@ -269,10 +269,8 @@ def _data_records(head: bytes, encoding: str, skip: int) -> tuple[list[str], lis
     text = decode_sample(head, encoding).lstrip("\ufeff")
     lines = _LINES.findall(text)
     records: list[list[str]] = []
-    try:
-        records = list(csv.reader(io.StringIO("".join(lines[skip:]), newline="")))
-    except csv.Error:
-        pass
+    with suppress(csv.Error):  # a quote left open at the end of the sample
+        records.extend(csv.reader(io.StringIO("".join(lines[skip:]), newline="")))
     return lines, records if len(head) < SAMPLE_BYTES else records[:-1]
 
 
@@ -494,7 +492,7 @@ def _block_counts(spark: SparkSession, layout: Layout, uris: list[str]) -> DataF
 
     where = [F.col("_metadata.file_path").alias("f"), F.col("_metadata.file_block_start").alias("b")]
     if layout.kind == PARQUET:
-        frame = spark.read.parquet(*uris).select(*where, F.lit(0).alias("id"), F.lit(False).alias("blank"), F.lit("").alias("value"))  # noqa: E501
+        frame = spark.read.parquet(*uris).select(*where, F.lit(0).alias("id"), F.lit(False).alias("blank"), F.lit("").alias("value"))
     else:  # Spark's CSV reader skips the lines Java's trim() empties; count them here
         text = spark.read.text(uris).select(*where, F.monotonically_increasing_id().alias("id"), "value")
         frame = text.withColumn("blank", F.btrim("value", F.lit(_JAVA_BLANK)) == "")
@@ -561,17 +559,17 @@ def _reject(plan: Planned, layout: Layout, line: int | None, row: int, raw: str)
 @contextmanager
 def _settings(spark: SparkSession, values: Mapping[str, str]) -> Iterator[None]:
     """Session settings for the duration of a run, restored after it."""
-    before = {key: spark.conf.get(key, None) for key in values}
+    before: dict[str, str | None] = {key: spark.conf.get(key, None) for key in values}
     for key, value in values.items():
         spark.conf.set(key, value)
     try:
         yield
     finally:
-        for key, value in before.items():
-            if value is None:
+        for key, old in before.items():
+            if old is None:
                 spark.conf.unset(key)
             else:
-                spark.conf.set(key, value)
+                spark.conf.set(key, old)
 
 
 @contextmanager
@@ -667,7 +665,7 @@ def _hits_parquet(spark: SparkSession, out: DataFrame, out_dir: str | Path, rows
     reach a local output folder (a cluster master)."""
     target = _out_uri(out_dir) + "/hits.parquet"
     local = _local_path(target)
-    if local is None or spark.sparkContext.master.startswith("local"):
+    if local is None or str(spark.sparkContext.master).startswith("local"):
         out.where(out["kind"] == "hit").select(*PARQUET_COLUMNS).write.mode("overwrite").parquet(target)
         return
     import pyarrow.parquet as pq
