@@ -68,7 +68,8 @@ def open_input(
     sample = _sample(path)
     reader = _build(fmt or _detect(path, sample), path, sample, batch_size, refine=fmt is None)
     reader.field_map = apply_mapping(reader.field_map, mapping, reader.columns, str(path))
-    if require_roles:
+    no_records = not reader.columns and reader.format in ("json", "jsonl")  # "[]": nothing to do
+    if require_roles and not no_records:
         require_screenable(reader.field_map, reader.columns, str(path))
     return reader
 

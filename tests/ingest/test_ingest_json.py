@@ -146,3 +146,14 @@ def test_huge_value_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     text = '[{"a": "' + "x" * 1000 + '"}]'
     with pytest.raises(InputError, match="larger than"):
         list(JsonScanner(io.StringIO(text), "big", chunk=10).elements(None))
+
+
+def test_empty_array_gives_no_rows(tmp_path: Path) -> None:
+    path = tmp_path / "none.json"
+    path.write_text('{"data": []}')
+    reader = open_input(path)
+    assert rows(reader) == [] and reader.rejects == []
+    scalars = tmp_path / "scalars.json"
+    scalars.write_text("[1, 2]")
+    reader = open_input(scalars)
+    assert rows(reader) == [] and [j.row for j in reader.rejects] == [1, 2]

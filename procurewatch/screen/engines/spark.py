@@ -92,14 +92,29 @@ PARQUET, CSV_LINES, CSV_WHOLE = "parquet", "csv", "csv-multiline"
 _JAVA_BLANK = "".join(chr(c) for c in range(0x21))  # what Java's String.trim() removes
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # lines as Arrow and Hadoop split them
 _CHARSETS = {
-    "utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gb18030": "GB18030", "cp1252": "windows-1252",
-    "iso8859-1": "ISO-8859-1", "big5": "Big5", "big5hkscs": "Big5-HKSCS", "cp950": "x-windows-950",
-    "cp932": "windows-31j", "shift_jis": "Shift_JIS", "euc_jp": "EUC-JP", "euc_kr": "EUC-KR",
-    "cp949": "x-windows-949", "cp1251": "windows-1251", "koi8-r": "KOI8-R",
-    "cp1253": "windows-1253", "cp1254": "windows-1254", "cp1255": "windows-1255",
-    "cp1256": "windows-1256", "cp874": "x-windows-874", "iso8859-5": "ISO-8859-5",
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "gb18030": "GB18030",
+    "cp1252": "windows-1252",
+    "iso8859-1": "ISO-8859-1",
+    "big5": "Big5",
+    "big5hkscs": "Big5-HKSCS",
+    "cp950": "x-windows-950",
+    "cp932": "windows-31j",
+    "shift_jis": "Shift_JIS",
+    "euc_jp": "EUC-JP",
+    "euc_kr": "EUC-KR",
+    "cp949": "x-windows-949",
+    "cp1251": "windows-1251",
+    "koi8-r": "KOI8-R",
+    "cp1253": "windows-1253",
+    "cp1254": "windows-1254",
+    "cp1255": "windows-1255",
+    "cp1256": "windows-1256",
+    "cp874": "x-windows-874",
+    "iso8859-5": "ISO-8859-5",
     "iso8859-7": "ISO-8859-7",
-}  # fmt: skip
+}
 """Python codec (from :func:`~procurewatch.ingest.encoding.detect_encoding`) → Java charset."""
 
 
@@ -251,7 +266,9 @@ def _sniff(source: SourceFile, head: bytes, mapping: Mapping[str, str] | None) -
         try:
             return open_input(copy, mapping=mapping)
         except InputError as err:
-            raise InputError(str(err).replace(f"{copy}: ", "")[:1000], path=source.display) from None
+            raise InputError(
+                str(err).replace(f"{copy}: ", "")[:1000], path=source.display
+            ) from None
 
 
 def _charset(encoding: str, display: str) -> str:
@@ -259,8 +276,11 @@ def _charset(encoding: str, display: str) -> str:
 
     charset = _CHARSETS.get(codecs.lookup(encoding).name)
     if charset is None:
-        raise InputError(f"the Spark engine cannot read {encoding} text line by line; convert the "
-                         "file to UTF-8 (iconv -t UTF-8) or use --engine local", path=display)  # fmt: skip
+        raise InputError(
+            f"the Spark engine cannot read {encoding} text line by line; convert the "
+            "file to UTF-8 (iconv -t UTF-8) or use --engine local",
+            path=display,
+        )
     return charset
 
 
@@ -277,8 +297,11 @@ def _data_records(head: bytes, encoding: str, skip: int) -> tuple[list[str], lis
 def _plan_csv(source: SourceFile, head: bytes, mapping: Mapping[str, str] | None) -> Planned:
     reader = _sniff(source, head, mapping)
     if not isinstance(reader, DelimitedReader) or reader.layout is None:
-        raise InputError(f"the Spark engine reads CSV, TSV and Parquet files, not {reader.format}; "
-                         "screen this file with --engine local", path=source.display)  # fmt: skip
+        raise InputError(
+            f"the Spark engine reads CSV, TSV and Parquet files, not {reader.format}; "
+            "screen this file with --engine local",
+            path=source.display,
+        )
     layout = reader.layout
     charset = _charset(layout.encoding, source.display)
     lines, records = _data_records(head, layout.encoding, layout.skip_lines)
@@ -291,14 +314,18 @@ def _plan_csv(source: SourceFile, head: bytes, mapping: Mapping[str, str] | None
     return Planned(source, reader.format, plan, skip, "")
 
 
-def _plan_parquet(spark: SparkSession, source: SourceFile, mapping: Mapping[str, str] | None) -> Planned:
+def _plan_parquet(
+    spark: SparkSession, source: SourceFile, mapping: Mapping[str, str] | None
+) -> Planned:
     names = unique_names(spark.read.parquet(source.uri).columns)
     field_map = apply_mapping(guess_field_map(names), mapping, names, source.display)
     require_screenable(field_map, names, source.display)
     return Planned(source, "parquet", Layout(PARQUET, names, field_map), 0, "")
 
 
-def plan_inputs(spark: SparkSession, paths: Sequence[str], mapping: Mapping[str, str] | None) -> list[Planned]:
+def plan_inputs(
+    spark: SparkSession, paths: Sequence[str], mapping: Mapping[str, str] | None
+) -> list[Planned]:
     """Every input file with how to read it (errors name the file, as in the local engine)."""
     hadoop, plans = _Hadoop(spark), []
     for source in list_inputs(spark, paths):
@@ -307,8 +334,15 @@ def plan_inputs(spark: SparkSession, paths: Sequence[str], mapping: Mapping[str,
             planned = _plan_parquet(spark, source, mapping)
         else:
             planned = _plan_csv(source, head, mapping)
-        plans.append(Planned(planned.source, planned.format, planned.layout, planned.skip,
-                             _fingerprint(hadoop, source)))  # fmt: skip
+        plans.append(
+            Planned(
+                planned.source,
+                planned.format,
+                planned.layout,
+                planned.skip,
+                _fingerprint(hadoop, source),
+            )
+        )
     return plans
 
 
@@ -367,15 +401,30 @@ def _runs(batch: pa.RecordBatch) -> Iterator[tuple[tuple[str, int], pa.RecordBat
 
 
 OUT_FIELDS: tuple[tuple[str, pa.DataType], ...] = (
-    ("kind", pa.string()), ("hit_id", pa.string()), ("source_file", pa.string()),
-    ("row", pa.int64()), ("field", pa.string()), ("matched_text", pa.string()),
-    ("rule", pa.string()), ("entity_id", pa.string()), ("entity_name", pa.string()),
-    ("score", pa.float64()), ("lists", pa.list_(pa.string())), ("in_force", pa.bool_()),
-    *((name, pa.string()) for name in ("record_date", "vendor", "buyer", "amount", "currency",
-                                        "description", "via")),
-    ("lead", pa.bool_()), ("explanation", pa.string()), ("json", pa.string()),
-    ("line", pa.int64()), ("raw", pa.string()), ("records", pa.int64()), ("seq", pa.int64()),
-)  # fmt: skip
+    ("kind", pa.string()),
+    ("hit_id", pa.string()),
+    ("source_file", pa.string()),
+    ("row", pa.int64()),
+    ("field", pa.string()),
+    ("matched_text", pa.string()),
+    ("rule", pa.string()),
+    ("entity_id", pa.string()),
+    ("entity_name", pa.string()),
+    ("score", pa.float64()),
+    ("lists", pa.list_(pa.string())),
+    ("in_force", pa.bool_()),
+    *(
+        (name, pa.string())
+        for name in ("record_date", "vendor", "buyer", "amount", "currency", "description", "via")
+    ),
+    ("lead", pa.bool_()),
+    ("explanation", pa.string()),
+    ("json", pa.string()),
+    ("line", pa.int64()),
+    ("raw", pa.string()),
+    ("records", pa.int64()),
+    ("seq", pa.int64()),
+)
 """The rows the executors emit: hits (``kind`` "hit": the hits.csv columns and the hit as JSON),
 rejects ("reject": ``row``, ``line``, ``raw``) and counts ("records": ``records``)."""
 OUT_SCHEMA = pa.schema(OUT_FIELDS)
@@ -384,8 +433,13 @@ PARQUET_COLUMNS = (*HIT_COLUMNS, "json")
 
 def _hit_row(hit: Hit, seq: int) -> dict[str, Any]:
     row: dict[str, Any] = {name: getattr(hit, name) for name in HIT_COLUMNS if name != "hit_id"}
-    row.update(kind="hit", hit_id=hit.hit_id, lists=list(hit.lists), seq=seq,
-               json=json.dumps(hit.json_dict(), ensure_ascii=False, default=str))  # fmt: skip
+    row.update(
+        kind="hit",
+        hit_id=hit.hit_id,
+        lists=list(hit.lists),
+        seq=seq,
+        json=json.dumps(hit.json_dict(), ensure_ascii=False, default=str),
+    )
     return row
 
 
@@ -413,8 +467,9 @@ class _Screen:
                 seen[key] = start + part.num_rows
                 yield self._screen(ctx, key, part, start)
 
-    def _screen(self, ctx: ScreenContext, key: tuple[str, int], part: pa.RecordBatch,
-                start: int) -> pa.RecordBatch:  # fmt: skip
+    def _screen(
+        self, ctx: ScreenContext, key: tuple[str, int], part: pa.RecordBatch, start: int
+    ) -> pa.RecordBatch:
         plan, block = self.files[key[0]], self.blocks.get(key)
         if block is None:
             raise RuntimeError(f"procurewatch: block {key} was not counted; splits differ")
@@ -439,18 +494,28 @@ class _Screen:
     def _text(self, column: pa.Array) -> pa.Array:
         if self.kind == PARQUET:
             return parquet_text(column)
-        return pc.fill_null(column, "")  # Spark reads an empty field as null, the local reader as ""
+        return pc.fill_null(
+            column, ""
+        )  # Spark reads an empty field as null, the local reader as ""
 
-    def _rejects(self, part: pa.RecordBatch, bad: pa.Array, rows: pa.Array, lines: pa.Array,
-                 plan: FilePlan) -> list[dict[str, Any]]:  # fmt: skip
+    def _rejects(
+        self, part: pa.RecordBatch, bad: pa.Array, rows: pa.Array, lines: pa.Array, plan: FilePlan
+    ) -> list[dict[str, Any]]:
         if not pc.any(bad).as_py():
             return []
         raw = part.column(CORRUPT).filter(bad).to_pylist()
         numbers, places = rows.filter(bad).to_pylist(), lines.filter(bad).to_pylist()
         whole = self.kind == CSV_WHOLE  # records are not lines there
-        return [{"kind": "reject", "source_file": plan.display, "row": row, "raw": text,
-                 "line": None if whole else place + 1}
-                for row, place, text in zip(numbers, places, raw, strict=True)]  # fmt: skip
+        return [
+            {
+                "kind": "reject",
+                "source_file": plan.display,
+                "row": row,
+                "raw": text,
+                "line": None if whole else place + 1,
+            }
+            for row, place, text in zip(numbers, places, raw, strict=True)
+        ]
 
 
 # ---------------------------------------------------------------- the Spark jobs (driver)
@@ -475,14 +540,23 @@ def _read(spark: SparkSession, layout: Layout, uris: list[str]) -> DataFrame:
         fields = [StructField(f"c{i}", StringType()) for i in range(len(layout.columns))]
         schema = StructType([*fields, StructField(CORRUPT, StringType())])
         frame = spark.read.schema(schema).csv(
-            uris, sep=layout.delimiter, encoding=layout.charset, quote='"', escape='"',
-            header=False, mode="PERMISSIVE", columnNameOfCorruptRecord=CORRUPT,
+            uris,
+            sep=layout.delimiter,
+            encoding=layout.charset,
+            quote='"',
+            escape='"',
+            header=False,
+            mode="PERMISSIVE",
+            columnNameOfCorruptRecord=CORRUPT,
             multiLine=layout.kind == CSV_WHOLE,
-        )  # fmt: skip
+        )
         picked = [F.col(f"c{i}").alias(f"c{n}") for n, i in enumerate(wanted)]
         blank = F.concat_ws("", *(F.col(f.name) for f in fields)) == ""
         extra = [F.col(CORRUPT), blank.alias("_blank")]
-    where = [F.col("_metadata.file_path").alias("_f"), F.col("_metadata.file_block_start").alias("_b")]
+    where = [
+        F.col("_metadata.file_path").alias("_f"),
+        F.col("_metadata.file_block_start").alias("_b"),
+    ]
     return frame.select(*picked, *extra, *where)
 
 
@@ -490,15 +564,26 @@ def _block_counts(spark: SparkSession, layout: Layout, uris: list[str]) -> DataF
     """Per block: its first row id, its lines (CSV, blank ones with their text) or records."""
     from pyspark.sql import functions as F
 
-    where = [F.col("_metadata.file_path").alias("f"), F.col("_metadata.file_block_start").alias("b")]
+    where = [
+        F.col("_metadata.file_path").alias("f"),
+        F.col("_metadata.file_block_start").alias("b"),
+    ]
     if layout.kind == PARQUET:
-        frame = spark.read.parquet(*uris).select(*where, F.lit(0).alias("id"), F.lit(False).alias("blank"), F.lit("").alias("value"))
+        frame = spark.read.parquet(*uris).select(
+            *where, F.lit(0).alias("id"), F.lit(False).alias("blank"), F.lit("").alias("value")
+        )
     else:  # Spark's CSV reader skips the lines Java's trim() empties; count them here
-        text = spark.read.text(uris).select(*where, F.monotonically_increasing_id().alias("id"), "value")
+        text = spark.read.text(uris).select(
+            *where, F.monotonically_increasing_id().alias("id"), "value"
+        )
         frame = text.withColumn("blank", F.btrim("value", F.lit(_JAVA_BLANK)) == "")
-    mark = F.when(F.col("blank"), F.struct(F.col("id"), F.substring("value", 1, 1000).alias("value")))
+    mark = F.when(
+        F.col("blank"), F.struct(F.col("id"), F.substring("value", 1, 1000).alias("value"))
+    )
     return frame.groupBy("f", "b").agg(
-        F.min("id").alias("first"), F.count(F.lit(1)).alias("lines"), F.collect_list(mark).alias("blank")
+        F.min("id").alias("first"),
+        F.count(F.lit(1)).alias("lines"),
+        F.collect_list(mark).alias("blank"),
     )
 
 
@@ -514,8 +599,11 @@ class Numbering:
 def number_blocks(spark: SparkSession, groups: Mapping[Layout, list[Planned]]) -> Numbering:
     """Count the blocks of every file in one Spark job (files read whole are one block)."""
     numbering = Numbering()
-    frames = [_block_counts(spark, layout, [p.source.uri for p in plans])
-              for layout, plans in groups.items() if layout.kind != CSV_WHOLE]  # fmt: skip
+    frames = [
+        _block_counts(spark, layout, [p.source.uri for p in plans])
+        for layout, plans in groups.items()
+        if layout.kind != CSV_WHOLE
+    ]
     for layout, plans in groups.items():
         if layout.kind == CSV_WHOLE:
             numbering.blocks.update({(p.source.uri, 0): (0, ()) for p in plans})
@@ -552,7 +640,9 @@ def _blank_line(numbering: Numbering, layout: Layout, plan: Planned, index: int,
 
 def _reject(plan: Planned, layout: Layout, line: int | None, row: int, raw: str) -> Reject:
     fields = count_fields(raw, layout.delimiter)
-    reason = f"row has {fields} fields, the header has {len(layout.columns)}; fix the row or its quoting"
+    reason = (
+        f"row has {fields} fields, the header has {len(layout.columns)}; fix the row or its quoting"
+    )
     return Reject(plan.source.display, line, reason, excerpt(raw), row)
 
 
@@ -585,7 +675,11 @@ def _session(master: str | None, spark: SparkSession | None) -> Iterator[SparkSe
     if master:
         builder = builder.master(master)
     launched_here = "PYSPARK_GATEWAY_PORT" not in os.environ  # not under spark-submit
-    if launched_here and not os.environ.get("PYSPARK_PYTHON") and (master or "local").startswith("local"):
+    if (
+        launched_here
+        and not os.environ.get("PYSPARK_PYTHON")
+        and (master or "local").startswith("local")
+    ):
         builder = builder.config("spark.pyspark.python", sys.executable)
     try:
         session = builder.getOrCreate()
@@ -599,8 +693,9 @@ def _session(master: str | None, spark: SparkSession | None) -> Iterator[SparkSe
         session.stop()
 
 
-def _screen_all(spark: SparkSession, plans: list[Planned], watchlist: Any,
-                currency: str | None) -> tuple[DataFrame, Numbering]:  # fmt: skip
+def _screen_all(
+    spark: SparkSession, plans: list[Planned], watchlist: Any, currency: str | None
+) -> tuple[DataFrame, Numbering]:
     """The executors' output rows for every file, and the numbering they used."""
     groups: dict[Layout, list[Planned]] = defaultdict(list)
     for plan in plans:
@@ -610,9 +705,16 @@ def _screen_all(spark: SparkSession, plans: list[Planned], watchlist: Any,
     for layout, members in groups.items():
         uris = [p.source.uri for p in members]
         names = layout.field_map.columns()
-        fn = _Screen(watchlist, watchlist._jbroadcast.id(), currency, layout.kind, names, layout.field_map,
-                     {p.source.uri: FilePlan(p.source.display, p.sha, p.skip) for p in members},
-                     {k: v for k, v in numbering.blocks.items() if k[0] in uris})  # fmt: skip
+        fn = _Screen(
+            watchlist,
+            watchlist._jbroadcast.id(),
+            currency,
+            layout.kind,
+            names,
+            layout.field_map,
+            {p.source.uri: FilePlan(p.source.display, p.sha, p.skip) for p in members},
+            {k: v for k, v in numbering.blocks.items() if k[0] in uris},
+        )
         frames.append(_read(spark, layout, uris).mapInArrow(fn, _spark_schema()))
     return reduce(lambda a, b: a.unionByName(b), frames), numbering
 
@@ -638,8 +740,10 @@ def hit_from_json(text: str) -> Hit:
 
 def _results(plans: list[Planned], rows: list[Any], numbering: Numbering) -> list[InputResult]:
     """One :class:`InputResult` per file, hits and rejects in row order as the local engine."""
-    results = {p.source.display: InputResult(p.source.display, p.format, p.sha, p.layout.field_map)
-               for p in plans}  # fmt: skip
+    results = {
+        p.source.display: InputResult(p.source.display, p.format, p.sha, p.layout.field_map)
+        for p in plans
+    }
     layouts = {p.source.display: p for p in plans}
     hits: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for row in rows:
@@ -660,18 +764,24 @@ def _results(plans: list[Planned], rows: list[Any], numbering: Numbering) -> lis
     return list(results.values())
 
 
-def _hits_parquet(spark: SparkSession, out: DataFrame, out_dir: str | Path, rows: list[Any]) -> None:
+def _hits_parquet(
+    spark: SparkSession, out: DataFrame, out_dir: str | Path, rows: list[Any]
+) -> None:
     """``OUT/hits.parquet/``: written by Spark, or by the driver when the executors cannot
     reach a local output folder (a cluster master)."""
     target = _out_uri(out_dir) + "/hits.parquet"
     local = _local_path(target)
     if local is None or str(spark.sparkContext.master).startswith("local"):
-        out.where(out["kind"] == "hit").select(*PARQUET_COLUMNS).write.mode("overwrite").parquet(target)
+        out.where(out["kind"] == "hit").select(*PARQUET_COLUMNS).write.mode("overwrite").parquet(
+            target
+        )
         return
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pylist([{k: r[k] for k in PARQUET_COLUMNS} for r in rows if r["kind"] == "hit"],
-                                 schema=pa.schema([OUT_SCHEMA.field(k) for k in PARQUET_COLUMNS]))  # fmt: skip
+    table = pa.Table.from_pylist(
+        [{k: r[k] for k in PARQUET_COLUMNS} for r in rows if r["kind"] == "hit"],
+        schema=pa.schema([OUT_SCHEMA.field(k) for k in PARQUET_COLUMNS]),
+    )
     local.mkdir(parents=True, exist_ok=True)
     pq.write_table(table, local / "part-00000.parquet")
 
@@ -734,9 +844,12 @@ def run_spark(
             engine="spark",
             inputs=_results(plans, rows, numbering),
             lists=watchlist.versions,
-            parameters={"threshold": settings.MATCH_THRESHOLD, "mapping": dict(mapping or {}),
-                        "default_currency": default_currency,
-                        "master": session.sparkContext.master},  # fmt: skip
+            parameters={
+                "threshold": settings.MATCH_THRESHOLD,
+                "mapping": dict(mapping or {}),
+                "default_currency": default_currency,
+                "master": session.sparkContext.master,
+            },
         )
         _write_small(session, out_dir, result)
     return result

@@ -27,11 +27,22 @@ def _parser() -> argparse.ArgumentParser:
         prog="spark_submit.py",
         description="Screen procurement files on Spark against the procurewatch watchlist.",
     )
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="CSV/TSV/Parquet files, folders or globs")
-    parser.add_argument("--out", required=True, help="output folder or URI (hdfs://, s3a://, file://)")
-    parser.add_argument("--store", help="DuckDB store with imported lists (default: $PROCUREWATCH_STORE)")
-    parser.add_argument("--map", action="append", dest="mapping", metavar="ROLE=COLUMN",
-                        help="which column plays a role, e.g. vendor='Payee Name' (repeatable)")  # fmt: skip
+    parser.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="CSV/TSV/Parquet files, folders or globs"
+    )
+    parser.add_argument(
+        "--out", required=True, help="output folder or URI (hdfs://, s3a://, file://)"
+    )
+    parser.add_argument(
+        "--store", help="DuckDB store with imported lists (default: $PROCUREWATCH_STORE)"
+    )
+    parser.add_argument(
+        "--map",
+        action="append",
+        dest="mapping",
+        metavar="ROLE=COLUMN",
+        help="which column plays a role, e.g. vendor='Payee Name' (repeatable)",
+    )
     parser.add_argument("--currency", help="currency of amounts without one (e.g. USD)")
     return parser
 
@@ -45,14 +56,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         watchlist = load_watchlist(Path(args.store) if args.store else settings.store_path())
-        result = run_spark(args.inputs, watchlist, out_dir=args.out, mapping=parse_mapping(args.mapping) or None,
-                           default_currency=args.currency)  # fmt: skip
+        result = run_spark(
+            args.inputs,
+            watchlist,
+            out_dir=args.out,
+            mapping=parse_mapping(args.mapping) or None,
+            default_currency=args.currency,
+        )
     except ProcurewatchError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return exc.exit_code
     s = result.summary()
-    sys.stdout.write(f"{s['records']:,} records screened, {s['flagged_records']:,} flagged, "
-                     f"{s['hits']:,} hits, {s['rejected_rows']:,} rows rejected -> {args.out}\n")  # fmt: skip
+    sys.stdout.write(
+        f"{s['records']:,} records screened, {s['flagged_records']:,} flagged, "
+        f"{s['hits']:,} hits, {s['rejected_rows']:,} rows rejected -> {args.out}\n"
+    )
     return 0
 
 
