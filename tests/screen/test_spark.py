@@ -131,7 +131,7 @@ def local_run(inputs: list[Path], watchlist: Watchlist) -> RunResult:
 @pytest.fixture(scope="module")
 def spark_run(
     spark: Any, inputs: list[Path], watchlist: Watchlist, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[RunResult, Path]:  # noqa: E501
+) -> tuple[RunResult, Path]:
     out = tmp_path_factory.mktemp("spark-out")
     small_blocks = {
         "spark.sql.files.maxPartitionBytes": "16384",
@@ -255,7 +255,7 @@ def test_other_formats_are_refused_in_one_line(
 
 def test_without_pyspark_the_cli_says_what_to_install(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:  # noqa: E501
+) -> None:
     monkeypatch.setitem(sys.modules, "pyspark", None)
     with pytest.raises(SystemExit) as exit_info:
         main(
@@ -269,7 +269,7 @@ def test_without_pyspark_the_cli_says_what_to_install(
                 "--store",
                 str(tmp_path / "s.duckdb"),
             ]
-        )  # noqa: E501
+        )
     assert exit_info.value.code == 1
     assert (
         capsys.readouterr().err
@@ -320,5 +320,5 @@ def test_each_worker_compiles_the_watchlist_once(
 )
 def test_record_positions_skip_blank_lines(
     offset: int, start: int, count: int, blanks: tuple[int, ...], expected: list[int]
-) -> None:  # noqa: E501
+) -> None:
     assert engine._positions(offset, start, count, blanks).to_pylist() == expected

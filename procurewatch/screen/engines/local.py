@@ -1,16 +1,26 @@
-"""The local engine: stream each input's batches through the pure core in this process.
+"""The local engine: stream each input's batches through the pure core, on every core.
 
-Memory stays bounded: batches are read one at a time and only hits (few) are kept.
+With ``workers`` > 1 the batches go to a pool of forked worker processes that inherit the
+compiled context (matcher, scanner) from the parent, so nothing is compiled twice; at most
+``2 * workers`` batches are in flight, so memory stays bounded, and results are taken back in
+input order, so the hits are the same, in the same order, as with one process. Only hits
+(few) are kept.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from procurewatch.ingest.base import FieldMap, Reject, open_input
+import pyarrow as pa
+
+from procurewatch.ingest.base import FieldMap, InputReader, Reject, open_input
 from procurewatch.screen.core import ScreenContext, screen_batch
 from procurewatch.screen.hits import Hit
 
@@ -49,6 +59,55 @@ class InputResult:
 
 Progress = Callable[[int], None]
 
+_WORKER_CTX: ScreenContext | None = None
+"""The context a forked worker inherited from the parent."""
+
+
+def _work(batch: pa.RecordBatch, fmap: FieldMap, sha: str) -> list[Hit]:
+    assert _WORKER_CTX is not None, "worker started without a context"
+    return screen_batch(batch, fmap, _WORKER_CTX, sha)
+
+
+def default_workers() -> int:
+    """One worker per core (``PROCUREWATCH_WORKERS`` overrides)."""
+    return int(os.environ.get("PROCUREWATCH_WORKERS", str(os.cpu_count() or 1)))
+
+
+def _parallel(batches: Iterable[pa.RecordBatch], fmap: FieldMap, ctx: ScreenContext, sha: str,
+              workers: int) -> Iterator[tuple[int, list[Hit]]]:  # fmt: skip
+    """(rows, hits) per batch, in input order, computed by forked workers."""
+    global _WORKER_CTX
+    _WORKER_CTX = ctx
+    pending: deque[tuple[int, Future[list[Hit]]]] = deque()
+    fork = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=fork) as pool:
+        for batch in batches:
+            pending.append((batch.num_rows, pool.submit(_work, batch, fmap, sha)))
+            while len(pending) >= 2 * workers:
+                rows, future = pending.popleft()
+                yield rows, future.result()
+        while pending:
+            rows, future = pending.popleft()
+            yield rows, future.result()
+
+
+def _serial(batches: Iterable[pa.RecordBatch], fmap: FieldMap, ctx: ScreenContext,
+            sha: str) -> Iterator[tuple[int, list[Hit]]]:  # fmt: skip
+    for batch in batches:
+        yield batch.num_rows, screen_batch(batch, fmap, ctx, sha)
+
+
+PARALLEL_MIN_BYTES = 32 << 20
+"""Files smaller than this are screened in this process (forking would cost more than it saves)."""
+
+
+def _batch_results(
+    reader: InputReader, ctx: ScreenContext, sha: str, workers: int, size: int
+) -> Iterator[tuple[int, list[Hit]]]:
+    if workers > 1 and size >= PARALLEL_MIN_BYTES:
+        return _parallel(reader.batches(), reader.field_map, ctx, sha, workers)
+    return _serial(reader.batches(), reader.field_map, ctx, sha)
+
 
 def screen_file(
     path: Path,
@@ -57,15 +116,18 @@ def screen_file(
     mapping: Mapping[str, str] | None = None,
     batch_size: int = 65536,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> InputResult:
-    """Screen one input file."""
+    """Screen one input file (on ``workers`` processes; default: one per core)."""
     reader = open_input(path, mapping=mapping, batch_size=batch_size)
     result = InputResult(str(path), reader.format, fingerprint(path), reader.field_map)
-    for batch in reader.batches():
-        result.hits.extend(screen_batch(batch, reader.field_map, ctx, result.fingerprint))
-        result.records += batch.num_rows
+    workers = default_workers() if workers is None else workers
+    size = path.stat().st_size
+    for rows, hits in _batch_results(reader, ctx, result.fingerprint, workers, size):
+        result.hits.extend(hits)
+        result.records += rows
         if progress is not None:
-            progress(batch.num_rows)
+            progress(rows)
     result.rejects = list(reader.rejects)
     return result
 
@@ -77,9 +139,12 @@ def screen_files(
     mapping: Mapping[str, str] | None = None,
     batch_size: int = 65536,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> list[InputResult]:
     """Screen several input files in order."""
     return [
-        screen_file(p, ctx, mapping=mapping, batch_size=batch_size, progress=progress)
+        screen_file(
+            p, ctx, mapping=mapping, batch_size=batch_size, progress=progress, workers=workers
+        )
         for p in paths
     ]

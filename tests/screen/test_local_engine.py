@@ -1,0 +1,39 @@
+"""The local engine on several processes gives the same hits, in the same order, as on one."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from procurewatch.screen.engines import local
+from procurewatch.screen.run import build_context
+from procurewatch.watchlist.bundled import load_bundled
+
+ROWS = [
+    ("2020-03-02", "Hikvision USA Inc", "Police", "DS-2CD2143G2-I dome camera x12", "4,310.00"),
+    ("2021-07-19", "Summit Electric LLC", "Parks", "Dahua IPC-HFW2431S-S-S2 bullet camera", "980.00"),
+    ("2018-01-05", "Acme Office Supply", "Finance", "Toner and paper", "120.50"),
+    ("2022-05-05", "HIKVISON USA", "Water", "NVR DS-7608NI-K2 8 channel", "655.00"),
+]
+
+
+def _write(path: Path, copies: int) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["Check Date", "Vendor Name", "Department", "Invoice Description", "Amount"])
+        for i in range(copies):
+            writer.writerows(ROWS if i % 50 == 0 else [ROWS[2]])
+
+
+def test_parallel_equals_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "payments.csv"
+    _write(path, 20_000)
+    monkeypatch.setattr(local, "PARALLEL_MIN_BYTES", 0)
+    ctx = build_context(load_bundled())
+    serial = local.screen_file(path, ctx, workers=1, batch_size=1000)
+    parallel = local.screen_file(path, ctx, workers=2, batch_size=1000)
+    assert serial.records == parallel.records == 20_000 + 3 * 400
+    assert [h.row_dict() for h in serial.hits] == [h.row_dict() for h in parallel.hits]
+    assert {h.entity_id for h in serial.hits} >= {"hikvision-usa", "hikvision", "dahua"}
