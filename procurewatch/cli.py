@@ -27,6 +27,7 @@ def _register() -> None:
         "cli_serve",
         "cli_export",
         "cli_report",
+        "cli_rescreen",
     ):
         try:
             __import__(f"procurewatch.{optional}")

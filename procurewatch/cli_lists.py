@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,6 +17,9 @@ from procurewatch.cli_common import StoreOption, app, print_json, resolve_store
 from procurewatch.errors import WatchlistError
 from procurewatch.model import Entity, Watchlist
 from procurewatch.watchlist.serialize import entity_to_dict
+
+if TYPE_CHECKING:
+    from procurewatch.watchlist.diff import DiffSide, ListDiff
 
 lists_app = typer.Typer(
     help="Import official list files (CSL, OFAC, FCC Covered List, DoD 1260H) and inspect them.",
@@ -237,3 +240,122 @@ def _table(
     for row in rows:
         table.add_row(*(Text(value) for value in row))  # Text: "[...]" in names is not markup
     console.print(table)
+
+
+@lists_app.command("diff")
+def diff_command(
+    before: Annotated[str, typer.Argument(help="The older list: a version id or a list file.")],
+    after: Annotated[str, typer.Argument(help="The newer list: a version id or a list file.")],
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", help="Format of list files given (default: detected)."),
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", help="Entries shown per table (0: all).", min=0)
+    ] = 20,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the entries added, removed and changed between two list versions or files.
+
+    A file is read on the fly, not stored. Entries are matched by id, else by list and name.
+    """
+    from procurewatch.watchlist.diff import diff_lists
+
+    result = diff_lists(_diff_side(before, kind, store), _diff_side(after, kind, store))
+    if as_json:
+        print_json(result.to_dict())
+        return
+    _print_diff(Console(), result, limit)
+
+
+def _diff_side(arg: str, kind: str | None, store: Path | None) -> DiffSide:
+    """A list file read on the fly, or a stored version."""
+    from procurewatch.errors import InputError
+    from procurewatch.store.db import open_store
+    from procurewatch.store.lists import get_version, load_entities
+    from procurewatch.watchlist.diff import DiffSide
+    from procurewatch.watchlist.importers import parse_file
+
+    path = Path(arg)
+    if path.exists():
+        imported = parse_file(path, kind)
+        return DiffSide(arg, imported.version_id, imported.kind, imported.entities)
+    store_path = resolve_store(store)
+    if not store_path.is_file():
+        raise InputError(
+            f"no such file, and no store at {store_path} to find a list version {arg!r} in; "
+            "give a list file or a version id from `procurewatch lists versions`",
+            path=arg,
+        )
+    with open_store(store_path, read_only=True) as opened:
+        version = get_version(opened, arg)
+        entities = load_entities(opened, version.id)
+    return DiffSide(arg, version.id, version.kind, entities)
+
+
+def _print_diff(console: Console, result: ListDiff, limit: int) -> None:
+    from procurewatch.watchlist.diff import designation_dict
+
+    counts = result.counts()
+    console.print(
+        f"{result.before.version} ({counts['before']:,} entries) -> {result.after.version} "
+        f"({counts['after']:,} entries): {counts['added']:,} added, {counts['removed']:,} "
+        f"removed, {counts['changed']:,} changed, {counts['unchanged']:,} unchanged "
+        f"({counts['matched_by_name']:,} matched by list and name: their ids differ)",
+        markup=False, soft_wrap=True,
+    )  # fmt: skip
+    for warning in result.warnings:
+        console.print(f"warning: {warning}", markup=False, soft_wrap=True)
+
+    def shown(items: Sequence[Any]) -> Sequence[Any]:
+        return items if limit == 0 else items[:limit]
+
+    def more(items: Sequence[Any], label: str) -> None:
+        if limit and len(items) > limit:
+            console.print(f"  ... and {len(items) - limit:,} more {label} (see --json)")
+
+    def lists(entity: Entity) -> str:
+        return ", ".join(dict.fromkeys(d.list_id for d in entity.designations))
+
+    for label, entities in (("Added", result.added), ("Removed", result.removed)):
+        rows = [(e.id, e.caption, lists(e)) for e in shown(entities)]
+        _wide_table(console, f"{label} ({len(entities):,})", ("id", "name", "lists"), rows)
+        more(entities, label.lower())
+    rows = []
+    for change in shown(result.changed):
+        parts = [f"+name {n}" for n in change.names_added]
+        parts += [f"-name {n}" for n in change.names_removed]
+        parts += [f"+id {i}" for i in change.identifiers_added]
+        parts += [f"-id {i}" for i in change.identifiers_removed]
+        parts += [f"+list {_designation_text(designation_dict(d))}"
+                  for d in change.designations_added]
+        parts += [f"-list {_designation_text(designation_dict(d))}"
+                  for d in change.designations_removed]
+        parts += [f"{c.list_id} " + ", ".join(f"{f}: {a or '-'} -> {b or '-'}"
+                                               for f, a, b in c.changes)
+                  for c in change.designations_changed]
+        ids = change.after.id if change.before.id == change.after.id else (
+            f"{change.before.id} -> {change.after.id}")
+        rows.append((ids, change.after.caption, "\n".join(parts)))
+    _wide_table(console, f"Changed ({len(result.changed):,})", ("id", "name", "changes"), rows)
+    more(result.changed, "changed")
+
+
+def _wide_table(
+    console: Console, title: str, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]
+) -> None:
+    """A table whose long ids fold instead of squeezing the names."""
+    if not rows:
+        return
+    table = Table(title=title, title_justify="left")
+    for column, ratio in zip(columns, (1, 2, 2), strict=False):
+        table.add_column(column, overflow="fold", ratio=ratio)
+    for row in rows:
+        table.add_row(*(Text(value) for value in row))
+    console.print(table)
+
+
+def _designation_text(data: dict[str, Any]) -> str:
+    dates = [f"{k} {data[k]}" for k in ("listed", "in_force", "ended") if data[k]]
+    return f"{data['list']}" + (f" ({', '.join(dates)})" if dates else "")

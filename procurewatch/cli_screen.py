@@ -16,7 +16,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from procurewatch.cli_common import StoreOption, app, print_json, resolve_store
 from procurewatch.errors import InputError, UsageError
 from procurewatch.screen.engines.local import Progress as ProgressFn
-from procurewatch.screen.run import RunResult, run_screen, write_outputs
+from procurewatch.screen.publish import check_out_dir, publish_outputs
+from procurewatch.screen.run import RunResult, run_screen
 
 
 class Engine(StrEnum):
@@ -84,17 +85,23 @@ def execute(
     mapping: dict[str, str],
     quiet: bool,
     currency: str | None = None,
+    force: bool = False,
 ) -> RunResult:
-    """Screen, write the outputs and record the run in the store."""
+    """Screen, write the outputs and record the run in the store.
+
+    An ``out`` folder holding an earlier run's outputs is refused unless ``force``; the outputs
+    appear in ``out`` all at once (:mod:`procurewatch.screen.publish`).
+    """
     from procurewatch.watchlist.assemble import load_watchlist
 
     _check_inputs(inputs)
+    check_out_dir(out, force)
     watchlist = load_watchlist(resolve_store(store))
     with progress_bar(quiet) as progress:
         result = run_screen(
             inputs, watchlist, mapping=mapping or None, progress=progress, default_currency=currency
         )
-    write_outputs(out, result)
+    publish_outputs(out, result)
     _record(result, out, store)
     return result
 
@@ -168,15 +175,23 @@ def screen_command(
             help="Spark master URL for --engine spark (local[*], yarn, spark://HOST:7077, k8s://...).",
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace the outputs of an earlier run in the --out folder."),
+    ] = False,
 ) -> None:
-    """Screen procurement records against the watchlist and write the hits with their evidence."""
+    """Screen procurement records against the watchlist and write the hits with their evidence.
+
+    A --out folder that already holds a run's outputs is refused unless --force.
+    """
     mapping = parse_mapping(map_)
+    check_out_dir(out, force)
     if engine is Engine.spark:
         result = execute_spark(inputs, out, store, mapping, currency, spark_master)
     else:
         if spark_master is not None:
             raise UsageError("--spark-master needs --engine spark")
-        result = execute([Path(i) for i in inputs], out, store, mapping, quiet, currency)
+        result = execute([Path(i) for i in inputs], out, store, mapping, quiet, currency, force)
     typer.echo(_report_line(result, out), err=quiet)
 
 
@@ -197,10 +212,13 @@ def demo_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
     store: StoreOption = None,
 ) -> None:
-    """Screen the bundled example end to end (a checkbook, a USAspending file, Chinese bids)."""
+    """Screen the bundled example end to end (a checkbook, a USAspending file, Chinese bids).
+
+    Replaces the outputs of an earlier demo in the --out folder.
+    """
     folder = demo_folder()
     store_path = store if store is not None else out / "store.duckdb"
-    result = execute([folder / f for f in DEMO_FILES], out, store_path, {}, quiet)
+    result = execute([folder / f for f in DEMO_FILES], out, store_path, {}, quiet, force=True)
     from procurewatch.report.html import write_report
 
     report = write_report(out, store=store_path)

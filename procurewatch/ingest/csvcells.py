@@ -1,9 +1,11 @@
-"""Cell-level helpers of the CSV reader: decoding, blank rows, field counts of bad rows."""
+"""Cell-level helpers of the CSV reader: decoding, blank rows, repeated headers, field counts of
+bad rows."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -33,6 +35,19 @@ def not_blank(columns: list[pa.Array]) -> pa.Array | None:
     for column in columns[1:]:
         empty = pc.and_(empty, pc.equal(pc.binary_length(column), 0))
     return pc.invert(empty) if pc.any(empty).as_py() else None
+
+
+def repeated_header(columns: list[pa.Array], header: Sequence[str]) -> pa.Array | None:
+    """A mask of rows that repeat the header line word for word (two exports joined into one
+    file), or None when no row does. Headers of fewer than two named columns are not checked."""
+    if len(columns) < 2 or len(header) != len(columns) or sum(1 for h in header if h) < 2:
+        return None
+    mask = pc.equal(columns[0], pa.scalar(header[0], columns[0].type))
+    if not pc.any(mask).as_py():
+        return None
+    for column, name in zip(columns[1:], header[1:], strict=True):
+        mask = pc.and_(mask, pc.equal(column, pa.scalar(name, column.type)))
+    return mask if pc.any(mask).as_py() else None
 
 
 def count_fields(text: str, delimiter: str) -> int:

@@ -36,6 +36,7 @@ class CsvLayout:
     skip_lines: int  # physical lines up to and including the header
     newline: bytes
     row_bytes: int  # average bytes per record in the sample
+    header: tuple[str, ...] = ()  # the header's fields as written (``columns`` are made unique)
 
 
 def sniff_layout(path: Path, sample: bytes, encoding: str, delimiter: str | None) -> CsvLayout:
@@ -67,6 +68,7 @@ def sniff_layout(path: Path, sample: bytes, encoding: str, delimiter: str | None
         skip_lines=start + header_lines,
         newline=b"\r" if "\r" in text and "\n" not in text else b"\n",
         row_bytes=max(16, len(sample) // max(1, len(lines) - start)),
+        header=tuple(names),
     )
 
 

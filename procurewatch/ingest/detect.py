@@ -102,8 +102,7 @@ def _detect(path: Path, sample: bytes) -> str:
     encoding = detect_encoding(sample)
     text = decode_sample(sample, encoding).lstrip("\ufeff")
     if looks_binary(text):
-        raise InputError("this is binary data, not a table or JSON; export the data as CSV, "
-                         "XLSX, JSON or Parquet", path=str(path))
+        raise _binary(path, text)
     extension = _EXTENSIONS.get(path.suffix.lower())
     named_table = extension in ("csv", "tsv") and path.suffix.lower() != ".txt"
     if extension in ("json", "jsonl") or (not named_table and text.lstrip()[:1] in ("{", "[")):
@@ -111,6 +110,19 @@ def _detect(path: Path, sample: bytes) -> str:
             return "ocds-jsonl" if ocds.sniff_lines(text) else "jsonl"
         return ocds.sniff_package(text) or "json"
     return extension if extension in _DELIMITED else "csv"
+
+
+def _binary(path: Path, text: str) -> InputError:
+    """The error for binary data; text whose only fault is NUL characters says where."""
+    nul = text.find("\x00")
+    if nul >= 0 and not looks_binary(text[:65536].replace("\x00", "")):
+        return InputError(
+            "the file contains NUL characters, which a text table never has (a damaged "
+            "export?); remove them (tr -d '\\000') or export the data again",
+            path=str(path), line=text.count("\n", 0, nul) + 1,
+        )
+    return InputError("this is binary data, not a table or JSON; export the data as CSV, "
+                      "XLSX, JSON or Parquet", path=str(path))
 
 
 def _json_lines(text: str) -> bool:

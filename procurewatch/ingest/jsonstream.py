@@ -127,6 +127,9 @@ class JsonScanner:
                 if cut and self._fill():
                     continue
                 line = self.line + self._buf.count("\n", self._pos, err.pos)
+                if cut:  # the end of the file came first
+                    raise self.error("the file ends inside a value: it is cut off (an "
+                                     "interrupted download or export?)", line) from None
                 raise self.error(err.msg, line) from None
             except RecursionError:
                 raise InputError(

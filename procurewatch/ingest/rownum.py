@@ -47,6 +47,9 @@ class RowTracker:
     _newlines_kept: int = 0  # line breaks inside the values of the rows handed out so far
     _newlines_dropped: int = 0  # line breaks inside the dropped records located so far
     _located: int = 0  # dropped records located so far
+    _last: tuple[int, int, list[tuple[int, int]]] = (0, 0, [])
+    # of the batch numbered last: line breaks of the rows kept and dropped before it, and
+    # (row, line breaks) of the dropped records located with it
 
     @property
     def rows_out(self) -> int:
@@ -72,11 +75,29 @@ class RowTracker:
         while self._pending and self._pending[0].row < last:
             inside.append(self._pending.popleft())
         located: list[Located] = []
+        before = self._newlines_kept, self._newlines_dropped
         if inside:
             located = self._locate(inside, _newlines_per_row(columns, length, self.newline))
+        breaks = self.newline.decode()
+        self._last = (*before, [(item.row, item.text.count(breaks)) for item in located])
         self._kept += length
         self._newlines_kept += sum(_newlines(column, self.newline) for column in columns)
         return rows, located
+
+    def lines_of(
+        self, columns: list[pa.Array], rows: pa.Array, positions: list[int]
+    ) -> list[int]:
+        """Physical lines of the kept rows at ``positions`` of the batch numbered last
+        (``columns`` and ``rows``: that batch and its numbers). The slow path, for rare rows."""
+        kept_breaks, dropped_breaks, dropped = self._last
+        prefix = list(accumulate(_newlines_per_row(columns, len(rows), self.newline), initial=0))
+        lines = []
+        for position in positions:
+            row = rows[position].as_py()
+            breaks = kept_breaks + dropped_breaks + prefix[position]
+            breaks += sum(count for number, count in dropped if number < row)
+            lines.append(self.skip_lines + row + breaks)
+        return lines
 
     def finish(self) -> list[Located]:
         """Locate the dropped records after the last batch."""

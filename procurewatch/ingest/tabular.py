@@ -4,7 +4,7 @@ Every column is read as text. A row with more or fewer
 fields than the header is rejected with its line number and the reading goes on; a quoted value
 may span lines (``_row`` stays the record number, ``Reject.line`` the line an editor shows).
 Empty lines and rows whose every field is empty carry nothing and are skipped (they keep their
-numbers). Values that are not valid UTF-8 in a UTF-8 file are read as Windows-1252.
+numbers). A row that repeats the header line (two exports joined) is rejected with its line. Values that are not valid UTF-8 in a UTF-8 file are read as Windows-1252.
 The layout (delimiter, header) comes from :mod:`.csvlayout`; other formats live in :mod:`.xlsx`,
 :mod:`.jsonfiles` and :mod:`.parquetfile`.
 """
@@ -22,7 +22,7 @@ import pyarrow.csv as pacsv
 
 from procurewatch.errors import InputError
 from procurewatch.ingest.base import BaseReader
-from procurewatch.ingest.csvcells import count_fields, not_blank, to_string
+from procurewatch.ingest.csvcells import count_fields, not_blank, repeated_header, to_string
 from procurewatch.ingest.csvlayout import CsvLayout
 from procurewatch.ingest.encoding import TranscodingStream, is_utf8
 from procurewatch.ingest.prefetch import Prefetcher
@@ -52,6 +52,7 @@ class _Done:
 
     rows: int = 0
     rejected: int = 0
+    headers: int = 0  # the last repeated header line reported
 
     def give(self, batch: pa.RecordBatch) -> pa.RecordBatch:
         """Note ``batch`` as handed out."""
@@ -152,6 +153,10 @@ class DelimitedReader(BaseReader):
         self._report(located, done)
         strings = [to_string(column) for column in columns]
         keep = not_blank(columns)
+        again = repeated_header(strings, self._layout().header)
+        if again is not None:
+            self._report_headers(again, columns, rows, tracker, done)
+            keep = pc.invert(again) if keep is None else pc.and_(keep, pc.invert(again))
         if done.rows:
             later = pc.greater(rows, done.rows)
             keep = later if keep is None else pc.and_(keep, later)
@@ -172,6 +177,20 @@ class DelimitedReader(BaseReader):
                 spans = item.text.count("\n") + 1
                 reason += f" (it runs over {spans} lines: is a quote never closed?)"
             self.reject(item.line, reason, item.text, item.row)
+
+    def _report_headers(self, mask: pa.Array, columns: list[pa.Array], rows: pa.Array,
+                        tracker: RowTracker, done: _Done) -> None:
+        positions = pc.indices_nonzero(mask).to_pylist()
+        layout = self._layout()
+        for position, line in zip(positions, tracker.lines_of(columns, rows, positions),
+                                  strict=True):
+            row = rows[position].as_py()
+            if row <= done.headers:
+                continue  # reported by an earlier pass
+            done.headers = row
+            raw = layout.delimiter.join(layout.header)
+            self.reject(line, "the header line again (were two files joined?); the row is "
+                        "left out", raw, row)
 
     def _check_end(self, last: pa.RecordBatch, tracker: RowTracker) -> None:
         """Fail if the file ends inside a quoted value: a quote that is never closed."""

@@ -47,7 +47,8 @@ def check_archive(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as err:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError,
+            EOFError, OSError) as err:  # NotImplementedError: an unknown zip version
         raise InputError(f"not a readable .xlsx workbook ({one_line(str(err))}); save it again "
                          "as .xlsx or CSV",
                          path=str(path)) from None

@@ -292,7 +292,7 @@ def to_pinyin(text: str) -> str:
     return "".join(lazy_pinyin(text)).lower()
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=8192)
 def normalize(name: str) -> NormName:
     """The comparable form of ``name`` (cached)."""
     if has_cjk(name):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from procurewatch.errors import StoreError
-from procurewatch.screen.hits import HIT_COLUMNS
+from procurewatch.screen.hits import HIT_COLUMNS, Hit
 from procurewatch.store.db import open_store
 
 if TYPE_CHECKING:
@@ -28,16 +29,17 @@ RUN_FIELDS = (
 )
 
 
-def _hits_table(result: RunResult) -> pa.Table:
-    rows = [h.row_dict() for h in result.hits]
-    columns: dict[str, list[Any]] = {"run_id": [result.run_id] * len(rows)}
+CHUNK = 5000
+"""Hits inserted per statement (bounds the memory of large runs)."""
+
+
+def _hits_table(run_id: str, hits: Sequence[Hit]) -> pa.Table:
+    rows = [h.row_dict() for h in hits]
+    columns: dict[str, list[Any]] = {"run_id": [run_id] * len(rows)}
     for name in HIT_COLUMNS:
         columns[name] = [None if r[name] in ("", None) else str(r[name]) for r in rows]
-    columns["data"] = [
-        json.dumps(h.json_dict(), ensure_ascii=False, default=str) for h in result.hits
-    ]
-    table = pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()})
-    return table
+    columns["data"] = [json.dumps(h.json_dict(), ensure_ascii=False, default=str) for h in hits]
+    return pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()})
 
 
 def save_run(path: Path, result: RunResult, out_dir: Path) -> None:
@@ -73,15 +75,16 @@ def save_run(path: Path, result: RunResult, out_dir: Path) -> None:
                     len(item.rejects),
                 ],
             )
-        table = _hits_table(result)
-        con.register("new_hits", table)
-        con.execute(
-            "INSERT INTO hits SELECT run_id, hit_id, source_file, CAST(row AS BIGINT), field, matched_text, "
-            "rule, entity_id, entity_name, CAST(score AS DOUBLE), lists, CAST(in_force AS BOOLEAN), "
-            "record_date, vendor, buyer, amount, currency, description, via, CAST(lead AS BOOLEAN), "
-            "explanation, data FROM new_hits"
-        )
-        con.unregister("new_hits")
+        hits = result.hits
+        for start in range(0, len(hits), CHUNK):
+            con.register("new_hits", _hits_table(result.run_id, hits[start : start + CHUNK]))
+            con.execute(
+                "INSERT INTO hits SELECT run_id, hit_id, source_file, CAST(row AS BIGINT), field, "
+                "matched_text, rule, entity_id, entity_name, CAST(score AS DOUBLE), lists, "
+                "CAST(in_force AS BOOLEAN), record_date, vendor, buyer, amount, currency, "
+                "description, via, CAST(lead AS BOOLEAN), explanation, data FROM new_hits"
+            )
+            con.unregister("new_hits")
 
 
 def list_runs(path: Path) -> list[dict[str, Any]]:

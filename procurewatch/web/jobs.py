@@ -15,13 +15,15 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from procurewatch.errors import ProcurewatchError
 from procurewatch.report.html import write_report
 from procurewatch.screen.run import run_screen, write_outputs
 from procurewatch.store.runs import save_run
-from procurewatch.web.state import ServiceState
+
+if TYPE_CHECKING:
+    from procurewatch.web.state import ServiceState
 
 log = logging.getLogger("procurewatch.web")
 
@@ -79,7 +81,9 @@ def _one_line(exc: BaseException) -> str:
     if isinstance(exc, ProcurewatchError):
         return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     text = str(exc).splitlines()[0] if str(exc) else ""
-    return f"unexpected error ({type(exc).__name__}{': ' + text if text else ''}); see the server log"
+    return (
+        f"unexpected error ({type(exc).__name__}{': ' + text if text else ''}); see the server log"
+    )
 
 
 def screen_job(state: ServiceState, job: Job) -> None:

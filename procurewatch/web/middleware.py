@@ -83,7 +83,9 @@ class Guard:
         limit = self.max_upload_bytes if scope["path"] == UPLOAD_PATH else self.max_body_bytes
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            await _send_json(send, 413, f"request body over the limit of {limit:,} bytes; send less")
+            await _send_json(
+                send, 413, f"request body over the limit of {limit:,} bytes; send less"
+            )
             return
         received = 0
         started = False

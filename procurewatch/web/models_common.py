@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ErrorBody(BaseModel):
@@ -17,7 +17,9 @@ class ErrorBody(BaseModel):
 class DesignationOut(BaseModel):
     """A listing that applies to an entity, directly or through a parent (``via``)."""
 
-    list: str = Field(examples=["us-ndaa-889-a1a"])
+    model_config = ConfigDict(populate_by_name=True)
+
+    list_id: str = Field(alias="list", examples=["us-ndaa-889-a1a"])
     list_name: str | None = None
     authority: str | None = None
     listed: str | None = None

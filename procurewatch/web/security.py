@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -51,14 +52,16 @@ def service(request: Request) -> ServiceState:
     return state
 
 
+State = Annotated[ServiceState, Depends(service)]
+"""A route parameter that receives the app's :class:`ServiceState`."""
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
 def _unauthorized(message: str) -> HTTPException:
     return HTTPException(401, message, headers={"WWW-Authenticate": "Bearer"})
 
 
-def require_write(
-    state: ServiceState = Depends(service),
-    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
-) -> None:
+def require_write(state: State, credentials: Credentials) -> None:
     """Dependency: the request carries the write token."""
     if credentials is None:
         raise _unauthorized("this request changes data; send 'Authorization: Bearer <token>'")
@@ -80,7 +83,9 @@ def read_allowed(request: Request, state: ServiceState) -> bool:
     return same(request.cookies.get(READ_COOKIE), expected)
 
 
-def require_read(request: Request, state: ServiceState = Depends(service)) -> None:
+def require_read(request: Request, state: State) -> None:
     """Dependency: the request may read (see the module docstring)."""
     if not read_allowed(request, state):
-        raise _unauthorized("this service needs the read token; send 'Authorization: Bearer <token>'")
+        raise _unauthorized(
+            "this service needs the read token; send 'Authorization: Bearer <token>'"
+        )

@@ -24,6 +24,7 @@ from procurewatch.model import Watchlist
 from procurewatch.store.db import open_store
 from procurewatch.store.lists import latest_versions
 from procurewatch.watchlist.assemble import load_watchlist
+from procurewatch.web.jobs import JobQueue
 from procurewatch.web.locks import RWLock
 
 MiB = 1024 * 1024
@@ -67,6 +68,7 @@ class ServiceState:
         self._matcher: Matcher | None = None
         self._versions: tuple[str, ...] | None = None
         self._checked = 0.0
+        self.jobs = JobQueue(self, config.workers)
 
     @property
     def store_path(self) -> Path:

@@ -89,7 +89,7 @@ RUN_CONF = {
 
 CORRUPT = "_corrupt"
 PARQUET, CSV_LINES, CSV_WHOLE = "parquet", "csv", "csv-multiline"
-_JAVA_BLANK = "".join(chr(c) for c in range(0x21))  # what Java's String.trim() removes
+_JAVA_BLANK = r"^[\x00-\x20]*$"  # a line Java's String.trim() empties
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # lines as Arrow and Hadoop split them
 _CHARSETS = {
     "utf-8": "UTF-8",
@@ -551,7 +551,8 @@ def _read(spark: SparkSession, layout: Layout, uris: list[str]) -> DataFrame:
             multiLine=layout.kind == CSV_WHOLE,
         )
         picked = [F.col(f"c{i}").alias(f"c{n}") for n, i in enumerate(wanted)]
-        blank = F.concat_ws("", *(F.col(f.name) for f in fields)) == ""
+        # every field empty: coalesce stops at the first field that is not
+        blank = F.coalesce(*(F.nullif(F.col(f.name), F.lit("")) for f in fields)).isNull()
         extra = [F.col(CORRUPT), blank.alias("_blank")]
     where = [
         F.col("_metadata.file_path").alias("_f"),
@@ -560,8 +561,8 @@ def _read(spark: SparkSession, layout: Layout, uris: list[str]) -> DataFrame:
     return frame.select(*picked, *extra, *where)
 
 
-def _block_counts(spark: SparkSession, layout: Layout, uris: list[str]) -> DataFrame:
-    """Per block: its first row id, its lines (CSV, blank ones with their text) or records."""
+def _lines(spark: SparkSession, layout: Layout, uris: list[str]) -> DataFrame:
+    """Every line (CSV) or record (Parquet) of the files: block, id, blank or not, text."""
     from pyspark.sql import functions as F
 
     where = [
@@ -569,22 +570,33 @@ def _block_counts(spark: SparkSession, layout: Layout, uris: list[str]) -> DataF
         F.col("_metadata.file_block_start").alias("b"),
     ]
     if layout.kind == PARQUET:
-        frame = spark.read.parquet(*uris).select(
+        return spark.read.parquet(*uris).select(
             *where, F.lit(0).alias("id"), F.lit(False).alias("blank"), F.lit("").alias("value")
         )
-    else:  # Spark's CSV reader skips the lines Java's trim() empties; count them here
-        text = spark.read.text(uris).select(
-            *where, F.monotonically_increasing_id().alias("id"), "value"
-        )
-        frame = text.withColumn("blank", F.btrim("value", F.lit(_JAVA_BLANK)) == "")
-    mark = F.when(
-        F.col("blank"), F.struct(F.col("id"), F.substring("value", 1, 1000).alias("value"))
+    # Spark's CSV reader skips the lines that Java's trim() empties; the local reader counts them
+    text = spark.read.text(uris).select(
+        *where, F.monotonically_increasing_id().alias("id"), "value"
     )
-    return frame.groupBy("f", "b").agg(
+    value = F.col("value")  # a cheap first test: a blank line starts with a character <= " "
+    return text.withColumn("blank", (value < F.lit("!")) & value.rlike(_JAVA_BLANK))
+
+
+def _block_counts(lines: DataFrame) -> DataFrame:
+    """Per block: its first row id, its lines or records, its blank lines."""
+    from pyspark.sql import functions as F
+
+    return lines.groupBy("f", "b").agg(
         F.min("id").alias("first"),
         F.count(F.lit(1)).alias("lines"),
-        F.collect_list(mark).alias("blank"),
+        F.sum(F.col("blank").cast("long")).alias("blanks"),
     )
+
+
+def _blank_lines(lines: DataFrame) -> DataFrame:
+    """The blank lines with their block, id and (the start of their) text."""
+    from pyspark.sql import functions as F
+
+    return lines.where("blank").select("f", "b", "id", F.substring("value", 1, 1000).alias("value"))
 
 
 @dataclass
@@ -597,29 +609,36 @@ class Numbering:
 
 
 def number_blocks(spark: SparkSession, groups: Mapping[Layout, list[Planned]]) -> Numbering:
-    """Count the blocks of every file in one Spark job (files read whole are one block)."""
+    """Count the blocks of every file in one Spark job, and find the blank lines in a second
+    one when there are any (files read whole are one block)."""
     numbering = Numbering()
-    frames = [
-        _block_counts(spark, layout, [p.source.uri for p in plans])
-        for layout, plans in groups.items()
-        if layout.kind != CSV_WHOLE
-    ]
     for layout, plans in groups.items():
         if layout.kind == CSV_WHOLE:
             numbering.blocks.update({(p.source.uri, 0): (0, ()) for p in plans})
+    frames = [
+        _lines(spark, layout, [p.source.uri for p in plans])
+        for layout, plans in groups.items()
+        if layout.kind != CSV_WHOLE
+    ]
     if not frames:
         return numbering
+    counts = reduce(lambda a, b: a.unionByName(b), [_block_counts(f) for f in frames]).collect()
+    blanks: dict[tuple[str, int], list[tuple[int, str]]] = defaultdict(list)
+    if any(row["blanks"] for row in counts):
+        found = reduce(lambda a, b: a.unionByName(b), [_blank_lines(f) for f in frames])
+        for line in found.collect():
+            blanks[(unquote(line["f"]), line["b"])].append((line["id"], line["value"]))
     per_file: dict[str, list[Any]] = defaultdict(list)
-    for row in reduce(lambda a, b: a.unionByName(b), frames).collect():
+    for row in counts:
         per_file[unquote(row["f"])].append(row)
     plans_by_uri = {p.source.uri: (layout, p) for layout, ps in groups.items() for p in ps}
     for uri, rows in per_file.items():
         layout, plan = plans_by_uri[uri]
         offset = 0
         for row in sorted(rows, key=lambda r: r["b"]):
-            blanks = sorted((b["id"] - row["first"], b["value"]) for b in row["blank"])
-            numbering.blocks[(uri, row["b"])] = (offset, tuple(i for i, _ in blanks))
-            for index, text in blanks:
+            found_here = sorted((i - row["first"], text) for i, text in blanks[(uri, row["b"])])
+            numbering.blocks[(uri, row["b"])] = (offset, tuple(i for i, _ in found_here))
+            for index, text in found_here:
                 _blank_line(numbering, layout, plan, offset + index, text)
             offset += row["lines"]
     return numbering

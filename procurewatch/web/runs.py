@@ -1,0 +1,116 @@
+"""Runs as the service shows them: their output files, an up-to-date report, review decisions."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import HTTPException
+
+from procurewatch.report.html import write_report
+from procurewatch.review import HitStatus, confirm, dismiss
+from procurewatch.store.db import open_store
+from procurewatch.web.models_runs import DecisionIn
+from procurewatch.web.state import ServiceState
+
+FILES = {
+    "hits.csv": "text/csv; charset=utf-8",
+    "hits.jsonl": "application/x-ndjson; charset=utf-8",
+    "summary.json": "application/json",
+    "report.html": "text/html; charset=utf-8",
+    "rejects.csv": "text/csv; charset=utf-8",
+}
+"""The output files that can be downloaded, with their media types."""
+REPORT_CSP = (
+    "sandbox allow-scripts allow-popups; default-src 'none'; script-src 'unsafe-inline' "
+    "'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:"
+)
+"""The self-contained report runs its inline chart code in a sandbox without this origin."""
+
+
+def _out_dir(store_path: Path, run_id: str) -> Path | None:
+    with open_store(store_path, read_only=True) as store:
+        row = store.con.execute("SELECT out_dir FROM runs WHERE run_id = ?", [run_id]).fetchone()
+    return Path(row[0]) if row else None
+
+
+def _last_review(store_path: Path) -> datetime | None:
+    with open_store(store_path, read_only=True) as store:
+        row = store.con.execute('SELECT max("at") FROM audit_log').fetchone()
+    value = row[0] if row else None
+    return value.replace(tzinfo=UTC) if isinstance(value, datetime) else None
+
+
+def run_folder(state: ServiceState, run_id: str) -> Path:
+    """The output folder of a run, or 404."""
+    folder = state.read(_out_dir, state.store_path, run_id)
+    if folder is None:
+        raise HTTPException(404, f"no run {run_id!r}; list the runs with GET /runs")
+    return folder
+
+
+def available_files(folder: Path) -> list[str]:
+    """The downloadable files present in a run's folder (the report can always be made)."""
+    present = [name for name in FILES if (folder / name).is_file()]
+    if "report.html" not in present and (folder / "summary.json").is_file():
+        present.append("report.html")
+    return [name for name in FILES if name in present]
+
+
+def _report_stale(state: ServiceState, path: Path) -> bool:
+    if not path.is_file():
+        return True
+    last = state.read(_last_review, state.store_path)
+    made = datetime.fromtimestamp(os.stat(path).st_mtime, UTC)
+    return last is not None and last >= made.replace(microsecond=0)
+
+
+def file_path(state: ServiceState, run_id: str, name: str) -> Path:
+    """The path of an output file of a run; the report is (re)made when missing or older than
+    the latest review decision. 404 for names outside :data:`FILES` and for missing files."""
+    if name not in FILES:
+        raise HTTPException(404, f"no file {name!r}; one of: {', '.join(FILES)}")
+    folder = run_folder(state, run_id).resolve()
+    path = (folder / name).resolve()
+    if path.parent != folder:
+        raise HTTPException(404, f"no file {name!r}")
+    if name == "report.html" and (folder / "summary.json").is_file() and _report_stale(state, path):
+        state.read(write_report, folder, store=state.store_path)
+    if not path.is_file():
+        raise HTTPException(404, f"run {run_id} has no {name} (its outputs are in {folder})")
+    return path
+
+
+def decide_hit(state: ServiceState, hit_id: str, body: DecisionIn) -> dict[str, Any]:
+    """Record a decision (and maybe a dismiss rule); the hit's review status after it."""
+    rule = None
+    if body.decision == "confirmed":
+        if body.rule:
+            raise HTTPException(400, "a rule can only dismiss; send rule: false with confirmed")
+        decision = state.write(
+            confirm,
+            state.store_path,
+            body.run_id,
+            hit_id,
+            reviewer=body.reviewer,
+            reason=body.reason,
+        )
+    else:
+        decision, rule = state.write(
+            dismiss,
+            state.store_path,
+            body.run_id,
+            hit_id,
+            reviewer=body.reviewer,
+            reason=body.reason,
+            rule=body.rule,
+            any_vendor=body.any_vendor,
+        )
+    status = HitStatus(hit_id, decision.decision, decision=decision)
+    return {
+        "decision": decision.to_dict(),
+        "rule": rule.to_dict() if rule else None,
+        "review": status.to_dict(),
+    }

@@ -1,0 +1,85 @@
+"""``POST /match``: the OpenSanctions match-API shape, answered by the procurewatch matcher."""
+
+from __future__ import annotations
+
+from web_helpers import Api
+
+
+def _match(api: Api, queries: dict[str, object], **params: object) -> dict[str, object]:
+    response = api.post("/match", json={"queries": queries}, params=params)
+    assert response.status_code == 200, response.text
+    body: dict[str, object] = response.json()
+    return body
+
+
+def test_match_answers_each_query_in_the_opensanctions_shape(api: Api) -> None:
+    body = _match(
+        api,
+        {
+            "q1": {"schema": "Company", "properties": {"name": ["Hikvision USA Inc"]}},
+            "q2": {"schema": "Company", "properties": {"name": ["Cintas Corporation"]}},
+        },
+    )
+    responses = body["responses"]
+    assert isinstance(responses, dict) and set(responses) == {"q1", "q2"}
+    q1 = responses["q1"]
+    assert q1["status"] == 200
+    assert q1["query"]["schema"] == "Company"
+    assert q1["total"] == {"value": len(q1["results"]), "relation": "eq"}
+    best = q1["results"][0]
+    assert best["id"] == "hikvision-usa"
+    assert best["match"] is True and best["score"] >= 0.8
+    assert {"id", "caption", "schema", "score", "match", "features", "explanations"} <= set(best)
+    assert best["features"]["name_match"] == best["score"]
+    assert "Hikvision" in best["explanations"]["name_match"]["detail"]
+    assert best["datasets"] == ["bundled"]
+    lists = {d["list"] for d in best["designations"]}
+    assert "us-ndaa-889-a1a" in lists
+    assert all(d["via"] for d in best["designations"]), "Hikvision USA is listed through its parent"
+    assert responses["q2"]["results"] == [] or not responses["q2"]["results"][0]["match"]
+
+
+def test_threshold_limit_and_date_parameters(api: Api) -> None:
+    query = {"q": {"schema": "Company", "properties": {"name": ["Hikvision"]}}}
+    strict = _match(api, query, threshold=1.0, limit=2, date="2018-01-01")
+    results = strict["responses"]["q"]["results"]  # type: ignore[index]
+    assert len(results) <= 2
+    assert all(r["match"] == (r["score"] >= 1.0) for r in results)
+    ndaa = next(d for d in results[0]["designations"] if d["list"] == "us-ndaa-889-a1a")
+    assert ndaa["in_force"] is False, "NDAA 889 took effect in 2019"
+    later = _match(api, query, date="2022-01-01")["responses"]["q"]["results"]  # type: ignore[index]
+    ndaa = next(d for d in later[0]["designations"] if d["list"] == "us-ndaa-889-a1a")
+    assert ndaa["in_force"] is True
+
+
+def test_country_mismatch_lowers_the_score_and_says_why(api: Api) -> None:
+    name = {"name": ["Hikvision USA Inc"]}
+    plain = _match(api, {"q": {"schema": "Company", "properties": name}})
+    moved = _match(api, {"q": {"schema": "Company", "properties": {**name, "country": ["br"]}}})
+    before = plain["responses"]["q"]["results"][0]  # type: ignore[index]
+    after = moved["responses"]["q"]["results"][0]  # type: ignore[index]
+    assert after["score"] < before["score"]
+    assert "country_mismatch" in after["explanations"]
+
+
+def test_a_person_query_finds_no_companies(api: Api) -> None:
+    body = _match(api, {"q": {"schema": "Person", "properties": {"name": ["Hikvision"]}}})
+    assert body["responses"]["q"]["results"] == []  # type: ignore[index]
+
+
+def test_a_query_without_a_name_gets_its_own_error(api: Api) -> None:
+    body = _match(api, {"empty": {"schema": "Company", "properties": {}}})
+    empty = body["responses"]["empty"]  # type: ignore[index]
+    assert empty["status"] == 400 and "name" in empty["error"]
+
+
+def test_invalid_requests_get_a_json_error_not_a_traceback(api: Api) -> None:
+    for body in ({"queries": {"q": {"schema": "Vessel"}}}, {"nope": 1}, [1, 2]):
+        response = api.post("/match", json=body)
+        assert response.status_code == 422
+        assert set(response.json()) == {"error", "detail"}
+        assert "Traceback" not in response.text
+    response = api.post("/match", content=b"{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 422 and response.json()["error"].startswith("invalid request")
+    response = api.post("/match", json={"queries": {}}, params={"threshold": 2})
+    assert response.status_code == 422

@@ -1,0 +1,67 @@
+"""Helpers for the web tests: a synchronous face over an in-process ASGI client, and waiting."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO_CSV = REPO / "examples" / "demo" / "city_checkbook_payments.csv"
+TOKEN = "test-write-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+class Api:
+    """``httpx.AsyncClient`` over ``httpx.ASGITransport`` (no network), called synchronously."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        self._loop = asyncio.new_event_loop()
+        self._client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        )
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """One request, answered by the app in this process."""
+        return self._loop.run_until_complete(self._client.request(method, url, **kwargs))
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", url, **kwargs)
+
+    def close(self) -> None:
+        self._loop.run_until_complete(self._client.aclose())
+        self._loop.close()
+
+    def screen(self, path: Path, *, name: str | None = None, **data: Any) -> dict[str, Any]:
+        """Upload ``path`` to ``POST /screen`` with the write token; the accepted job."""
+        with path.open("rb") as fh:
+            files = {"files": (name or path.name, fh, "text/csv")}
+            response = self.post("/screen", files=files, data=data, headers=AUTH)
+        assert response.status_code == 202, response.text
+        job: dict[str, Any] = response.json()
+        return job
+
+    def wait(self, job_id: str, timeout: float = 60.0) -> dict[str, Any]:
+        """Poll ``GET /jobs/{id}`` until the job is done or failed."""
+        deadline = time.monotonic() + timeout
+        while True:
+            job: dict[str, Any] = self.get(f"/jobs/{job_id}").json()
+            if job["status"] in ("done", "failed"):
+                return job
+            assert time.monotonic() < deadline, f"job still {job['status']} after {timeout}s"
+            time.sleep(0.1)
+
+    def screened(self, path: Path = DEMO_CSV, **data: Any) -> str:
+        """Screen ``path`` and wait; the run id."""
+        job = self.wait(self.screen(path, **data)["job_id"])
+        assert job["status"] == "done", job
+        run_id: str = job["run_id"]
+        return run_id
