@@ -184,8 +184,10 @@ def measure_size(
             "seconds": round(spark_s, 2),
             "hits": len(result.hits),
             "same_hits_as_local": same,
+            "phases_s": result.parameters["timings"],
         }
-        print(f"  {rows:>9,} rows: spark {spark_s:.1f}s (same hits as local: {same})", flush=True)
+        phases = ", ".join(f"{k[:-2]} {v:.1f}s" for k, v in result.parameters["timings"].items())
+        print(f"  {rows:>9,} rows: spark {spark_s:.1f}s ({phases}; same hits: {same})", flush=True)
         shutil.rmtree(out, ignore_errors=True)
     path.unlink()
     return entry

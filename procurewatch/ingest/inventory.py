@@ -27,7 +27,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from procurewatch.errors import InputError, UsageError
-from procurewatch.ingest.base import InputReader, open_input
+from procurewatch.ingest.base import InputReader, one_line, open_input
 from procurewatch.ingest.nmap import NmapReader, check_nmap_xml
 
 INVENTORY_FORMATS = ("csv", "tsv", "xlsx", "json", "jsonl", "nmap")
@@ -131,8 +131,16 @@ def _column(name: str, columns: Sequence[str], role: str, path: str) -> str:
     loose = [c for c in columns if "".join(_words(c)) == "".join(_words(name))]
     if len(loose) == 1:
         return loose[0]
-    listing = ", ".join(columns[:40])
-    raise InputError(f"--map {role}={name}: no such column; the columns are: {listing}", path=path)
+    raise InputError(
+        f"--map {role}={one_line(name)}: no such column; the columns are: {_listing(columns)}",
+        path=path,
+    )
+
+
+def _listing(columns: Sequence[str], limit: int = 40) -> str:
+    """Column names for a one-line message (a name may hold a line break)."""
+    shown = ", ".join(one_line(column, 60) for column in columns[:limit])
+    return shown + (f" ... ({len(columns)} in all)" if len(columns) > limit else "")
 
 
 def apply_inventory_mapping(
@@ -204,7 +212,7 @@ def open_inventory(
     if reader.format != "nmap":  # nmap rows have fixed roles
         roles = apply_inventory_mapping(roles, mapping, reader.columns, str(path))
     if not roles.screened():
-        listing = ", ".join(reader.columns[:40])
+        listing = _listing(reader.columns)
         raise InputError(
             "found no MAC, manufacturer, model or description column; the columns are: "
             f"{listing}; say which to use with --map mac=COL --map manufacturer=COL",

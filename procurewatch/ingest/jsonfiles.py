@@ -84,7 +84,8 @@ def _parse_line(number: int, text: str) -> Item:
     try:
         return Item(number, number, json.loads(text))
     except json.JSONDecodeError as err:
-        return Item(number, number, error=f"not valid JSON ({err.msg} at column {err.colno})",
+        message = err.msg.removesuffix(" at")  # "Unterminated string starting at"
+        return Item(number, number, error=f"not valid JSON ({message} at column {err.colno})",
                     raw=text)
     except RecursionError:
         return Item(number, number, error="JSON nested too deeply to read", raw=text[:200])

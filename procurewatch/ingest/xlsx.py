@@ -26,7 +26,10 @@ from procurewatch.ingest.base import BaseReader, one_line, unique_names
 MAX_SHEET_BYTES = 2 << 30
 """Largest uncompressed worksheet XML (streamed, so this bounds time, not memory)."""
 MAX_SHARED_STRINGS_BYTES = 100 << 20
-"""Largest uncompressed shared-strings part (openpyxl keeps it in memory)."""
+"""Largest uncompressed part openpyxl reads whole into memory: shared strings, styles, the
+workbook, the manifest ``[Content_Types].xml``, relationships, document properties."""
+UNREAD_PARTS = ("xl/media/", "xl/embeddings/", "docProps/thumbnail")
+"""Parts the reader never unpacks (pictures, embedded objects): their size does not matter."""
 HEADER_SEARCH_ROWS = 20
 """Rows searched for the header (the first with two or more values)."""
 MAX_RATIO = 200
@@ -57,9 +60,10 @@ def check_archive(path: Path) -> None:
                          "inside", path=str(path))
     for info in infos:
         name = info.filename
-        cap = MAX_SHARED_STRINGS_BYTES if name.endswith("sharedStrings.xml") else MAX_SHEET_BYTES
-        if not name.startswith("xl/"):
+        if name.startswith(UNREAD_PARTS):
             continue
+        streamed = name.startswith("xl/worksheets/")  # every other part is read whole
+        cap = MAX_SHEET_BYTES if streamed else MAX_SHARED_STRINGS_BYTES
         ratio = info.file_size / max(1, info.compress_size)
         if info.file_size > cap or (info.file_size > 16 << 20 and ratio > MAX_RATIO):
             raise InputError(

@@ -28,6 +28,8 @@ from procurewatch.normalize.names import (
 )
 from procurewatch.normalize.vocab import VOCAB
 
+SIMILAR_CACHE = 200_000
+"""Query words whose near neighbours are remembered (the cache is emptied when full)."""
 _WORDS = re.compile(r"[a-z0-9]+")
 PREFIX = 5
 MAX_CANDIDATES = 32
@@ -80,6 +82,7 @@ class CandidateIndex:
         self._deletes: dict[str, set[str]] = defaultdict(set)
         self._expanded: set[str] = set()
         self._similar: dict[str, frozenset[str]] = {}
+        self._longest = 0
         self._size = 0
 
     def add(self, entry_id: int, norm: NormName) -> None:
@@ -89,6 +92,7 @@ class CandidateIndex:
             keys.update(_keys(token, cjk))
             if not cjk and token.kind not in WEAK_KINDS and token.text not in self._expanded:
                 self._expanded.add(token.text)
+                self._longest = max(self._longest, len(token.text))
                 for variant in _deletions(token.text, allowance(len(token.text))):
                     self._deletes[variant].add(token.text)
         if norm.letters:
@@ -103,6 +107,10 @@ class CandidateIndex:
         if cached is not None:
             return cached
         limit = allowance(len(text))
+        if len(text) > self._longest + limit:  # longer than any indexed word: nothing is near
+            return frozenset()
+        if len(self._similar) >= SIMILAR_CACHE:
+            self._similar.clear()
         found: set[str] = set()
         for variant in _deletions(text, limit):
             for token in self._deletes.get(variant, ()):

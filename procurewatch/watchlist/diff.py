@@ -103,7 +103,12 @@ class ListDiff:
             "added": [entry_dict(e) for e in self.added],
             "removed": [entry_dict(e) for e in self.removed],
             "changed": [change_dict(c) for c in self.changed],
-        }
+            "renumbered": [
+                {"before_id": c.before.id, "after_id": c.after.id, "caption": c.after.caption,
+                 "matched_by": c.matched_by}
+                for c in (*self.changed, *self.unchanged) if c.matched_by != BY_ID
+            ],
+        }  # fmt: skip
 
 
 def name_key(text: str) -> str:

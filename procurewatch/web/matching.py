@@ -9,6 +9,7 @@ OpenSanctions' ``country_mismatch`` qualifier does), and the explanation says so
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -34,6 +35,16 @@ IDENT_PROPS = (
 )
 COUNTRY_PROPS = ("country", "jurisdiction", "mainCountry")
 COUNTRY_PENALTY = 0.1
+MAX_NAME_CHARS = 300
+MAX_WORD_CHARS = 64
+"""Longest run without a space in a name: the matcher's time grows steeply with word length
+(a run of Chinese characters is one word; 100 of them take ~0.1 s, 300 several seconds)."""
+_WORD = re.compile(r"\S+")
+
+
+def count_names(query: EntityExample) -> int:
+    """How many names the query asks to match."""
+    return len(_values(query, NAME_PROPS))
 
 
 def _values(query: EntityExample, props: tuple[str, ...]) -> list[str]:
@@ -41,6 +52,19 @@ def _values(query: EntityExample, props: tuple[str, ...]) -> list[str]:
     for prop in props:
         out.extend(v.strip() for v in query.properties.get(prop, []) if v.strip())
     return list(dict.fromkeys(out))
+
+
+def name_problem(names: list[str]) -> str | None:
+    """Why these names cannot be matched (too long), or None."""
+    for name in names:
+        if len(name) > MAX_NAME_CHARS:
+            return f"a name is longer than {MAX_NAME_CHARS} characters; send the name alone"
+        if max((len(w) for w in _WORD.findall(name)), default=0) > MAX_WORD_CHARS:
+            return (
+                f"a name has a word (or run of CJK characters) longer than {MAX_WORD_CHARS} "
+                "characters; send the name alone, with spaces between its parts"
+            )
+    return None
 
 
 def schema_fits(query_schema: str, entity_schema: str) -> bool:
@@ -111,13 +135,17 @@ def match_query(
 ) -> dict[str, Any]:
     """The response to one query: ``{"status", "query", "total", "results"}``."""
     echo = query.model_dump(by_alias=True)
-    if not _values(query, NAME_PROPS) and not _values(query, IDENT_PROPS):
+    names = _values(query, NAME_PROPS)
+    problem = name_problem(names)
+    if not names and not _values(query, IDENT_PROPS):
+        problem = "the query has no name; give properties.name (or an identifier property)"
+    if problem:
         return {
             "status": 400,
             "query": echo,
             "total": {"value": 0, "relation": "eq"},
             "results": [],
-            "error": "the query has no name; give properties.name (or an identifier property)",
+            "error": problem,
         }
     countries = [c.casefold() for c in _values(query, COUNTRY_PROPS)]
     floor = min(threshold, REPORT_FLOOR)

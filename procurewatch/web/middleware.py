@@ -80,7 +80,10 @@ class Guard:
         if not self._host_ok(headers):
             await _send_json(send, 400, "host not allowed; reach the service by its own address")
             return
-        limit = self.max_upload_bytes if scope["path"] == UPLOAD_PATH else self.max_body_bytes
+        path, root = scope["path"], scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :]
+        limit = self.max_upload_bytes if path == UPLOAD_PATH else self.max_body_bytes
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             await _send_json(

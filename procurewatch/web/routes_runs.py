@@ -43,12 +43,9 @@ def runs(state: State) -> dict[str, Any]:
 @reads.get("/runs/{run_id}", response_model=RunDetail, responses=error_responses(401, 404))
 def run(run_id: RunId, state: State) -> dict[str, Any]:
     """A run's summary (records, flagged records, hits by rule and entity, inputs, lists)."""
+    run_id, folder = run_folder(state, run_id)
     summary = state.read(get_run, state.store_path, run_id)
-    return {
-        "run_id": run_id,
-        "summary": summary,
-        "files": available_files(run_folder(state, run_id)),
-    }
+    return {"run_id": run_id, "summary": summary, "files": available_files(folder)}
 
 
 @reads.get("/runs/{run_id}/hits", response_model=HitPage, responses=error_responses(401, 404))

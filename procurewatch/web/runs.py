@@ -30,10 +30,14 @@ REPORT_CSP = (
 """The self-contained report runs its inline chart code in a sandbox without this origin."""
 
 
-def _out_dir(store_path: Path, run_id: str) -> Path | None:
+def _out_dir(store_path: Path, run: str) -> tuple[str, Path] | None:
     with open_store(store_path, read_only=True) as store:
-        row = store.con.execute("SELECT out_dir FROM runs WHERE run_id = ?", [run_id]).fetchone()
-    return Path(row[0]) if row else None
+        row = store.con.execute(
+            "SELECT run_id, out_dir FROM runs WHERE run_id = ? OR (? = 'latest' AND run_id = "
+            "(SELECT run_id FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1))",
+            [run, run],
+        ).fetchone()
+    return (str(row[0]), Path(row[1])) if row else None
 
 
 def _last_review(store_path: Path) -> datetime | None:
@@ -43,12 +47,12 @@ def _last_review(store_path: Path) -> datetime | None:
     return value.replace(tzinfo=UTC) if isinstance(value, datetime) else None
 
 
-def run_folder(state: ServiceState, run_id: str) -> Path:
-    """The output folder of a run, or 404."""
-    folder = state.read(_out_dir, state.store_path, run_id)
-    if folder is None:
-        raise HTTPException(404, f"no run {run_id!r}; list the runs with GET /runs")
-    return folder
+def run_folder(state: ServiceState, run: str) -> tuple[str, Path]:
+    """``(run id, output folder)`` of run ``run`` (an id or ``latest``), or 404."""
+    found = state.read(_out_dir, state.store_path, run)
+    if found is None:
+        raise HTTPException(404, f"no run {run!r}; list the runs with GET /runs")
+    return found
 
 
 def available_files(folder: Path) -> list[str]:
@@ -67,17 +71,28 @@ def _report_stale(state: ServiceState, path: Path) -> bool:
     return last is not None and last >= made.replace(microsecond=0)
 
 
+def _remake_report(state: ServiceState, folder: Path, path: Path) -> None:
+    try:
+        state.read(write_report, folder, store=state.store_path)
+    except OSError as exc:
+        if not path.is_file():  # an older report is better than none
+            raise HTTPException(
+                409, f"cannot write the report in {folder}: {exc.strerror or exc}"
+            ) from None
+
+
 def file_path(state: ServiceState, run_id: str, name: str) -> Path:
     """The path of an output file of a run; the report is (re)made when missing or older than
     the latest review decision. 404 for names outside :data:`FILES` and for missing files."""
     if name not in FILES:
         raise HTTPException(404, f"no file {name!r}; one of: {', '.join(FILES)}")
-    folder = run_folder(state, run_id).resolve()
+    run_id, folder = run_folder(state, run_id)
+    folder = folder.resolve()
     path = (folder / name).resolve()
     if path.parent != folder:
         raise HTTPException(404, f"no file {name!r}")
     if name == "report.html" and (folder / "summary.json").is_file() and _report_stale(state, path):
-        state.read(write_report, folder, store=state.store_path)
+        _remake_report(state, folder, path)
     if not path.is_file():
         raise HTTPException(404, f"run {run_id} has no {name} (its outputs are in {folder})")
     return path

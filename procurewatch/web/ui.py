@@ -24,7 +24,7 @@ from procurewatch.web.models_runs import HitSort, ReviewStatus
 from procurewatch.web.runs import available_files, run_folder
 from procurewatch.web.security import READ_COOKIE, State, read_allowed, same
 from procurewatch.web.state import MiB, ServiceState
-from procurewatch.web.ui_render import highlight, page_links, render
+from procurewatch.web.ui_render import highlight, page_links, render, run_figures
 
 STATIC = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
 
@@ -76,6 +76,7 @@ def search(
         query = EntityExample.model_validate({"properties": {"name": [q]}})
         found = match_query(matcher, query, threshold=matcher.threshold, limit=10, day=day)
         results = found["results"]
+        note = found.get("error") or note
     return render(request, "search.html.j2", q=q, date=on or "", note=note, results=results)
 
 
@@ -108,15 +109,15 @@ def run_page(
         status, entity or None, rule or None, min_score, None, q or None, sort, 25, offset
     )
     page = hit_page(state, run_id, filters)
-    run_id = page["run_id"]
+    run_id, folder = run_folder(state, page["run_id"])
     for hit in page["hits"]:
         hit["marked"] = highlight(hit)
     return render(
         request,
         "run.html.j2",
         run_id=run_id,
-        summary=state.read(get_run, state.store_path, run_id),
-        files=available_files(run_folder(state, run_id)),
+        summary=run_figures(state.read(get_run, state.store_path, run_id)),
+        files=available_files(folder),
         page=page,
         pages=page_links(page["total"], page["limit"], page["offset"]),
         filters={

@@ -105,6 +105,24 @@ def highlight(hit: dict[str, Any]) -> dict[str, str]:
     return {"before": "", "match": matched, "after": ""}
 
 
+def run_figures(summary: dict[str, Any]) -> dict[str, Any]:
+    """A run's summary with every figure the run page shows (0 or empty when a run lacks it)."""
+    keys = ("records", "flagged_records", "hits", "hits_in_force", "rejected_rows")
+    return {
+        **{k: int(summary.get(k) or 0) for k in keys},
+        "inputs": [
+            {
+                "path": i.get("path", ""),
+                "format": i.get("format", ""),
+                "records": i.get("records") or 0,
+            }
+            for i in summary.get("inputs") or []
+            if isinstance(i, dict)
+        ],
+        "lists": list(summary.get("lists") or []),
+    }
+
+
 def page_links(total: int, limit: int, offset: int) -> dict[str, int | None]:
     """Offsets of the previous and next pages (None at either end)."""
     return {

@@ -120,3 +120,11 @@ def test_in_force_depends_on_date(matcher: Matcher) -> None:
     a1a = next(d for d in result.designations if d.list.id == "us-ndaa-889-a1a")
     assert a1a.in_force_on(date(2019, 8, 12)) is False
     assert a1a.in_force_on(date(2019, 8, 13)) is True
+
+
+@pytest.mark.parametrize("query", ["海" * 1000, "x" * 5000, "Hikvision " * 300])
+def test_very_long_queries_are_answered(matcher: Matcher, query: str) -> None:
+    """Words longer than any indexed word skip the typo search (it grows with the square of
+    the length); such queries used to take minutes."""
+    results = matcher.match_name(query)
+    assert all(0.0 <= r.score <= 1.0 for r in results)

@@ -23,7 +23,13 @@ def test_upload_runs_a_job_that_records_a_run(api: Api) -> None:
     assert [r["run_id"] for r in runs] == [done["run_id"]]
     detail = api.get(f"/runs/{done['run_id']}").json()
     assert detail["summary"]["records"] == done["summary"]["records"]
-    assert detail["files"] == ["hits.csv", "hits.jsonl", "summary.json", "report.html", "rejects.csv"]
+    assert detail["files"] == [
+        "hits.csv",
+        "hits.jsonl",
+        "summary.json",
+        "report.html",
+        "rejects.csv",
+    ]
     assert api.get("/jobs").json()["jobs"][0]["job_id"] == job["job_id"]
 
 
@@ -45,7 +51,14 @@ def test_output_files_download(screened: tuple[Api, str]) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["store.duckdb", "%2e%2e", "%2E%2E%2Fstore.duckdb", "..%2Fstore.duckdb", "..%5Cstore.duckdb", "hits.csv%00.txt"],
+    [
+        "store.duckdb",
+        "%2e%2e",
+        "%2E%2E%2Fstore.duckdb",
+        "..%2Fstore.duckdb",
+        "..%5Cstore.duckdb",
+        "hits.csv%00.txt",
+    ],
 )
 def test_no_other_file_can_be_downloaded(screened: tuple[Api, str], name: str) -> None:
     api, run_id = screened
@@ -55,7 +68,12 @@ def test_no_other_file_can_be_downloaded(screened: tuple[Api, str], name: str) -
 
 
 def test_unknown_run_and_job_are_404(api: Api) -> None:
-    for url in ("/runs/run-nope", "/runs/run-nope/hits", "/runs/run-nope/files/hits.csv", "/jobs/x"):
+    for url in (
+        "/runs/run-nope",
+        "/runs/run-nope/hits",
+        "/runs/run-nope/files/hits.csv",
+        "/jobs/x",
+    ):
         response = api.get(url)
         assert response.status_code == 404, url
         assert "Traceback" not in response.text
@@ -83,7 +101,7 @@ def test_upload_over_the_limit_is_413(tmp_path: Path) -> None:
 
         async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it streams
             yield (
-                b"--xyz\r\nContent-Disposition: form-data; name=\"files\"; filename=\"s.csv\"\r\n"
+                b'--xyz\r\nContent-Disposition: form-data; name="files"; filename="s.csv"\r\n'
                 b"Content-Type: text/csv\r\n\r\nVendor Name,Amount\r\n"
             )
             for _ in range(20):
@@ -125,4 +143,13 @@ def test_mapping_fields_reach_the_screen(api: Api, tmp_path: Path) -> None:
     assert page["total"] >= 1
     hit = page["hits"][0]
     assert hit["vendor"] == "Acme Supply" and hit["field"] == "Memo"
-    assert api.get(f"/runs/{run_id}").json()["summary"]["parameters"]["mapping"]["vendor"] == "Payee"
+    assert (
+        api.get(f"/runs/{run_id}").json()["summary"]["parameters"]["mapping"]["vendor"] == "Payee"
+    )
+
+
+def test_latest_names_the_newest_run(screened: tuple[Api, str]) -> None:
+    api, run_id = screened
+    assert api.get("/runs/latest").json()["run_id"] == run_id
+    latest = api.get("/runs/latest/files/summary.json")
+    assert latest.status_code == 200 and latest.json()["run_id"] == run_id

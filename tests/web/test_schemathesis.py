@@ -40,7 +40,7 @@ def _one_screened_run() -> Iterator[None]:
     APP.state.service.jobs.close()
 
 
-@schema.parametrize()
+@schema.parametrize()  # type: ignore[untyped-decorator]
 @settings(
     max_examples=25,
     deadline=None,

@@ -43,15 +43,16 @@ import os
 import re
 import sys
 import tempfile
+import time
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import reduce
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote
 
 import pyarrow as pa
@@ -176,17 +177,25 @@ class _Hadoop:
         path = self._jvm.org.apache.hadoop.fs.Path(uri)
         return path.getFileSystem(self._conf), path
 
-    def glob(self, pattern: str) -> list[Any]:
-        """File statuses matching ``pattern``; a folder stands for its data files."""
-        fs, path = self._fs(pattern)
+    def files(self, given: str) -> tuple[list[Any], bool]:
+        """Statuses of the files ``given`` names (itself, a folder's data files, a glob's
+        matches), and whether it names one file directly."""
+        fs, path = self._fs(given)
+        if fs.exists(path):
+            status = fs.getFileStatus(path)
+            if status.isFile():
+                return [status], True
+            matches = [status]
+        else:
+            matches = sorted(fs.globStatus(path) or [], key=lambda s: s.getPath().toString())
         found: list[Any] = []
-        for status in sorted(fs.globStatus(path) or [], key=lambda s: s.getPath().toString()):
-            if not status.isDirectory():
+        for status in matches:
+            if status.isFile():
                 found.append(status)
                 continue
             children = sorted(fs.listStatus(status.getPath()), key=lambda s: s.getPath().toString())
             found += [c for c in children if c.isFile() and c.getPath().getName()[:1] not in "._"]
-        return found
+        return found, False
 
     def read(self, uri: str, offset: int, size: int) -> bytes:
         """Up to ``size`` bytes from ``offset``."""
@@ -218,22 +227,24 @@ def _local_path(uri: str) -> Path | None:
 
 
 def list_inputs(spark: SparkSession, paths: Sequence[str]) -> list[SourceFile]:
-    """The files behind ``paths`` (files, folders, globs; local or remote), each once."""
+    """The files behind ``paths`` (files, folders, globs; local or remote), each once.
+
+    A path without a scheme that exists on the driver is that local file; other plain paths
+    resolve against the cluster's default file system."""
     hadoop, files, seen = _Hadoop(spark), [], set()
     for given in paths:
         local = _local_path(given)
-        pattern = local.resolve().as_uri() if local is not None and local.exists() else given
-        statuses = hadoop.glob(pattern)
+        name = f"file:{local.resolve()}" if local is not None and local.exists() else given
+        statuses, direct = hadoop.files(name)
         if not statuses:
             raise InputError("no such file; check the path", path=given)
-        single = len(statuses) == 1 and local is not None and local.is_file()
         for status in statuses:
             uri = status.getPath().toString()
             if uri in seen:
                 continue
             seen.add(uri)
             on_driver = _local_path(uri) if _scheme(uri) == "file" else None
-            display = given if single else str(on_driver or uri)
+            display = given if direct else str(on_driver or uri)
             files.append(SourceFile(display, uri, int(status.getLen()), on_driver))
     return files
 
@@ -284,13 +295,16 @@ def _charset(encoding: str, display: str) -> str:
     return charset
 
 
-def _data_records(head: bytes, encoding: str, skip: int) -> tuple[list[str], list[list[str]]]:
+def _data_records(
+    head: bytes, encoding: str, skip: int, delimiter: str
+) -> tuple[list[str], list[list[str]]]:
     """The lines of the sample and the complete records below the header."""
     text = decode_sample(head, encoding).lstrip("\ufeff")
     lines = _LINES.findall(text)
     records: list[list[str]] = []
+    data = io.StringIO("".join(lines[skip:]), newline="")
     with suppress(csv.Error):  # a quote left open at the end of the sample
-        records.extend(csv.reader(io.StringIO("".join(lines[skip:]), newline="")))
+        records.extend(csv.reader(data, delimiter=delimiter))
     return lines, records if len(head) < SAMPLE_BYTES else records[:-1]
 
 
@@ -304,7 +318,7 @@ def _plan_csv(source: SourceFile, head: bytes, mapping: Mapping[str, str] | None
         )
     layout = reader.layout
     charset = _charset(layout.encoding, source.display)
-    lines, records = _data_records(head, layout.encoding, layout.skip_lines)
+    lines, records = _data_records(head, layout.encoding, layout.skip_lines, layout.delimiter)
     whole = any("\n" in value or "\r" in value for row in records for value in row)
     skip = layout.skip_lines
     if whole:  # Spark's parser skips empty lines; count the records above the data instead
@@ -334,15 +348,7 @@ def plan_inputs(
             planned = _plan_parquet(spark, source, mapping)
         else:
             planned = _plan_csv(source, head, mapping)
-        plans.append(
-            Planned(
-                planned.source,
-                planned.format,
-                planned.layout,
-                planned.skip,
-                _fingerprint(hadoop, source),
-            )
-        )
+        plans.append(replace(planned, sha=_fingerprint(hadoop, source)))
     return plans
 
 
@@ -712,30 +718,37 @@ def _session(master: str | None, spark: SparkSession | None) -> Iterator[SparkSe
         session.stop()
 
 
-def _screen_all(
-    spark: SparkSession, plans: list[Planned], watchlist: Any, currency: str | None
-) -> tuple[DataFrame, Numbering]:
-    """The executors' output rows for every file, and the numbering they used."""
+def _grouped(plans: list[Planned]) -> dict[Layout, list[Planned]]:
+    """Files with equal layouts, read by one Spark read each."""
     groups: dict[Layout, list[Planned]] = defaultdict(list)
     for plan in plans:
         groups[plan.layout].append(plan)
-    numbering = number_blocks(spark, groups)
+    return groups
+
+
+def _screen_all(
+    spark: SparkSession,
+    groups: Mapping[Layout, list[Planned]],
+    numbering: Numbering,
+    watchlist: Any,
+    currency: str | None,
+) -> DataFrame:
+    """The executors' output rows for every file (a lazy DataFrame)."""
     frames = []
     for layout, members in groups.items():
         uris = [p.source.uri for p in members]
-        names = layout.field_map.columns()
         fn = _Screen(
             watchlist,
-            watchlist._jbroadcast.id(),
+            watchlist._jbroadcast.id(),  # on the driver only: a worker's Broadcast has no id
             currency,
             layout.kind,
-            names,
+            layout.field_map.columns(),
             layout.field_map,
             {p.source.uri: FilePlan(p.source.display, p.sha, p.skip) for p in members},
             {k: v for k, v in numbering.blocks.items() if k[0] in uris},
         )
         frames.append(_read(spark, layout, uris).mapInArrow(fn, _spark_schema()))
-    return reduce(lambda a, b: a.unionByName(b), frames), numbering
+    return reduce(lambda a, b: a.unionByName(b), frames)
 
 
 def _spark_schema() -> Any:
@@ -824,6 +837,22 @@ def _write_small(spark: SparkSession, out_dir: str | Path, result: RunResult) ->
             hadoop.put(Path(folder) / name, f"{str(out_dir).rstrip('/')}/{name}")
 
 
+T = TypeVar("T")
+
+
+@dataclass
+class _Clock:
+    """Seconds per phase of a run (``summary.json`` → ``parameters.timings``)."""
+
+    laps: dict[str, float] = field(default_factory=dict)
+
+    def lap(self, name: str, step: Callable[[], T]) -> T:
+        started = time.perf_counter()
+        value = step()
+        self.laps[name] = round(time.perf_counter() - started, 2)
+        return value
+
+
 def run_spark(
     paths: Sequence[str],
     watchlist: Watchlist,
@@ -843,16 +872,19 @@ def run_spark(
     file that cannot be read.
     """
     started = datetime.now(UTC)
+    clock = _Clock()
     with _session(master, spark) as session, _settings(session, RUN_CONF):
-        plans = plan_inputs(session, paths, mapping)
+        plans = clock.lap("plan_s", lambda: plan_inputs(session, paths, mapping))
+        groups = _grouped(plans)
+        numbering = clock.lap("count_s", lambda: number_blocks(session, groups))
         broadcast = session.sparkContext.broadcast(watchlist)
-        out, numbering = _screen_all(session, plans, broadcast, default_currency)
         from pyspark import StorageLevel
 
+        out = _screen_all(session, groups, numbering, broadcast, default_currency)
         out = out.persist(StorageLevel.MEMORY_AND_DISK)
         try:
-            rows = [r.asDict() for r in out.collect()]
-            _hits_parquet(session, out, out_dir, rows)
+            rows = clock.lap("screen_s", lambda: [r.asDict() for r in out.collect()])
+            clock.lap("parquet_s", lambda: _hits_parquet(session, out, out_dir, rows))
         finally:
             out.unpersist()
             broadcast.unpersist()
@@ -868,6 +900,7 @@ def run_spark(
                 "mapping": dict(mapping or {}),
                 "default_currency": default_currency,
                 "master": session.sparkContext.master,
+                "timings": clock.laps,
             },
         )
         _write_small(session, out_dir, result)
