@@ -32,7 +32,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import atheris
+import atheris  # type: ignore[import-untyped]
 
 with atheris.instrument_imports(include=["procurewatch"]):
     from procurewatch.errors import ProcurewatchError
@@ -61,7 +61,6 @@ FILE_TARGETS: tuple[tuple[str, bytes], ...] = (
     ("", b""),
 )
 """(file suffix, bytes written before the fuzzed data) of the ``open_input`` targets."""
-
 
 
 def _work_folder() -> Path:
@@ -246,10 +245,14 @@ def _seeds() -> dict[str, bytes]:
 
     table = io.BytesIO()
     pq.write_table(pa.table({"vendor": ["ZTE"], "amount": [3.5]}), table)
-    ocds = (b'{"ocid": "o1", "id": "1", "awards": [{"suppliers": [{"name": "Dahua"}], '
-            b'"value": {"amount": 5}}]}]}')
-    nmap = (b'<host><status state="up"/><address addr="bc:ad:28:00:00:01" addrtype="mac" '
-            b'vendor="Hikvision"/></host></nmaprun>')
+    ocds = (
+        b'{"ocid": "o1", "id": "1", "awards": [{"suppliers": [{"name": "Dahua"}], '
+        b'"value": {"amount": 5}}]}]}'
+    )
+    nmap = (
+        b'<host><status state="up"/><address addr="bc:ad:28:00:00:01" addrtype="mac" '
+        b'vendor="Hikvision"/></host></nmaprun>'
+    )
     name = "海康威视 Hikvision Digital Technology Co., Ltd.".encode()
     return {
         "csv": _seed(csv_text, 0, 1),

@@ -94,8 +94,11 @@ def _print(console: Console, done: Rescreen, folder: Path, limit: int) -> None:
     )  # fmt: skip
     console.print(f"lists before: {', '.join(done.previous.lists)}", markup=False, soft_wrap=True)
     console.print(f"lists now:    {', '.join(done.result.lists)}", markup=False, soft_wrap=True)
-    for title, key in (("New hits", "new"), ("Vanished hits", "vanished"),
-                       ("Kept hits with a review decision", "kept_reviewed")):
+    for title, key in (
+        ("New hits", "new"),
+        ("Vanished hits", "vanished"),
+        ("Kept hits with a review decision", "kept_reviewed"),
+    ):
         rows = [_cells(done, hit) for hit in data[key]]
         _table(console, f"{title} ({len(rows):,})", rows, limit)
 
@@ -109,8 +112,10 @@ def _cells(done: Rescreen, hit: dict[str, Any]) -> tuple[str, ...]:
     review = done.status(hit["hit_id"])
     if "previous" in hit:
         earlier = hit["previous"]
-        review += (f" (same evidence as {earlier['hit_id']}, {earlier['review']['label']}, "
-                   f"entity id was {earlier['entity_id']})")
+        review += (
+            f" (same evidence as {earlier['hit_id']}, {earlier['review']['label']}, "
+            f"entity id was {earlier['entity_id']})"
+        )
     return (hit["hit_id"], where, entity, str(hit["matched_text"] or ""), str(hit["rule"]),
             review)  # fmt: skip
 

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from procurewatch.cli_common import StoreOption, app, print_json, resolve_store
-from procurewatch.errors import InputError, UsageError
+from procurewatch.errors import InputError, StoreError, UsageError
 from procurewatch.screen.engines.local import Progress as ProgressFn
 from procurewatch.screen.publish import check_out_dir, publish_outputs
 from procurewatch.screen.run import RunResult, run_screen
@@ -102,7 +102,13 @@ def execute(
             inputs, watchlist, mapping=mapping or None, progress=progress, default_currency=currency
         )
     publish_outputs(out, result)
-    _record(result, out, store)
+    try:
+        _record(result, out, store)
+    except StoreError as err:
+        raise StoreError(
+            f"{err} (the outputs are in {out}, but run {result.run_id} is not recorded; "
+            "run the command again with --force when the store is free)"
+        ) from None
     return result
 
 

@@ -58,7 +58,7 @@ def test_compare_bad_input_is_one_line(
         pairs.write_bytes(content)
     else:
         pairs.write_text(content, encoding="utf-8")
-    code, out, err = run(["compare", "--pairs", str(pairs)], capsys)
+    code, _out, err = run(["compare", "--pairs", str(pairs)], capsys)
     assert code == 1
     assert err.startswith("error: ") and message in err and len(err.strip().splitlines()) == 1
     assert "Traceback" not in err

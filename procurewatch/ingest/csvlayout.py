@@ -21,7 +21,7 @@ from procurewatch.ingest.encoding import decode_sample, read_records, sniff_deli
 
 _SAMPLE_RECORDS = 200
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # lines as Arrow splits them
-_SEP_HINT = re.compile(r"^\s*sep=(.)\s*$")
+_SEP_HINT = re.compile(r"^\s*sep=([\t!#-~])\s*$")  # one ASCII character, not a quote
 MAX_TITLE_LINES = 5
 """Lines of a title (no delimiter) that may stand above the header."""
 
@@ -48,8 +48,9 @@ def sniff_layout(path: Path, sample: bytes, encoding: str, delimiter: str | None
         raise InputError("the file is empty (no header line); give a file with a header row",
                          path=str(path))
     hint = _SEP_HINT.match(lines[start])
-    if hint:  # Excel's "sep=;" first line
-        delimiter, start = delimiter or hint.group(1), start + 1
+    if hint:  # Excel's "sep=;" first line, then maybe blank lines
+        delimiter = delimiter or hint.group(1)
+        start = next((i for i in range(start + 1, len(lines)) if lines[i].strip()), len(lines))
     start, delimiter = _header_line(lines, start, delimiter, _default_delimiter(path))
     reader = csv.reader(lines[start:], delimiter=delimiter)
     try:
@@ -57,6 +58,9 @@ def sniff_layout(path: Path, sample: bytes, encoding: str, delimiter: str | None
     except csv.Error as err:
         raise InputError(f"cannot read the header line ({err}); check the file's format",
                          path=str(path), line=start + 1) from None
+    if not names:
+        raise InputError("no header line under the sep= line; give a file with a header row",
+                         path=str(path), line=start + 1)
     header_lines = reader.line_num
     records = read_records(lines[start + header_lines :], delimiter, _SAMPLE_RECORDS)
     if _trailing_delimiter(records, len(names)):

@@ -24,6 +24,7 @@ from procurewatch.errors import InputError
 from procurewatch.report.aggregate import Report, build_report
 from procurewatch.report.charts import Chart, build_charts
 from procurewatch.report.extras import fx_function, review_statuses
+from procurewatch.report.inventory import write_inventory_report as write_inventory_report
 from procurewatch.screen.hits import RULES
 
 REPORT_FILE = "report.html"

@@ -8,9 +8,11 @@ The files are first written to a hidden staging folder, then published:
   is ``<out>/.procurewatch-staging-<pid>-<token>``; ``summary.json`` is removed first and put
   back last, so a reader never takes an older ``summary.json`` for the new files.
 
-A process killed while writing leaves only a hidden staging folder, which the next run into the
-same ``--out`` removes (when the process that made it is gone). A folder holding the outputs of
-an earlier run is not overwritten unless the caller says so (:func:`check_out_dir`).
+A process killed while writing leaves only a hidden staging folder. The next run into the same
+``--out`` (once the process that made it is gone) removes it, unless it is a complete set that
+was being moved into a folder: then the move is finished, so the folder holds one whole run. A
+folder holding the outputs of an earlier run is not overwritten unless the caller says so
+(:func:`check_out_dir`).
 """
 
 from __future__ import annotations
@@ -40,9 +42,18 @@ def previous_outputs(out: Path) -> list[str]:
 
 
 def check_out_dir(out: Path, force: bool) -> None:
-    """Refuse an ``--out`` that is a file, or that holds an earlier run's outputs unless ``force``."""
+    """Refuse an ``--out`` that is a file, or that holds an earlier run's outputs unless ``force``.
+
+    What killed runs left in ``out`` is cleaned up first (:func:`clean_staging`).
+    """
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file; give a folder for the outputs")
+    try:
+        clean_staging(out)
+    except OSError as err:
+        raise InputError(
+            f"cannot tidy the output folder ({err.strerror or err})", path=str(out)
+        ) from None
     found = previous_outputs(out)
     if found and not force:
         run = _run_id(out / "summary.json")
@@ -82,18 +93,26 @@ def _stale(entry: Path, prefix: str) -> bool:
 
 
 def clean_staging(out: Path) -> list[Path]:
-    """Remove staging folders that killed runs left beside or inside ``out``; returns them."""
+    """Tidy what killed runs left beside or inside ``out``; returns the staging folders handled.
+
+    A staging folder inside ``out`` holding a complete set (``summary.json`` is written last)
+    may have been half moved in: the move is finished. Any other is removed.
+    """
     out = out.resolve()
     places = [(out.parent, _outer_prefix(out)), (out, INNER_PREFIX)]
-    removed: list[Path] = []
+    handled: list[Path] = []
     for folder, prefix in places:
         if not folder.is_dir():
             continue
-        for entry in folder.iterdir():
-            if entry.name.startswith(prefix) and _stale(entry, prefix):
+        for entry in sorted(folder.iterdir()):
+            if not (entry.name.startswith(prefix) and _stale(entry, prefix)):
+                continue
+            if folder == out and (entry / "summary.json").is_file():
+                _move_files(entry, out)
+            else:
                 shutil.rmtree(entry, ignore_errors=True)
-                removed.append(entry)
-    return removed
+            handled.append(entry)
+    return handled
 
 
 def _staging_name(prefix: str) -> str:
@@ -141,11 +160,13 @@ def publish_outputs(out: Path, result: RunResult) -> None:
 
 
 def _move_files(staging: Path, target: Path) -> None:
-    """Move the staged files into ``target``: old ``summary.json`` out first, new one in last."""
+    """Move the staged files into ``target``: old ``summary.json`` out first, new one in last
+    (files a killed run moved already are skipped)."""
     target.mkdir(parents=True, exist_ok=True)
     (target / "summary.json").unlink(missing_ok=True)
     _fsync_dir(target)
     for name in OUTPUT_FILES:
-        os.replace(staging / name, target / name)
+        if (staging / name).exists():
+            os.replace(staging / name, target / name)
     _fsync_dir(target)
     shutil.rmtree(staging, ignore_errors=True)

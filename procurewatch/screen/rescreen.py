@@ -208,8 +208,8 @@ def pair_reidentified(
 ) -> dict[str, dict[str, Any]]:
     """New hit id -> the vanished hit with the same evidence and entity name, where one only."""
     gone: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for hit in vanished:
-        gone.setdefault(_evidence(hit), []).append(hit)
+    for old in vanished:
+        gone.setdefault(_evidence(old), []).append(old)
     pairs: dict[str, dict[str, Any]] = {}
     for hit in new:
         found = gone.get(_evidence(hit_row(hit)), [])

@@ -189,9 +189,7 @@ def diff_designations(
     added: list[Designation] = []
     removed: list[Designation] = []
     changed: list[DesignationChange] = []
-    by_list: dict[str, tuple[list[Designation], list[Designation]]] = defaultdict(
-        lambda: ([], [])
-    )
+    by_list: dict[str, tuple[list[Designation], list[Designation]]] = defaultdict(lambda: ([], []))
     for designation in before:
         by_list[designation.list_id][0].append(designation)
     for designation in after:

@@ -14,8 +14,8 @@ import argparse
 import io
 import json
 import random
-import sys
 import re
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -51,12 +51,15 @@ def _xlsx_bytes() -> bytes:
     return _fixed_zip(buffer.getvalue())
 
 
-def _fixed_zip(data: bytes, drop: str | None = None, replace: dict[str, bytes] | None = None
-               ) -> bytes:
+def _fixed_zip(
+    data: bytes, drop: str | None = None, replace: dict[str, bytes] | None = None
+) -> bytes:
     """Re-pack a zip with fixed timestamps (same bytes every run), a part dropped or replaced."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             if info.filename == drop:
                 continue
@@ -85,8 +88,10 @@ def _ocds() -> bytes:
     return json.dumps(package, indent=1).encode()
 
 
-NMAP_HOST = ('<host><status state="up"/><address addr="44:19:B6:3A:10:7C" addrtype="mac" '
-             'vendor="Hangzhou Hikvision Digital Technology"/></host>\n')
+NMAP_HOST = (
+    '<host><status state="up"/><address addr="44:19:B6:3A:10:7C" addrtype="mac" '
+    'vendor="Hangzhou Hikvision Digital Technology"/></host>\n'
+)
 LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE nmaprun [
  <!ENTITY lol "lol">
@@ -111,23 +116,33 @@ def corpus() -> dict[str, bytes]:
         "header_only.json": b"[]",
         "binary_garbage.csv": garbage,
         "binary_garbage.json": garbage,
-        "wrong_encoding_cp1252.csv": (HEADER + "\n2021-01-01,Hikvision Sécurité SARL,Mairie,"
-                                      "caméra DS-2CD2143G2-I,10.00\n").encode("cp1252"),
-        "mixed_encoding.csv": _csv(GOOD[1]) + "2021-01-02,Dahua Técnica,IT,grabación NVR,1\n"
-        .encode("cp1252") + GOOD[0].encode() + b"\n",
+        "wrong_encoding_cp1252.csv": (
+            HEADER + "\n2021-01-01,Hikvision Sécurité SARL,Mairie,caméra DS-2CD2143G2-I,10.00\n"
+        ).encode("cp1252"),
+        "mixed_encoding.csv": _csv(GOOD[1])
+        + "2021-01-02,Dahua Técnica,IT,grabación NVR,1\n".encode("cp1252")
+        + GOOD[0].encode()
+        + b"\n",
         "gb18030_chinese.csv": "供应商,采购内容,金额\n杭州海康威视数字技术股份有限公司,网络摄像机,1000\n"
         "北京某某有限公司,办公用品,20\n".encode("gb18030"),
         "utf16_le_without_bom.csv": text.encode("utf-16-le"),
         "utf16_be_without_bom.csv": text.encode("utf-16-be"),
-        "truncated.json": json.dumps([dict(zip(HEADER.split(","), r.split(","), strict=True))
-                                      for r in GOOD]).encode()[:-40],
+        "truncated.json": json.dumps(
+            [dict(zip(HEADER.split(","), r.split(","), strict=True)) for r in GOOD]
+        ).encode()[:-40],
         "truncated_last_line.jsonl": b'{"vendor": "Hikvision USA Inc", "description": "NVR"}\n'
         b'{"vendor": "Acme", "description": "salt"}\n{"vendor": "Dahua", "descr',
         "deeply_nested.json": b"[" * NESTING + b"]" * NESTING,
-        "deeply_nested_record.json": b'[{"vendor": "Hikvision", "x": ' + b'{"a": ' * NESTING
-        + b"1" + b"}" * NESTING + b"}]",
+        "deeply_nested_record.json": b'[{"vendor": "Hikvision", "x": '
+        + b'{"a": ' * NESTING
+        + b"1"
+        + b"}" * NESTING
+        + b"}]",
         "deeply_nested_line.jsonl": b'{"vendor": "Hikvision USA Inc", "description": "NVR"}\n'
-        + b'{"vendor": ' + b"[" * NESTING + b"]" * NESTING + b"}\n"
+        + b'{"vendor": '
+        + b"[" * NESTING
+        + b"]" * NESTING
+        + b"}\n"
         + b'{"vendor": "Dahua Technology", "description": "NVR"}\n',
         "embedded_nul.csv": _csv(GOOD[0]) + b"2021-01-02,Acme\x00Supply,IT,toner,1\n",
         "repeated_header.csv": _csv(GOOD[0], HEADER, GOOD[1], GOOD[2], HEADER),
@@ -136,13 +151,19 @@ def corpus() -> dict[str, bytes]:
         b'{"vendor": "Zhejiang Dahua Technology", "description": "NVR"}\n',
         "ragged_rows.csv": _csv(GOOD[0], "2021-01-02,Acme,IT", GOOD[1] + ",extra,fields", GOOD[2]),
         "unclosed_quote.csv": _csv(GOOD[0], '2021-01-02,"Acme Supply,IT,toner,1', GOOD[1]),
-        "formula_injection.csv": _csv('2021-01-02,Hikvision USA Inc,IT,"=HYPERLINK(""http://x"")'
-                                      ' DS-2CD2143G2-I",1', "=1+2,@SUM(A1),+x,-y",
-                                      "@cmd,=Hikvision USA Inc,IT,+DS-2CD2143G2-I,-1"),
+        "formula_injection.csv": _csv(
+            '2021-01-02,Hikvision USA Inc,IT,"=HYPERLINK(""http://x"") DS-2CD2143G2-I",1',
+            "=1+2,@SUM(A1),+x,-y",
+            "@cmd,=Hikvision USA Inc,IT,+DS-2CD2143G2-I,-1",
+        ),
         "terminal_escapes.csv": _csv(GOOD[0], "2021-01-02,\x1b[31mAcme\x1b[0m,IT,toner,1"),
         "classic_mac_newlines.csv": _csv(*GOOD).replace(b"\n", b"\r"),
-        "wide_header.csv": (",".join(f"c{i}" for i in range(3000)) + ",Vendor Name\n"
-                            + "," * 3000 + "Hikvision USA Inc\n").encode(),
+        "wide_header.csv": (
+            ",".join(f"c{i}" for i in range(3000))
+            + ",Vendor Name\n"
+            + "," * 3000
+            + "Hikvision USA Inc\n"
+        ).encode(),
         "text_named_xlsx.xlsx": _csv(*GOOD),
         "zip_not_xlsx.xlsx": _fixed_zip(xlsx, drop="xl/workbook.xml"),
         "corrupt_sheet.xlsx": _fixed_zip(xlsx, replace={"xl/worksheets/sheet1.xml": b"<oops"}),
@@ -150,8 +171,11 @@ def corpus() -> dict[str, bytes]:
         "truncated.parquet": parquet[: len(parquet) // 2],
         "parquet_magic_garbage.parquet": b"PAR1" + garbage[:512] + b"PAR1",
         "ocds_bad_releases.json": _ocds(),
-        "nmap_truncated.xml": ('<?xml version="1.0"?>\n<nmaprun scanner="nmap">\n' + NMAP_HOST * 2
-                               + '<host><status state="up"/><address addr="3C:EF').encode(),
+        "nmap_truncated.xml": (
+            '<?xml version="1.0"?>\n<nmaprun scanner="nmap">\n'
+            + NMAP_HOST * 2
+            + '<host><status state="up"/><address addr="3C:EF'
+        ).encode(),
         "nmap_billion_laughs.xml": LAUGHS.encode(),
         "nmap_external_entity.xml": b'<?xml version="1.0"?>\n<!DOCTYPE nmaprun SYSTEM '
         b'"file:///etc/passwd">\n<nmaprun>' + NMAP_HOST.encode() + b"</nmaprun>\n",
@@ -194,8 +218,11 @@ def write(folder: Path = CORPUS) -> list[Path]:
 
 def check(folder: Path = CORPUS) -> list[str]:
     """Names of corpus files that are missing or differ from what :func:`corpus` makes."""
-    return [name for name, data in corpus().items()
-            if not (folder / name).is_file() or (folder / name).read_bytes() != data]
+    return [
+        name
+        for name, data in corpus().items()
+        if not (folder / name).is_file() or (folder / name).read_bytes() != data
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

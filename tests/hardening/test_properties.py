@@ -65,15 +65,19 @@ def write(folder: str, name: str, data: bytes) -> Path:
 
 # ---------------------------------------------------------------- delimited text, encodings
 
-CELL = st.text(alphabet=st.sampled_from(list('ab ,;|\t"\r\n\'é中ß€')), max_size=8)
+CELL = st.text(alphabet=st.sampled_from(list("ab ,;|\t\"\r\n'é中ß€")), max_size=8)
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "cp1252", "gb18030"]
 
 
-@given(rows=st.lists(st.lists(CELL, min_size=1, max_size=4), max_size=30),
-       delimiter=st.sampled_from([",", ";", "\t", "|"]), encoding=st.sampled_from(ENCODINGS),
-       suffix=st.sampled_from([".csv", ".tsv", ".txt", ""]))
-def test_delimited_text_in_any_encoding(rows: list[list[str]], delimiter: str, encoding: str,
-                                        suffix: str) -> None:
+@given(
+    rows=st.lists(st.lists(CELL, min_size=1, max_size=4), max_size=30),
+    delimiter=st.sampled_from([",", ";", "\t", "|"]),
+    encoding=st.sampled_from(ENCODINGS),
+    suffix=st.sampled_from([".csv", ".tsv", ".txt", ""]),
+)
+def test_delimited_text_in_any_encoding(
+    rows: list[list[str]], delimiter: str, encoding: str, suffix: str
+) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(["vendor", "description", "amount"])
@@ -107,17 +111,23 @@ def test_every_repeated_header_line_is_rejected_with_its_line(
 
 # ---------------------------------------------------------------- JSON and JSON Lines
 
-SCALAR = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8)
+SCALAR = (
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8)
+)
 JSON_VALUE = st.recursive(
     SCALAR,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner,
-                                                                max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 
 
-@given(value=JSON_VALUE, wrap=st.sampled_from([None, "data", "results", "other"]),
-       cut=st.integers(0, 400) | st.none())
+@given(
+    value=JSON_VALUE,
+    wrap=st.sampled_from([None, "data", "results", "other"]),
+    cut=st.integers(0, 400) | st.none(),
+)
 def test_any_json_document(value: Any, wrap: str | None, cut: int | None) -> None:
     document = {wrap: value} if wrap else value
     text = json.dumps(document, ensure_ascii=False)
@@ -142,8 +152,12 @@ def test_every_json_array_element_is_read_or_rejected(records: list[Any]) -> Non
 
 
 LINE = st.one_of(
-    st.dictionaries(st.sampled_from(["vendor", "description", "x", "vendor.name"]), SCALAR,
-                    min_size=1, max_size=3).map(json.dumps),
+    st.dictionaries(
+        st.sampled_from(["vendor", "description", "x", "vendor.name"]),
+        SCALAR,
+        min_size=1,
+        max_size=3,
+    ).map(json.dumps),
     st.text(alphabet=st.characters(blacklist_categories=["Cs", "Zl", "Zp", "Cc"]), max_size=12),
 )
 
@@ -157,7 +171,8 @@ def test_json_lines_keep_good_lines_and_reject_bad_ones_with_their_line(lines: l
         result = read(path, batch_size=3)
     assert result is not None
     got, reader = result
-    good, bad = set(), set()
+    good: set[int] = set()
+    bad: set[int] = set()
     for number, text in enumerate(body, 1):
         if not text.strip():
             continue
@@ -175,8 +190,12 @@ def test_json_lines_keep_good_lines_and_reject_bad_ones_with_their_line(lines: l
 
 ODD_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=12)
 XLSX_CELL = st.one_of(
-    st.none(), st.integers(-(10**18), 10**18), st.floats(allow_nan=False, allow_infinity=False),
-    st.booleans(), ODD_TEXT, st.dates(date(1900, 3, 1), date(9999, 1, 1)),
+    st.none(),
+    st.integers(-(10**18), 10**18),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    ODD_TEXT,
+    st.dates(date(1900, 3, 1), date(9999, 1, 1)),
     st.datetimes(datetime(1900, 3, 1), datetime(9999, 1, 1)),
 )
 
@@ -212,18 +231,21 @@ PARQUET_COLUMN = st.one_of(
     st.lists(st.dates() | st.none(), max_size=6),
     st.lists(st.datetimes() | st.none(), max_size=6),
     st.lists(st.lists(st.integers(0, 9), max_size=3) | st.none(), max_size=6),
-    st.lists(st.fixed_dictionaries({"a": st.text(max_size=3), "b": st.integers(0, 9)}),
-             max_size=6),
+    st.lists(st.fixed_dictionaries({"a": st.text(max_size=3), "b": st.integers(0, 9)}), max_size=6),
 )
 
 
 @fewer(2)
-@given(columns=st.lists(PARQUET_COLUMN, min_size=1, max_size=4),
-       names=st.lists(st.sampled_from(["vendor", "", "_row", "_source_file", "x", "vendor"]),
-                      min_size=4, max_size=4),
-       dictionary=st.booleans())
-def test_parquet_of_any_types(columns: list[list[Any]], names: list[str],
-                              dictionary: bool) -> None:
+@given(
+    columns=st.lists(PARQUET_COLUMN, min_size=1, max_size=4),
+    names=st.lists(
+        st.sampled_from(["vendor", "", "_row", "_source_file", "x", "vendor"]),
+        min_size=4,
+        max_size=4,
+    ),
+    dictionary=st.booleans(),
+)
+def test_parquet_of_any_types(columns: list[list[Any]], names: list[str], dictionary: bool) -> None:
     length = min(len(c) for c in columns)
     arrays = [pa.array(c[:length]) for c in columns]
     if dictionary and pa.types.is_string(arrays[0].type):
@@ -240,9 +262,14 @@ def test_parquet_of_any_types(columns: list[list[Any]], names: list[str],
 
 # ---------------------------------------------------------------- USAspending, OCDS
 
-USASPENDING = ("contract_award_unique_key", "recipient_name", "recipient_parent_name",
-               "awarding_agency_name", "prime_award_base_transaction_description",
-               "total_obligated_amount")
+USASPENDING = (
+    "contract_award_unique_key",
+    "recipient_name",
+    "recipient_parent_name",
+    "awarding_agency_name",
+    "prime_award_base_transaction_description",
+    "total_obligated_amount",
+)
 
 
 @given(rows=st.lists(st.lists(CELL, min_size=5, max_size=7), max_size=12))
@@ -260,17 +287,29 @@ def test_usaspending_download_with_ragged_rows(rows: list[list[str]]) -> None:
 PARTY = st.fixed_dictionaries({"name": JSON_VALUE, "id": SCALAR})
 RELEASE = st.fixed_dictionaries(
     {"ocid": SCALAR, "id": SCALAR},
-    optional={"date": SCALAR, "buyer": PARTY | JSON_VALUE, "tender": JSON_VALUE,
-              "parties": st.lists(PARTY, max_size=3) | JSON_VALUE,
-              "awards": st.lists(st.fixed_dictionaries(
-                  {"suppliers": st.lists(PARTY, max_size=2) | JSON_VALUE},
-                  optional={"value": JSON_VALUE, "items": JSON_VALUE}), max_size=3) | JSON_VALUE,
-              "contracts": JSON_VALUE},
+    optional={
+        "date": SCALAR,
+        "buyer": PARTY | JSON_VALUE,
+        "tender": JSON_VALUE,
+        "parties": st.lists(PARTY, max_size=3) | JSON_VALUE,
+        "awards": st.lists(
+            st.fixed_dictionaries(
+                {"suppliers": st.lists(PARTY, max_size=2) | JSON_VALUE},
+                optional={"value": JSON_VALUE, "items": JSON_VALUE},
+            ),
+            max_size=3,
+        )
+        | JSON_VALUE,
+        "contracts": JSON_VALUE,
+    },
 )
 
 
-@given(releases=st.lists(RELEASE | JSON_VALUE, max_size=6),
-       key=st.sampled_from(["releases", "records"]), lines=st.booleans())
+@given(
+    releases=st.lists(RELEASE | JSON_VALUE, max_size=6),
+    key=st.sampled_from(["releases", "records"]),
+    lines=st.booleans(),
+)
 def test_any_ocds_package(releases: list[Any], key: str, lines: bool) -> None:
     if lines:
         text = "\n".join(json.dumps(r) for r in [{"ocid": "x", "id": "1"}, *releases])
@@ -284,16 +323,21 @@ def test_any_ocds_package(releases: list[Any], key: str, lines: bool) -> None:
 
 # ---------------------------------------------------------------- nmap and inventories
 
-ATTR = st.text(alphabet=st.characters(codec="utf-8", blacklist_categories=["Cs", "Cc"]),
-               max_size=10)
+ATTR = st.text(
+    alphabet=st.characters(codec="utf-8", blacklist_categories=["Cs", "Cc"]), max_size=10
+)
 HOST = st.builds(
     lambda state, mac, vendor, product, port: (
         f"<host><status state={quoteattr(state)}/>"
-        f"<address addr={quoteattr(mac)} addrtype=\"mac\" vendor={quoteattr(vendor)}/>"
-        f"<ports><port protocol=\"tcp\" portid={quoteattr(port)}><state state=\"open\"/>"
-        f"<service name=\"http\" product={quoteattr(product)}/></port></ports></host>"
+        f'<address addr={quoteattr(mac)} addrtype="mac" vendor={quoteattr(vendor)}/>'
+        f'<ports><port protocol="tcp" portid={quoteattr(port)}><state state="open"/>'
+        f'<service name="http" product={quoteattr(product)}/></port></ports></host>'
     ),
-    st.sampled_from(["up", "down", "unknown"]) | ATTR, ATTR, ATTR, ATTR, ATTR,
+    st.sampled_from(["up", "down", "unknown"]) | ATTR,
+    ATTR,
+    ATTR,
+    ATTR,
+    ATTR,
 )
 
 
@@ -317,12 +361,25 @@ def test_nmap_scans_whole_or_cut_off(hosts: list[str], cut: int | None) -> None:
         assert len(numbers) + reader.hosts_down == len(hosts)
 
 
-MAGIC = [b"PK\x03\x04", b"PAR1", b'{"releases": [', b"[", b'{"data": [{', b"<nmaprun>",
-         b'<?xml version="1.0"?><nmaprun>', b"\xef\xbb\xbf", b"\xff\xfe", b"sep=;\n"]
+MAGIC = [
+    b"PK\x03\x04",
+    b"PAR1",
+    b'{"releases": [',
+    b"[",
+    b'{"data": [{',
+    b"<nmaprun>",
+    b'<?xml version="1.0"?><nmaprun>',
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+    b"sep=;\n",
+]
 
 
-@given(magic=st.sampled_from(MAGIC), tail=st.binary(max_size=300),
-       suffix=st.sampled_from([".csv", ".json", ".jsonl", ".xlsx", ".parquet", ".xml", ".txt"]))
+@given(
+    magic=st.sampled_from(MAGIC),
+    tail=st.binary(max_size=300),
+    suffix=st.sampled_from([".csv", ".json", ".jsonl", ".xlsx", ".parquet", ".xml", ".txt"]),
+)
 def test_random_bytes_behind_magic_numbers(magic: bytes, tail: bytes, suffix: str) -> None:
     with TemporaryDirectory() as folder:
         path = write(folder, f"odd{suffix}", magic + tail)
@@ -337,11 +394,29 @@ def test_random_bytes_behind_magic_numbers(magic: bytes, tail: bytes, suffix: st
 
 # ---------------------------------------------------------------- names
 
-NAME = st.text(max_size=60) | st.sampled_from([
-    "海康威视", "杭州海康威视数字技术股份有限公司", "Hikvision USA Inc", "A.B.C. Co., Ltd.",
-    "Al-Qa'ida/Islamic Army", "(", ")(", "()", "III", "XIV Corp", "/", "a/s", "ООО Ромашка",
-    "\u0301\u0301", "ﷺ", "𝕳𝖎𝖐𝖛𝖎𝖘𝖎𝖔𝖓", "\ufeff", "0" * 50, "twenty-one",
-])
+NAME = st.text(max_size=60) | st.sampled_from(
+    [
+        "海康威视",
+        "杭州海康威视数字技术股份有限公司",
+        "Hikvision USA Inc",
+        "A.B.C. Co., Ltd.",
+        "Al-Qa'ida/Islamic Army",
+        "(",
+        ")(",
+        "()",
+        "III",
+        "XIV Corp",
+        "/",
+        "a/s",
+        "ООО Ромашка",
+        "\u0301\u0301",
+        "ﷺ",
+        "𝕳𝖎𝖐𝖛𝖎𝖘𝖎𝖔𝖓",
+        "\ufeff",
+        "0" * 50,
+        "twenty-one",
+    ]
+)
 
 
 @given(name=NAME)

@@ -46,16 +46,26 @@ def edited_list(original: Path, target: Path) -> Path:
     for row in body:
         if row[col["name"]] == AASPT:
             row[col["_id"]] = "0123456789abcdef0123456789abcdef"
-    body.append(["77777", "Specially Designated Nationals (SDN) - Treasury Department", "77777",
-                 "Entity", "CYBER2", "Example Surveillance Co", *[""] * (len(header) - 6)])
+    body.append(
+        [
+            "77777",
+            "Specially Designated Nationals (SDN) - Treasury Department",
+            "77777",
+            "Entity",
+            "CYBER2",
+            "Example Surveillance Co",
+            *[""] * (len(header) - 6),
+        ]
+    )
     with target.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, quoting=csv.QUOTE_ALL).writerows([header, *body])
     return target
 
 
 @pytest.fixture
-def screened(shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-             ) -> dict[str, Any]:
+def screened(
+    shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> dict[str, Any]:
     """A store with the 2025 sample imported, one run of PURCHASES, decisions on three hits,
     and the edited list imported as a second version."""
     store = str(tmp_path / "store.duckdb")
@@ -164,8 +174,9 @@ def test_a_changed_or_missing_input_is_refused(
     assert len(cli(["runs", "--store", s["store"], "--json"], capsys)) == 1
 
 
-def test_unknown_run_and_version(screened: dict[str, Any], capsys: pytest.CaptureFixture[str]
-                                 ) -> None:
+def test_unknown_run_and_version(
+    screened: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
     s = screened
     assert "no run 'run-nope'" in fails(["rescreen", "run-nope", "--store", s["store"]], capsys)
     err = fails(["rescreen", s["run"], "--lists", "csl-nope", "--store", s["store"]], capsys)

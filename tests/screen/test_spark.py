@@ -2,8 +2,9 @@
 
 One session (``conftest.spark``), tiny data. Files are cut into 16 KiB blocks so that row numbers
 cross block boundaries; the generated CSV has a title line, blank and whitespace-only lines,
-ragged rows, all-empty rows, quoted delimiters and CRLF endings; a second one has quoted line
-breaks (read whole); a Parquet file has typed columns.
+ragged rows, all-empty rows, quoted delimiters and CRLF endings; two more like it sit in a
+folder that Spark reads in one go; another has quoted line breaks (read whole); a Parquet file
+has typed columns. The demo's GB18030 file is read by Spark too.
 """
 
 from __future__ import annotations
@@ -50,10 +51,10 @@ HIT_KEY = (
 )
 
 
-def _tricky_csv(path: Path) -> Path:
+def _tricky_csv(path: Path, first: int = 1) -> Path:
     """Title line, blank lines, whitespace-only and ragged rows, quoting, CRLF; ~40 KiB."""
     lines = ["Payments register FY2019-2023", "", "date,vendor,description,amount,department"]
-    for i in range(1, 700):
+    for i in range(first, first + 699):
         if i % 97 == 0:
             lines.append("")
         elif i % 89 == 0:
@@ -112,25 +113,34 @@ def watchlist() -> Watchlist:
     return load_watchlist(None)
 
 
+Inputs = tuple[list[Path], list[str]]
+
+
 @pytest.fixture(scope="module")
-def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> Inputs:
+    """The files for the local engine, and the same for Spark with a folder of two files
+    (same layout: one Spark read) in place of its files."""
     folder = tmp_path_factory.mktemp("inputs")
     generated = [
         _tricky_csv(folder / "tricky.csv"),
         _multiline_csv(folder / "multiline.csv"),
         _parquet(folder / "typed.parquet"),
     ]
-    return [DEMO / name for name in DEMO_FILES] + generated
+    batch = folder / "batch"
+    batch.mkdir()
+    parts = [_tricky_csv(batch / "part-1.csv", 1000), _tricky_csv(batch / "part-2.csv", 2000)]
+    files = [DEMO / name for name in DEMO_FILES] + generated
+    return files + parts, [str(p) for p in files] + [str(batch)]
 
 
 @pytest.fixture(scope="module")
-def local_run(inputs: list[Path], watchlist: Watchlist) -> RunResult:
-    return run_screen(inputs, watchlist)
+def local_run(inputs: Inputs, watchlist: Watchlist) -> RunResult:
+    return run_screen(inputs[0], watchlist)
 
 
 @pytest.fixture(scope="module")
 def spark_run(
-    spark: Any, inputs: list[Path], watchlist: Watchlist, tmp_path_factory: pytest.TempPathFactory
+    spark: Any, inputs: Inputs, watchlist: Watchlist, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[RunResult, Path]:
     out = tmp_path_factory.mktemp("spark-out")
     small_blocks = {
@@ -138,7 +148,7 @@ def spark_run(
         "spark.sql.files.openCostInBytes": "0",
     }
     with engine._settings(spark, small_blocks):
-        result = engine.run_spark([str(p) for p in inputs], watchlist, out_dir=out, spark=spark)
+        result = engine.run_spark(inputs[1], watchlist, out_dir=out, spark=spark)
     return result, out
 
 
@@ -153,7 +163,7 @@ def test_same_hits_as_the_local_engine(
     assert _keys(result) == _keys(local_run)
     assert [h.json_dict() for h in result.hits] == [h.json_dict() for h in local_run.hits]
     with_hits = {Path(h.source_file).name for h in result.hits}
-    assert {"tricky.csv", "multiline.csv", "typed.parquet"} <= with_hits
+    assert {"tricky.csv", "multiline.csv", "typed.parquet", "part-1.csv", "part-2.csv"} <= with_hits
 
 
 def test_same_counts_and_rejects(local_run: RunResult, spark_run: tuple[RunResult, Path]) -> None:
@@ -322,3 +332,18 @@ def test_record_positions_skip_blank_lines(
     offset: int, start: int, count: int, blanks: tuple[int, ...], expected: list[int]
 ) -> None:
     assert engine._positions(offset, start, count, blanks).to_pylist() == expected
+
+
+class _FakeSession:
+    class sparkContext:  # the attribute a SparkSession has
+        master = "spark://cluster:7077"
+
+
+def test_a_cluster_cannot_write_to_a_local_folder_so_the_driver_does(tmp_path: Path) -> None:
+    rows = [
+        {**dict.fromkeys(engine.PARQUET_COLUMNS), "kind": "hit", "hit_id": "abc", "row": 3},
+        {**dict.fromkeys(engine.PARQUET_COLUMNS), "kind": "records", "records": 5},
+    ]
+    engine._hits_parquet(_FakeSession(), None, tmp_path, rows)  # type: ignore[arg-type]
+    table = pq.read_table(tmp_path / "hits.parquet")
+    assert table.column("hit_id").to_pylist() == ["abc"] and table.column("row").to_pylist() == [3]

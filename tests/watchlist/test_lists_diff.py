@@ -18,8 +18,13 @@ CSL_2023 = "lists/trade_gov_csl_2023_watchman.csv"
 CSL_2025 = "lists/trade_gov_csl_sample_watchman_2025.csv"
 
 
-def entity(id_: str, caption: str, list_id: str = "us-bis-entity-list",
-           listed: date | None = None, names: tuple[str, ...] = ()) -> Entity:
+def entity(
+    id_: str,
+    caption: str,
+    list_id: str = "us-bis-entity-list",
+    listed: date | None = None,
+    names: tuple[str, ...] = (),
+) -> Entity:
     return Entity(
         id=id_, schema="Company", caption=caption, names=tuple(Name(n) for n in names),
         designations=(Designation(list_id, listed=listed, source="v"),),
@@ -68,7 +73,7 @@ def test_changed_names_and_designation_dates() -> None:
     assert change.names_added == ("Zeta New",)  # case and spacing do not count
     assert change.names_removed == ("ZETA OLD NAME",)
     assert change.designations_changed[0].changes == (("listed", "2020-12-23", "2021-01-05"),)
-    data = result.to_dict()["changed"][0]  # type: ignore[index]
+    data = result.to_dict()["changed"][0]
     assert data["designations_changed"] == [
         {"list": "us-bis-entity-list", "changes": {"listed": ["2020-12-23", "2021-01-05"]}}
     ]
@@ -128,8 +133,17 @@ def test_edited_csl_file_shows_its_changes(
         if row[col["name"]] == "SME BANK":
             row[col["alt_names"]] += "; SME BANK NEW ALIAS"
     edited = [row for row in edited if row[col["name"]] != "Atlas Sanatgaran"]
-    edited.append(["77777", "Specially Designated Nationals (SDN) - Treasury Department", "77777",
-                   "Entity", "CYBER2", "Example Surveillance Co", *[""] * (len(header) - 6)])
+    edited.append(
+        [
+            "77777",
+            "Specially Designated Nationals (SDN) - Treasury Department",
+            "77777",
+            "Entity",
+            "CYBER2",
+            "Example Surveillance Co",
+            *[""] * (len(header) - 6),
+        ]
+    )
     new = tmp_path / "csl_edited.csv"
     with new.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, quoting=csv.QUOTE_ALL).writerows([header, *edited])

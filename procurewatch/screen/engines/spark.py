@@ -70,12 +70,13 @@ from procurewatch.model import Watchlist
 from procurewatch.screen.core import ScreenContext, screen_batch
 from procurewatch.screen.engines.local import SAMPLE, InputResult, fingerprint
 from procurewatch.screen.hits import HIT_COLUMNS, Hit
+from procurewatch.screen.publish import OUTPUT_FILES, publish_outputs
 from procurewatch.screen.run import RunResult, build_context, new_run_id, write_outputs
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["SparkUnavailableError", "require_pyspark", "run_spark"]
+__all__ = ["SparkUnavailableError", "local_path", "require_pyspark", "run_spark"]
 
 PYSPARK_MISSING = "the Spark engine needs PySpark: pip install 'procurewatch[spark]'"
 JAVA_MISSING = "the Spark engine needs Java 17 or newer: install a JDK and set JAVA_HOME"
@@ -218,7 +219,7 @@ def _scheme(uri: str) -> str:
     return match.group(1).lower() if match and len(match.group(1)) > 1 else ""
 
 
-def _local_path(uri: str) -> Path | None:
+def local_path(uri: str) -> Path | None:
     """The driver-side path of a ``file:`` URI or a plain path, else None."""
     scheme = _scheme(uri)
     if scheme == "file":
@@ -233,7 +234,7 @@ def list_inputs(spark: SparkSession, paths: Sequence[str]) -> list[SourceFile]:
     resolve against the cluster's default file system."""
     hadoop, files, seen = _Hadoop(spark), [], set()
     for given in paths:
-        local = _local_path(given)
+        local = local_path(given)
         name = f"file:{local.resolve()}" if local is not None and local.exists() else given
         statuses, direct = hadoop.files(name)
         if not statuses:
@@ -243,7 +244,7 @@ def list_inputs(spark: SparkSession, paths: Sequence[str]) -> list[SourceFile]:
             if uri in seen:
                 continue
             seen.add(uri)
-            on_driver = _local_path(uri) if _scheme(uri) == "file" else None
+            on_driver = local_path(uri) if _scheme(uri) == "file" else None
             display = given if direct else str(on_driver or uri)
             files.append(SourceFile(display, uri, int(status.getLen()), on_driver))
     return files
@@ -355,6 +356,8 @@ def plan_inputs(
 # ---------------------------------------------------------------- the executors
 
 
+Groups = list[tuple[Layout, list[Planned]]]
+"""Files read together, with their layout."""
 Block = tuple[int, tuple[int, ...]]
 """Where a block starts (0-based line or record of its file) and its blank lines (0-based)."""
 
@@ -391,18 +394,22 @@ def _positions(offset: int, start: int, count: int, blanks: tuple[int, ...]) -> 
     return pa.array([offset + k + bisect_right(shifted, k) for k in ks], pa.int64())
 
 
-def _runs(batch: pa.RecordBatch) -> Iterator[tuple[tuple[str, int], pa.RecordBatch]]:
+BlockKey = tuple[int, int]
+"""A block: the index of its file in its read, and the byte where it starts."""
+
+
+def _runs(batch: pa.RecordBatch) -> Iterator[tuple[BlockKey, pa.RecordBatch]]:
     """The batch cut into runs of one block each (a block's rows are contiguous)."""
-    files, starts = batch.column("_f"), batch.column("_b")
+    files, starts = batch.column("_fi"), batch.column("_b")
     last = batch.num_rows - 1
     if files[0] == files[last] and starts[0] == starts[last]:
-        yield (unquote(files[0].as_py()), starts[0].as_py()), batch
+        yield (files[0].as_py(), starts[0].as_py()), batch
         return
     keys = list(zip(files.to_pylist(), starts.to_pylist(), strict=True))
     begin = 0
     for i in range(1, len(keys) + 1):
         if i == len(keys) or keys[i] != keys[begin]:
-            yield (unquote(keys[begin][0]), keys[begin][1]), batch.slice(begin, i - begin)
+            yield keys[begin], batch.slice(begin, i - begin)
             begin = i
 
 
@@ -459,12 +466,12 @@ class _Screen:
     kind: str
     names: tuple[str, ...]  # the real names of the shipped columns c0, c1 ...
     field_map: FieldMap
-    files: dict[str, FilePlan]
-    blocks: dict[tuple[str, int], Block] = field(default_factory=dict)
+    files: dict[int, FilePlan]
+    blocks: dict[BlockKey, Block] = field(default_factory=dict)
 
     def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         ctx = worker_context(self.watchlist, self.broadcast_id, self.currency)
-        seen: dict[tuple[str, int], int] = {}
+        seen: dict[BlockKey, int] = {}
         for batch in batches:
             if not batch.num_rows:
                 continue
@@ -474,7 +481,7 @@ class _Screen:
                 yield self._screen(ctx, key, part, start)
 
     def _screen(
-        self, ctx: ScreenContext, key: tuple[str, int], part: pa.RecordBatch, start: int
+        self, ctx: ScreenContext, key: BlockKey, part: pa.RecordBatch, start: int
     ) -> pa.RecordBatch:
         plan, block = self.files[key[0]], self.blocks.get(key)
         if block is None:
@@ -500,9 +507,7 @@ class _Screen:
     def _text(self, column: pa.Array) -> pa.Array:
         if self.kind == PARQUET:
             return parquet_text(column)
-        return pc.fill_null(
-            column, ""
-        )  # Spark reads an empty field as null, the local reader as ""
+        return pc.fill_null(column, "")  # an empty field: null in Spark, "" in the local reader
 
     def _rejects(
         self, part: pa.RecordBatch, bad: pa.Array, rows: pa.Array, lines: pa.Array, plan: FilePlan
@@ -531,7 +536,7 @@ def _quoted(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
-def _read(spark: SparkSession, layout: Layout, uris: list[str]) -> DataFrame:
+def _read(spark: SparkSession, layout: Layout, uris: list[str], names: list[str]) -> DataFrame:
     """The files as a DataFrame of c0, c1 ... (the columns the field map uses), the corrupt
     record and blank flags (CSV), and the block of every row."""
     from pyspark.sql import functions as F
@@ -560,11 +565,15 @@ def _read(spark: SparkSession, layout: Layout, uris: list[str]) -> DataFrame:
         # every field empty: coalesce stops at the first field that is not
         blank = F.coalesce(*(F.nullif(F.col(f.name), F.lit("")) for f in fields)).isNull()
         extra = [F.col(CORRUPT), blank.alias("_blank")]
-    where = [
-        F.col("_metadata.file_path").alias("_f"),
-        F.col("_metadata.file_block_start").alias("_b"),
-    ]
-    return frame.select(*picked, *extra, *where)
+    path = F.col("_metadata.file_path")
+    index = F.lit(0)  # the file's place in ``uris``: cheaper to ship than its path
+    if len(uris) > 1:
+        index = F.element_at(
+            F.create_map(*(F.lit(x) for i, n in enumerate(names) for x in (n, i))), path
+        )
+    return frame.select(
+        *picked, *extra, index.alias("_fi"), F.col("_metadata.file_block_start").alias("_b")
+    )
 
 
 def _lines(spark: SparkSession, layout: Layout, uris: list[str]) -> DataFrame:
@@ -610,20 +619,21 @@ class Numbering:
     """The blocks of every file and what the blank lines hold (rejects, records)."""
 
     blocks: dict[tuple[str, int], Block] = field(default_factory=dict)
+    paths: dict[str, str] = field(default_factory=dict)  # uri → Spark's _metadata.file_path
     rejects: dict[str, list[Reject]] = field(default_factory=lambda: defaultdict(list))
     records: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
-def number_blocks(spark: SparkSession, groups: Mapping[Layout, list[Planned]]) -> Numbering:
+def number_blocks(spark: SparkSession, groups: Groups) -> Numbering:
     """Count the blocks of every file in one Spark job, and find the blank lines in a second
     one when there are any (files read whole are one block)."""
     numbering = Numbering()
-    for layout, plans in groups.items():
+    for layout, plans in groups:
         if layout.kind == CSV_WHOLE:
             numbering.blocks.update({(p.source.uri, 0): (0, ()) for p in plans})
     frames = [
         _lines(spark, layout, [p.source.uri for p in plans])
-        for layout, plans in groups.items()
+        for layout, plans in groups
         if layout.kind != CSV_WHOLE
     ]
     if not frames:
@@ -637,7 +647,8 @@ def number_blocks(spark: SparkSession, groups: Mapping[Layout, list[Planned]]) -
     per_file: dict[str, list[Any]] = defaultdict(list)
     for row in counts:
         per_file[unquote(row["f"])].append(row)
-    plans_by_uri = {p.source.uri: (layout, p) for layout, ps in groups.items() for p in ps}
+        numbering.paths[unquote(row["f"])] = row["f"]
+    plans_by_uri = {p.source.uri: (layout, p) for layout, ps in groups for p in ps}
     for uri, rows in per_file.items():
         layout, plan = plans_by_uri[uri]
         offset = 0
@@ -718,25 +729,27 @@ def _session(master: str | None, spark: SparkSession | None) -> Iterator[SparkSe
         session.stop()
 
 
-def _grouped(plans: list[Planned]) -> dict[Layout, list[Planned]]:
-    """Files with equal layouts, read by one Spark read each."""
-    groups: dict[Layout, list[Planned]] = defaultdict(list)
+def _grouped(plans: list[Planned]) -> Groups:
+    """Files with equal layouts, read by one Spark read each (a file read whole alone)."""
+    groups: dict[tuple[Layout, str], list[Planned]] = defaultdict(list)
     for plan in plans:
-        groups[plan.layout].append(plan)
-    return groups
+        alone = plan.source.uri if plan.layout.kind == CSV_WHOLE else ""
+        groups[(plan.layout, alone)].append(plan)
+    return [(layout, members) for (layout, _), members in groups.items()]
 
 
 def _screen_all(
     spark: SparkSession,
-    groups: Mapping[Layout, list[Planned]],
+    groups: Groups,
     numbering: Numbering,
     watchlist: Any,
     currency: str | None,
 ) -> DataFrame:
     """The executors' output rows for every file (a lazy DataFrame)."""
     frames = []
-    for layout, members in groups.items():
+    for layout, members in groups:
         uris = [p.source.uri for p in members]
+        place = {uri: i for i, uri in enumerate(uris)}
         fn = _Screen(
             watchlist,
             watchlist._jbroadcast.id(),  # on the driver only: a worker's Broadcast has no id
@@ -744,10 +757,11 @@ def _screen_all(
             layout.kind,
             layout.field_map.columns(),
             layout.field_map,
-            {p.source.uri: FilePlan(p.source.display, p.sha, p.skip) for p in members},
-            {k: v for k, v in numbering.blocks.items() if k[0] in uris},
+            {i: FilePlan(p.source.display, p.sha, p.skip) for i, p in enumerate(members)},
+            {(place[uri], b): v for (uri, b), v in numbering.blocks.items() if uri in place},
         )
-        frames.append(_read(spark, layout, uris).mapInArrow(fn, _spark_schema()))
+        names = [numbering.paths.get(uri, uri) for uri in uris]
+        frames.append(_read(spark, layout, uris, names).mapInArrow(fn, _spark_schema()))
     return reduce(lambda a, b: a.unionByName(b), frames)
 
 
@@ -802,7 +816,7 @@ def _hits_parquet(
     """``OUT/hits.parquet/``: written by Spark, or by the driver when the executors cannot
     reach a local output folder (a cluster master)."""
     target = _out_uri(out_dir) + "/hits.parquet"
-    local = _local_path(target)
+    local = local_path(target)
     if local is None or str(spark.sparkContext.master).startswith("local"):
         out.where(out["kind"] == "hit").select(*PARQUET_COLUMNS).write.mode("overwrite").parquet(
             target
@@ -820,20 +834,21 @@ def _hits_parquet(
 
 def _out_uri(out_dir: str | Path) -> str:
     text = str(out_dir)
-    local = _local_path(text)
+    local = local_path(text)
     return local.resolve().as_uri() if local is not None else text.rstrip("/")
 
 
 def _write_small(spark: SparkSession, out_dir: str | Path, result: RunResult) -> None:
-    """hits.csv, hits.jsonl, rejects.csv, summary.json: locally, or copied to a remote folder."""
-    local = _local_path(str(out_dir))
+    """hits.csv, hits.jsonl, rejects.csv, summary.json by the local engine's writers: published
+    into a local folder all at once, or copied to a remote one (``summary.json`` last)."""
+    local = local_path(str(out_dir))
     if local is not None:
-        write_outputs(local, result)
+        publish_outputs(local, result)
         return
     with tempfile.TemporaryDirectory(prefix="procurewatch-") as folder:
         write_outputs(Path(folder), result)
         hadoop = _Hadoop(spark)
-        for name in ("hits.csv", "hits.jsonl", "rejects.csv", "summary.json"):  # summary last
+        for name in OUTPUT_FILES:
             hadoop.put(Path(folder) / name, f"{str(out_dir).rstrip('/')}/{name}")
 
 

@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
         help="which column plays a role, e.g. vendor='Payee Name' (repeatable)",
     )
     parser.add_argument("--currency", help="currency of amounts without one (e.g. USD)")
+    parser.add_argument(
+        "--force", action="store_true", help="replace an earlier run's outputs in a local --out"
+    )
     return parser
 
 
@@ -51,10 +54,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one screen; returns the exit status."""
     args = _parser().parse_args(argv)
     from procurewatch.cli_screen import parse_mapping
-    from procurewatch.screen.engines.spark import run_spark
+    from procurewatch.screen.engines.spark import local_path, run_spark
+    from procurewatch.screen.publish import check_out_dir
     from procurewatch.watchlist.assemble import load_watchlist
 
     try:
+        out = local_path(args.out)
+        if out is not None:
+            check_out_dir(out, args.force)
         watchlist = load_watchlist(Path(args.store) if args.store else settings.store_path())
         result = run_spark(
             args.inputs,
