@@ -47,6 +47,9 @@ from procurewatch.screen.inventory import DeviceResult, screen_device
 from procurewatch.screen.inventory_run import build_inventory_context
 from procurewatch.watchlist.bundled import load_bundled
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from metrics import prf_counts
+
 LISTED_GROUPS = {
     "Hikvision": "hikvision",
     "EZVIZ (Hikvision subsidiary)": "hikvision",
@@ -192,27 +195,10 @@ def prf(
     cases: Iterable[Case], rules: Sequence[str] | None = None, confirmed: bool = False
 ) -> dict[str, Any]:
     """Precision, recall, F1 and counts over scored cases."""
-    tp = fp = fn = tn = 0
-    for case in cases:
-        if case.truth is None:
-            continue
-        predicted = case.flagged(rules, confirmed)
-        tp += predicted and case.truth
-        fp += predicted and not case.truth
-        fn += (not predicted) and case.truth
-        tn += (not predicted) and not case.truth
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(f1, 4),
-        "tp": tp,
-        "fp": fp,
-        "fn": fn,
-        "tn": tn,
-    }
+    scored = (c for c in cases if c.truth is not None)
+    return prf_counts(
+        ((c.flagged(rules, confirmed), bool(c.truth)) for c in scored), empty_precision=1.0
+    )
 
 
 def _group_rates(cases: Sequence[Case]) -> dict[str, dict[str, int]]:

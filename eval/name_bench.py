@@ -21,6 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from procurewatch.match.names import compare
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from metrics import prf_counts
+
 from procurewatch.settings import MATCH_THRESHOLD
 
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -49,25 +53,7 @@ def default_data() -> Path:
 
 def prf(cases: Iterable[Case], threshold: float) -> dict[str, float]:
     """Precision, recall, F1 and counts of the cases at a threshold."""
-    tp = fp = fn = tn = 0
-    for case in cases:
-        predicted = case.score >= threshold
-        tp += predicted and case.truth
-        fp += predicted and not case.truth
-        fn += (not predicted) and case.truth
-        tn += (not predicted) and not case.truth
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(f1, 4),
-        "tp": tp,
-        "fp": fp,
-        "fn": fn,
-        "tn": tn,
-    }
+    return prf_counts((c.score >= threshold, c.truth) for c in cases)
 
 
 def load_cases(data: Path) -> list[Case]:

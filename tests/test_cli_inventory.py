@@ -86,6 +86,7 @@ def test_an_asset_list_end_to_end(run: Any, tmp_path: Path) -> None:
         "mac_notes.csv",
         "rejects.csv",
         "remediation.csv",
+        "report.html",
         "summary.json",
     ]
     findings = _csv(out / "findings.csv")

@@ -4,7 +4,7 @@ One session (``conftest.spark``), tiny data. Files are cut into 16 KiB blocks so
 cross block boundaries; the generated CSV has a title line, blank and whitespace-only lines,
 ragged rows, all-empty rows, quoted delimiters and CRLF endings; two more like it sit in a
 folder that Spark reads in one go; another has quoted line breaks (read whole); a Parquet file
-has typed columns. The demo's GB18030 file is read by Spark too.
+has typed columns and a space in its name. The demo's GB18030 file is read by Spark too.
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Inputs:
     generated = [
         _tricky_csv(folder / "tricky.csv"),
         _multiline_csv(folder / "multiline.csv"),
-        _parquet(folder / "typed.parquet"),
+        _parquet(folder / "typed data.parquet"),
     ]
     batch = folder / "batch"
     batch.mkdir()
@@ -142,7 +142,7 @@ def local_run(inputs: Inputs, watchlist: Watchlist) -> RunResult:
 def spark_run(
     spark: Any, inputs: Inputs, watchlist: Watchlist, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[RunResult, Path]:
-    out = tmp_path_factory.mktemp("spark-out")
+    out = tmp_path_factory.mktemp("spark out")
     small_blocks = {
         "spark.sql.files.maxPartitionBytes": "16384",
         "spark.sql.files.openCostInBytes": "0",
@@ -163,7 +163,13 @@ def test_same_hits_as_the_local_engine(
     assert _keys(result) == _keys(local_run)
     assert [h.json_dict() for h in result.hits] == [h.json_dict() for h in local_run.hits]
     with_hits = {Path(h.source_file).name for h in result.hits}
-    assert {"tricky.csv", "multiline.csv", "typed.parquet", "part-1.csv", "part-2.csv"} <= with_hits
+    assert {
+        "tricky.csv",
+        "multiline.csv",
+        "typed data.parquet",
+        "part-1.csv",
+        "part-2.csv",
+    } <= with_hits
 
 
 def test_same_counts_and_rejects(local_run: RunResult, spark_run: tuple[RunResult, Path]) -> None:

@@ -835,7 +835,7 @@ def _hits_parquet(
 def _out_uri(out_dir: str | Path) -> str:
     text = str(out_dir)
     local = local_path(text)
-    return local.resolve().as_uri() if local is not None else text.rstrip("/")
+    return f"file:{local.resolve()}" if local is not None else text.rstrip("/")  # Hadoop's form
 
 
 def _write_small(spark: SparkSession, out_dir: str | Path, result: RunResult) -> None:

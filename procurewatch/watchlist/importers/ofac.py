@@ -10,6 +10,7 @@ are ``ofac-<ent_num>``, the ids OpenSanctions uses for OFAC entries.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,8 +134,11 @@ def _add_main_row(
         )
 
 
-def _add_aliases(read: _Read, files: OfacFiles) -> None:
-    table = _side_table(files.alt, 5)
+def _side_rows(
+    read: _Read, path: Path | None, width: int, what: str
+) -> Iterator[tuple[EntityDraft, list[str]]]:
+    """Rows of an alt/add side file with the draft of the entry they belong to."""
+    table = _side_table(path, width)
     if table is None:
         return
     read.rejected.extend(table.rejected)
@@ -142,25 +146,20 @@ def _add_aliases(read: _Read, files: OfacFiles) -> None:
         draft = read.drafts.get(row[0].strip())
         if draft is None:
             read.skipped.append(
-                RowIssue(line, f"alias of unknown entry {row[0].strip()}", table.file)
+                RowIssue(line, f"{what} of unknown entry {row[0].strip()}", table.file)
             )
             continue
+        yield draft, row
+
+
+def _add_aliases(read: _Read, files: OfacFiles) -> None:
+    for draft, row in _side_rows(read, files.alt, 5, "alias"):
         kind = ALT_KINDS.get(cell(row[2]).lower(), "alias")
         draft.add_name(cell(row[3]), kind, weak=cell(row[4]).lower().startswith("weak"))
 
 
 def _add_addresses(read: _Read, files: OfacFiles) -> None:
-    table = _side_table(files.add, 6)
-    if table is None:
-        return
-    read.rejected.extend(table.rejected)
-    for line, row in table.rows:
-        draft = read.drafts.get(row[0].strip())
-        if draft is None:
-            read.skipped.append(
-                RowIssue(line, f"address of unknown entry {row[0].strip()}", table.file)
-            )
-            continue
+    for draft, row in _side_rows(read, files.add, 6, "address"):
         parts = [cell(v) for v in row[2:5]]
         draft.add_address(", ".join(p for p in parts if p))
         draft.add_country(country_code(parts[2]))
