@@ -2,7 +2,7 @@
 # Run every check: ruff, mypy --strict, the test suite (Spark in local mode, Chromium via Playwright).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -x .venv/bin/python ] && .venv/bin/python -c "import pytest, pyspark, playwright" 2>/dev/null || scripts/setup.sh dev,spark
+[ -x .venv/bin/python ] && .venv/bin/python -c "import pytest, pyspark, pandas, playwright, schemathesis, atheris" 2>/dev/null || scripts/setup.sh dev,spark
 PY=.venv/bin/python
 $PY -m ruff check procurewatch tests eval bench
 $PY -m mypy procurewatch

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import sys
@@ -17,6 +18,8 @@ def spark_missing() -> str | None:
         import pyspark  # noqa: F401
     except ImportError:
         return "needs PySpark: pip install 'procurewatch[spark]'"
+    if importlib.util.find_spec("pandas") is None:
+        return "needs pandas, which PySpark's mapInArrow requires: pip install 'pandas>=2.2,<3'"
     java_home = os.environ.get("JAVA_HOME")
     if shutil.which("java") is None and not (java_home and os.path.isdir(java_home)):
         return "needs a Java runtime (JDK 17+) for Spark: install one or set JAVA_HOME"

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import importlib.util
 import io
 import json
 import os
@@ -79,6 +80,9 @@ if TYPE_CHECKING:
 __all__ = ["SparkUnavailableError", "local_path", "require_pyspark", "run_spark"]
 
 PYSPARK_MISSING = "the Spark engine needs PySpark: pip install 'procurewatch[spark]'"
+PANDAS_MISSING = (
+    "the Spark engine needs pandas for PySpark's Arrow functions: pip install 'pandas>=2.2,<3'"
+)
 JAVA_MISSING = "the Spark engine needs Java 17 or newer: install a JDK and set JAVA_HOME"
 RUN_CONF = {
     # a ragged row is malformed only when the parser sees all of its fields
@@ -125,11 +129,14 @@ class SparkUnavailableError(ProcurewatchError, ImportError):
 
 
 def require_pyspark() -> None:
-    """Raise :class:`SparkUnavailableError` unless PySpark can be imported."""
+    """Raise :class:`SparkUnavailableError` unless PySpark (and the pandas its ``mapInArrow``
+    insists on) can be imported."""
     try:
         import pyspark  # noqa: F401
     except ImportError:
         raise SparkUnavailableError(PYSPARK_MISSING) from None
+    if importlib.util.find_spec("pandas") is None:
+        raise SparkUnavailableError(PANDAS_MISSING)
 
 
 # ---------------------------------------------------------------- the plan (driver)
@@ -701,10 +708,10 @@ def _settings(spark: SparkSession, values: Mapping[str, str]) -> Iterator[None]:
 @contextmanager
 def _session(master: str | None, spark: SparkSession | None) -> Iterator[SparkSession]:
     """The given session, or a new one (stopped at the end)."""
+    require_pyspark()
     if spark is not None:
         yield spark
         return
-    require_pyspark()
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName("procurewatch")
