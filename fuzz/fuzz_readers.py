@@ -31,6 +31,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import atheris  # type: ignore[import-untyped]
 
@@ -85,6 +86,17 @@ WORK = _work_folder()
 
 def _fail(message: str) -> None:
     raise AssertionError(message)
+
+
+UNRAISABLE: list[str] = []
+"""Exceptions Python could only print ("Exception ignored in ..."): a crash too."""
+
+
+def _unraisable(unraisable: Any) -> None:
+    UNRAISABLE.append(f"{type(unraisable.exc_value).__name__}: {unraisable.exc_value}")
+
+
+sys.unraisablehook = _unraisable
 
 
 def _check_error(err: ProcurewatchError) -> None:
@@ -218,10 +230,13 @@ def test_one_input(data: bytes) -> None:
     """The fuzz target: pick a target by the first byte, feed it the rest."""
     fdp = atheris.FuzzedDataProvider(data)
     index = fdp.ConsumeIntInRange(0, TARGETS - 1)
+    UNRAISABLE.clear()
     if index < len(FILE_TARGETS):
         _file_target(fdp, index)
     else:
         BUILT[index - len(FILE_TARGETS)](fdp)
+    if UNRAISABLE:
+        _fail(f"an exception was printed, not raised: {UNRAISABLE[0]}")
 
 
 def _seed(content: bytes, index: int, *ints: int) -> bytes:

@@ -172,13 +172,30 @@ def read_records(lines: Iterable[str], delimiter: str, limit: int) -> list[list[
     return out
 
 
-class TranscodingStream(io.RawIOBase):
-    """Reads a file in any encoding and hands out UTF-8 bytes (undecodable bytes → U+FFFD)."""
+CP1252_FALLBACK = "procurewatch-cp1252"
+"""A decoding error handler: bytes that do not decode are read as Windows-1252."""
 
-    def __init__(self, raw: BinaryIO, encoding: str, chunk: int = 1 << 20) -> None:
+
+def _as_cp1252(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return bytes(bad).decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error(CP1252_FALLBACK, _as_cp1252)
+
+
+class TranscodingStream(io.RawIOBase):
+    """Reads a file in any encoding and hands out UTF-8 bytes (undecodable bytes → U+FFFD, or
+    what ``errors`` makes of them)."""
+
+    def __init__(
+        self, raw: BinaryIO, encoding: str, chunk: int = 1 << 20, errors: str = "replace"
+    ) -> None:
         super().__init__()
         self._raw = raw
-        self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
         self._chunk = chunk
         self._pending = b""
         self._eof = False

@@ -4,14 +4,19 @@ Every column is read as text. A row with more or fewer
 fields than the header is rejected with its line number and the reading goes on; a quoted value
 may span lines (``_row`` stays the record number, ``Reject.line`` the line an editor shows).
 Empty lines and rows whose every field is empty carry nothing and are skipped (they keep their
-numbers). A row that repeats the header line (two exports joined) is rejected with its line. Values that are not valid UTF-8 in a UTF-8 file are read as Windows-1252.
+numbers). A row that repeats the header line (two exports joined) is rejected with its line.
+A bad row that is not UTF-8 cannot reach the row handler (Arrow decodes its text first and
+fails); the file is then read again through a stream that decodes such bytes as Windows-1252. Values that are not valid UTF-8 in a UTF-8 file are read as Windows-1252.
 The layout (delimiter, header) comes from :mod:`.csvlayout`; other formats live in :mod:`.xlsx`,
 :mod:`.jsonfiles` and :mod:`.parquetfile`.
 """
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -24,7 +29,7 @@ from procurewatch.errors import InputError
 from procurewatch.ingest.base import BaseReader
 from procurewatch.ingest.csvcells import count_fields, not_blank, repeated_header, to_string
 from procurewatch.ingest.csvlayout import CsvLayout
-from procurewatch.ingest.encoding import TranscodingStream, is_utf8
+from procurewatch.ingest.encoding import CP1252_FALLBACK, TranscodingStream, is_utf8
 from procurewatch.ingest.prefetch import Prefetcher
 from procurewatch.ingest.rownum import Located, RowTracker
 
@@ -44,6 +49,14 @@ class _NotUtf8(Exception):
 
 class _RowTooLong(Exception):
     """A row does not fit in one block (raised inside the reader, never outside)."""
+
+
+class _RowNotUtf8(Exception):
+    """A bad row is not UTF-8, so Arrow could not hand it over (raised inside, never outside)."""
+
+
+_HANDLER_FAILED = re.compile(r"Expected \d+ columns, got \d+")
+"""Arrow's message when the row handler could not take a bad row (it skips every other)."""
 
 
 @dataclass
@@ -76,21 +89,26 @@ class DelimitedReader(BaseReader):
         self.rejects.clear()
         done = _Done()
         text, block = True, min(MAX_BLOCK, max(MIN_BLOCK, self.batch_size * layout.row_bytes))
+        clean = False
         while True:
             try:
-                yield from self._pass(layout, done, text, block)
+                yield from self._pass(layout, done, text, block, clean)
                 return
             except _NotUtf8:
                 text = False
             except _RowTooLong:
                 block = RETRY_BLOCK
+            except _RowNotUtf8:
+                clean = True
 
-    def _pass(self, layout: CsvLayout, done: _Done, text: bool, block: int
+    def _pass(self, layout: CsvLayout, done: _Done, text: bool, block: int, clean: bool
               ) -> Iterator[pa.RecordBatch]:
         """One pass over the file; rows and rejects up to ``done`` are not handed out again."""
         tracker = RowTracker(layout.skip_lines, layout.newline)
-        source, reader = self._open(layout, _handler(tracker), text, block)
-        prefetch = Prefetcher(partial(_next_batch, reader))
+        handler = _handler(tracker)
+        with _quiet(handler):
+            source, reader = self._open(layout, handler, text, block, clean)
+        prefetch = Prefetcher(partial(_quietly, handler, partial(_next_batch, reader)))
         held: pa.RecordBatch | None = None  # the last batch is checked before it goes out
         try:
             for batch in prefetch:
@@ -115,11 +133,15 @@ class DelimitedReader(BaseReader):
         return self.layout
 
     def _open(
-        self, layout: CsvLayout, handler: Callable[[Any], str], text: bool, block: int
+        self, layout: CsvLayout, handler: Callable[[Any], str], text: bool, block: int,
+        clean: bool = False,
     ) -> tuple[Any, Any]:
         kind = pa.string() if text else pa.binary()  # string: Arrow checks UTF-8 as it parses
-        if is_utf8(layout.encoding):
+        if is_utf8(layout.encoding) and not clean:
             source: Any = pa.OSFile(str(self.path), "r")
+        elif is_utf8(layout.encoding):  # every byte reaches Arrow as valid UTF-8
+            source = TranscodingStream(self.path.open("rb"), layout.encoding,
+                                       errors=CP1252_FALLBACK)
         else:
             source = TranscodingStream(self.path.open("rb"), layout.encoding)
         options = (
@@ -215,6 +237,8 @@ class DelimitedReader(BaseReader):
         message = " ".join(str(err).split())[:300]
         if text and "invalid UTF8" in message:
             return _NotUtf8()
+        if _HANDLER_FAILED.search(message) and is_utf8(self._layout().encoding):
+            return _RowNotUtf8()
         if "straddling" in message:
             if block < RETRY_BLOCK:
                 return _RowTooLong()
@@ -225,6 +249,31 @@ class DelimitedReader(BaseReader):
             "check for a quote character that is never closed, or pass the right format",
             path=str(self.path),
         )
+
+
+@contextmanager
+def _quiet(handler: Callable[[Any], str]) -> Iterator[None]:
+    """Keep Python from printing "Exception ignored in" with a traceback when Arrow fails to
+    decode a bad row's text for ``handler`` (the failure surfaces as a parse error)."""
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if unraisable.object is handler and isinstance(unraisable.exc_value, UnicodeError):
+            return
+        previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        if sys.unraisablehook is hook:
+            sys.unraisablehook = previous
+
+
+def _quietly(handler: Callable[[Any], str], produce: Callable[[], pa.RecordBatch | None]
+             ) -> pa.RecordBatch | None:
+    with _quiet(handler):
+        return produce()
 
 
 def _next_batch(reader: Any) -> pa.RecordBatch | None:

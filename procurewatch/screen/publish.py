@@ -9,8 +9,8 @@ The files are first written to a hidden staging folder, then published:
   back last, so a reader never takes an older ``summary.json`` for the new files.
 
 A process killed while writing leaves only a hidden staging folder. The next run into the same
-``--out`` (once the process that made it is gone) removes it, unless it is a complete set that
-was being moved into a folder: then the move is finished, so the folder holds one whole run. A
+``--out`` (once the process that made it is gone) removes it, unless it was being moved into the
+folder: then the move is finished, so the folder holds one whole run again. A
 folder holding the outputs of an earlier run is not overwritten unless the caller says so
 (:func:`check_out_dir`).
 """
@@ -96,7 +96,8 @@ def clean_staging(out: Path) -> list[Path]:
     """Tidy what killed runs left beside or inside ``out``; returns the staging folders handled.
 
     A staging folder inside ``out`` holding a complete set (``summary.json`` is written last)
-    may have been half moved in: the move is finished. Any other is removed.
+    while ``out`` has no ``summary.json`` (the move takes it out first) was being moved in: the
+    move is finished. Any other staging folder is removed.
     """
     out = out.resolve()
     places = [(out.parent, _outer_prefix(out)), (out, INNER_PREFIX)]
@@ -107,7 +108,8 @@ def clean_staging(out: Path) -> list[Path]:
         for entry in sorted(folder.iterdir()):
             if not (entry.name.startswith(prefix) and _stale(entry, prefix)):
                 continue
-            if folder == out and (entry / "summary.json").is_file():
+            moving = not (out / "summary.json").exists()
+            if folder == out and moving and (entry / "summary.json").is_file():
                 _move_files(entry, out)
             else:
                 shutil.rmtree(entry, ignore_errors=True)

@@ -237,7 +237,7 @@ def test_sigkill_while_writing_a_new_folder(
     assert list(store_runs(store)) == [summary["run_id"]]
 
 
-@pytest.mark.parametrize("point", ["writing", "moving"])
+@pytest.mark.parametrize("point", ["writing", "staged", "moving"])
 def test_sigkill_while_replacing_an_earlier_run(
     point: str, small_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -350,11 +350,6 @@ def test_screens_racing_for_one_store(
     assert len(store_runs(store)) == recorded
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="local engine: forked workers outlive a SIGKILLed "
-    "screen (ProcessPoolExecutor workers have no parent-death signal)",
-)
 def test_no_worker_outlives_a_killed_screen(big_csv: Path, tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [PYTHON, "-m", "procurewatch.cli", *screen_args(big_csv, tmp_path / "o",

@@ -439,3 +439,52 @@ def test_compare_never_raises_and_scores_stay_in_bounds(query: str, candidate: s
 def test_long_names_are_compared_quickly(length: int) -> None:
     name = " ".join(["Hikvision"] * (length // 10))
     assert 0.0 <= compare(name, "Hikvision").score <= 1.0
+
+
+# ---------------------------------------------------------------- list importers
+
+CSL_HEADER = ("_id,source,entity_number,type,programs,name,title,addresses,"
+              "federal_register_notice,start_date,end_date,alt_names,ids,remarks")  # fmt: skip
+LIST_HEADERS = {
+    "csl": CSL_HEADER,
+    "fcc": "Covered Equipment or Services;Date of Inclusion on Covered List;Entity Name;"
+    "Subsidiary Names",
+    "dod1260h": "Name,Clean Name,Alias,Previous Name,Parent Name,Note,Start date,End date,"
+    "Source Url",
+    "ofac": None,  # header-less: twelve fields a row
+}
+LIST_CELL = CELL | st.sampled_from([
+    "-0-", "2021-03-12", "March 12, 2021", "Entity List (EL) - Bureau of Industry and Security",
+    "a.k.a. 'X'; f.k.a. 'Y'; Linked To: Z.", "USCC 9111000071093019X7; ISIN CNE100000PM8",
+    "Entity", "Individual", "vessel", "30882", "",
+])  # fmt: skip
+
+
+@given(
+    kind=st.sampled_from(sorted(LIST_HEADERS)),
+    rows=st.lists(st.lists(LIST_CELL, min_size=1, max_size=14), max_size=12),
+    raw=st.binary(max_size=60),
+)
+def test_list_files_import_or_fail_with_one_line(kind: str, rows: list[list[str]], raw: bytes
+                                                 ) -> None:  # fmt: skip
+    from procurewatch.watchlist.importers import parse_file
+
+    header = LIST_HEADERS[kind]
+    delimiter = ";" if kind == "fcc" else ","
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    if header:
+        writer.writerow(header.split(delimiter))
+    writer.writerows(rows if header else [["36", *r[:11], *[""] * (11 - len(r[:11]))]
+                                          for r in rows])  # fmt: skip
+    with TemporaryDirectory() as folder:
+        path = write(folder, "sdn.csv" if kind == "ofac" else f"{kind}.csv",
+                     buffer.getvalue().encode() + raw)  # fmt: skip
+        for fmt in (None, kind):
+            try:
+                imported = parse_file(path, fmt)
+            except ProcurewatchError as err:
+                assert "\n" not in str(err) and str(err).strip()
+                continue
+            assert imported.entities and all(e.id and e.caption for e in imported.entities)
+            assert all(issue.line >= 1 for issue in (*imported.rejected, *imported.skipped))

@@ -120,3 +120,62 @@ def test_repeated_header_rows_are_rejected_once_each(
     ]
     assert len(got) == 61 and [r["_row"] for r in got] == sorted({r["_row"] for r in got})
     assert any(str(r["vendor"]).startswith("Café") for r in got)
+
+
+def test_ofac_rows_without_a_name_or_number_are_rejected(tmp_path: Path) -> None:
+    """An sdn.csv row with an empty name became an entity with an empty caption."""
+    from procurewatch.watchlist.importers import parse_file
+
+    path = tmp_path / "sdn.csv"
+    fields = ",-0- " * 9
+    path.write_text(f'36,"AEROCARIBBEAN AIRLINES",-0- {fields}\n37,-0- ,-0- {fields}\n'
+                    f'x38,"SOMEONE",-0- {fields}\n', encoding="utf-8")  # fmt: skip
+    imported = parse_file(path)
+    assert [e.caption for e in imported.entities] == ["AEROCARIBBEAN AIRLINES"]
+    assert [(i.line, i.reason) for i in imported.rejected] == [
+        (2, "the row has no name"), (3, "the ent_num (first field) is not a number"),
+    ]  # fmt: skip
+    path.write_text(f"36,-0- ,-0- {fields}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no valid rows"):
+        parse_file(path)
+
+
+def test_list_file_with_a_lone_carriage_return_in_its_first_line(tmp_path: Path) -> None:
+    """Format detection handed csv a line with a bare CR: ``_csv.Error`` escaped."""
+    from procurewatch.watchlist.importers import parse_file
+
+    path = tmp_path / "sdn.csv"
+    path.write_text("36,\r,,,,,,,,,,\n", encoding="utf-8", newline="")
+    with pytest.raises(InputError) as info:
+        parse_file(path)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("where", ["end", "past the sample"])
+def test_a_bad_row_that_is_not_utf8(
+    tmp_path: Path, where: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Arrow could not decode a ragged row's text for the row handler: Python printed
+    "Exception ignored ... Traceback" and the whole file failed. Now the row is rejected,
+    the other rows are read, and nothing is printed."""
+    path = tmp_path / "export.csv"
+    if where == "end":  # a file cut inside a character: its sample still counts as UTF-8
+        path.write_bytes(b"vendor,text\nHikvision,camera\nAcme,salt\nbad\xe6")
+        expected = ["Hikvision", "Acme"]
+    else:  # the first MiB is UTF-8; later a bad row and a good row that are not
+        path.write_bytes(
+            b"vendor,text\n"
+            + b"Acme Supply Inc,road salt\n" * 50_000
+            + b"Hikvision,camera\nbad\xe6 row\nCaf\xe9 Dahua,NVR\nZTE,router\n"
+        )
+        expected = ["Hikvision", "Café Dahua", "ZTE"]
+    reader = open_input(path, batch_size=1000)
+    assert reader.layout.encoding == "utf-8"  # type: ignore[attr-defined]
+    vendors = [r["vendor"] for b in reader.batches() for r in b.to_pylist()]
+    assert [v for v in vendors if v != "Acme Supply Inc"] == expected
+    assert [(j.row, j.reason) for j in reader.rejects] == [
+        (3, "row has 1 fields, the header has 2; fix the row or its quoting")
+        if where == "end" else
+        (50_002, "row has 1 fields, the header has 2; fix the row or its quoting")
+    ]  # fmt: skip
+    assert capsys.readouterr().err == ""

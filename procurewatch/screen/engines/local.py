@@ -9,9 +9,12 @@ input order, so the hits are the same, in the same order, as with one process. O
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -25,6 +28,7 @@ from procurewatch.screen.core import ScreenContext, screen_batch
 from procurewatch.screen.hits import Hit
 
 SAMPLE = 1 << 20
+PR_SET_PDEATHSIG = 1
 
 
 def fingerprint(path: Path) -> str:
@@ -63,6 +67,18 @@ _WORKER_CTX: ScreenContext | None = None
 """The context a forked worker inherited from the parent."""
 
 
+def _die_with_parent() -> None:
+    """Worker start-up: ask Linux to SIGKILL this worker when the parent dies (even by SIGKILL),
+    so no worker outlives a killed screen. A no-op where prctl is unavailable."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def _work(batch: pa.RecordBatch, fmap: FieldMap, sha: str) -> list[Hit]:
     assert _WORKER_CTX is not None, "worker started without a context"
     return screen_batch(batch, fmap, _WORKER_CTX, sha)
@@ -80,7 +96,9 @@ def _parallel(batches: Iterable[pa.RecordBatch], fmap: FieldMap, ctx: ScreenCont
     _WORKER_CTX = ctx
     pending: deque[tuple[int, Future[list[Hit]]]] = deque()
     fork = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=fork) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=fork, initializer=_die_with_parent
+    ) as pool:
         for batch in batches:
             pending.append((batch.num_rows, pool.submit(_work, batch, fmap, sha)))
             while len(pending) >= 2 * workers:

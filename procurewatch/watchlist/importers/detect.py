@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,9 +31,12 @@ UNKNOWN = (
 
 
 def _first_row(head: str) -> list[str]:
-    line = head.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    line = re.split(r"\r\n|\r|\n", head.lstrip("\ufeff"), maxsplit=1)[0]  # a lone CR ends it too
     delimiter = ";" if line.count(";") > line.count(",") else ","
-    return next(csv.reader([line], delimiter=delimiter), [])
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:  # a NUL, a field over csv's size limit: not a list header
+        return []
 
 
 def detect(path: Path) -> str:

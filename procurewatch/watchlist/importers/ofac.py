@@ -62,13 +62,16 @@ def parse_ofac(path: Path) -> ImportedList:
     main = read_table(read_text(files.main), files.main, width=12)
     if not main.rows or not main.rows[0][1][0].strip().isdigit():
         raise InputError(HOW_TO, path=str(files.main), line=1)
+    rows, bad = _main_rows(main)
+    if not rows:
+        raise InputError(f"no valid rows ({bad[0].describe()}); {HOW_TO}", path=str(files.main))
     comments = _comments(files)
-    facts = [parse_ofac_remarks(_remarks(row, comments)) for _line, row in main.rows]
+    facts = [parse_ofac_remarks(_remarks(row, comments)) for _line, row in rows]
     file_date = newest(f.listed for f in facts)
     sha = digest(files.all)
     version = version_id(files.kind, file_date, sha)
-    read = _Read({}, [], list(main.rejected), len(main.rows) + len(main.rejected))
-    for (_line, row), row_facts in zip(main.rows, facts, strict=True):
+    read = _Read({}, [], bad, len(main.rows) + len(main.rejected))
+    for (_line, row), row_facts in zip(rows, facts, strict=True):
         _add_main_row(read.drafts, row, row_facts, files.kind, version)
     _add_aliases(read, files)
     _add_addresses(read, files)
@@ -90,6 +93,21 @@ def parse_ofac(path: Path) -> ImportedList:
         skipped=tuple(read.skipped),
         warnings=tuple(files.warnings),
     )
+
+
+def _main_rows(main: Table) -> tuple[list[tuple[int, list[str]]], list[RowIssue]]:
+    """The main file's rows with an ent_num and a name; the others rejected, in line order."""
+    rows: list[tuple[int, list[str]]] = []
+    rejected = list(main.rejected)
+    for line, row in main.rows:
+        if not row[0].strip().isdigit():
+            rejected.append(RowIssue(line, "the ent_num (first field) is not a number"))
+        elif not cell(row[1]):
+            rejected.append(RowIssue(line, "the row has no name"))
+        else:
+            rows.append((line, row))
+    rejected.sort(key=lambda issue: issue.line)
+    return rows, rejected
 
 
 def _side_table(path: Path | None, width: int) -> Table | None:
