@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from procurewatch.errors import ProcurewatchError
 from procurewatch.report.html import write_report
-from procurewatch.screen.run import run_screen, write_outputs
+from procurewatch.screen.publish import publish_outputs
+from procurewatch.screen.run import run_screen
 from procurewatch.store.runs import save_run
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ def screen_job(state: ServiceState, job: Job) -> None:
     result = run_screen(
         job.inputs, watchlist, mapping=job.mapping or None, default_currency=job.currency
     )
-    write_outputs(job.out_dir, result)
+    publish_outputs(job.out_dir, result)
     state.write(save_run, state.store_path, result, job.out_dir)
     job.run_id = result.run_id
     summary = result.summary()
