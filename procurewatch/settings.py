@@ -3,7 +3,7 @@
 ``PROCUREWATCH_HOME``    folder of the default store (default ``~/.procurewatch``)
 ``PROCUREWATCH_STORE``   path of the DuckDB store file (default ``$PROCUREWATCH_HOME/store.duckdb``)
 ``PROCUREWATCH_THREADS`` DuckDB threads (default: all cores)
-``PROCUREWATCH_MEMORY``  DuckDB memory limit (default ``512MB``)
+``PROCUREWATCH_MEMORY``  DuckDB memory limit (default ``256MB``)
 ``PROCUREWATCH_TOKEN``   the write token of ``procurewatch serve`` (default: generated at start)
 """
 
@@ -34,7 +34,7 @@ def duckdb_threads() -> int:
 
 def duckdb_memory() -> str:
     """DuckDB memory limit."""
-    return os.environ.get("PROCUREWATCH_MEMORY", "512MB")
+    return os.environ.get("PROCUREWATCH_MEMORY", "256MB")
 
 
 def service_token() -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -179,9 +180,27 @@ def _hit(
         lead=entity.lead,
         explanation=explanation,
         span=span,
-        designations=tuple(in_force_summary(designations, rec.day)),
+        designations=_summary(entity.id, designations, rec.day),
         input_sha256=sha,
     )
+
+
+_SUMMARIES: dict[tuple[object, ...], tuple[dict[str, Any], ...]] = {}
+"""Designation summaries by entity and in-force pattern: hits share them instead of each
+holding its own copy (a run with 50,000 hits would otherwise hold 50,000 copies)."""
+
+
+def _summary(
+    entity_id: str, designations: tuple[EffectiveDesignation, ...], day: date | None
+) -> tuple[dict[str, Any], ...]:
+    states = tuple(d.in_force_on(day) for d in designations)
+    key = (entity_id, designations, states)
+    found = _SUMMARIES.get(key)
+    if found is None:
+        if len(_SUMMARIES) > 10_000:
+            _SUMMARIES.clear()
+        found = _SUMMARIES[key] = tuple(in_force_summary(designations, day))
+    return found
 
 
 Found = tuple[int, str, str, str, NameMatch | TextHit]

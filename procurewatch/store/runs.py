@@ -29,7 +29,7 @@ RUN_FIELDS = (
 )
 
 
-CHUNK = 5000
+CHUNK = 1000
 """Hits inserted per statement (bounds the memory of large runs)."""
 
 
