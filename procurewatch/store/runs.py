@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import duckdb
 import pyarrow as pa
 
 from procurewatch.errors import StoreError
@@ -33,13 +35,61 @@ CHUNK = 1000
 """Hits inserted per statement (bounds the memory of large runs)."""
 
 
-def _hits_table(run_id: str, hits: Sequence[Hit]) -> pa.Table:
+class _Designations:
+    """Designation summaries of a run, stored once each: hits name them by key."""
+
+    def __init__(self) -> None:
+        self.by_object: dict[int, str] = {}
+        self.texts: dict[str, str] = {}
+        self.keep: list[tuple[dict[str, Any], ...]] = []
+
+    def key(self, hit: Hit) -> str:
+        found = self.by_object.get(id(hit.designations))
+        if found is None:
+            text = json.dumps(list(hit.designations), ensure_ascii=False, default=str)
+            found = hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+            self.texts.setdefault(found, text)
+            self.by_object[id(hit.designations)] = found
+            self.keep.append(hit.designations)  # ids stay valid while kept
+        return found
+
+    def rows(self, run_id: str) -> list[tuple[str, str, str]]:
+        return [(run_id, key, text) for key, text in self.texts.items()]
+
+
+def _data(hit: Hit, designations: _Designations) -> str:
+    data = hit.json_dict()
+    del data["designations"]
+    data["designations_key"] = designations.key(hit)
+    return json.dumps(data, ensure_ascii=False, default=str)
+
+
+def _hits_table(run_id: str, hits: Sequence[Hit], designations: _Designations) -> pa.Table:
     rows = [h.row_dict() for h in hits]
     columns: dict[str, list[Any]] = {"run_id": [run_id] * len(rows)}
     for name in HIT_COLUMNS:
         columns[name] = [None if r[name] in ("", None) else str(r[name]) for r in rows]
-    columns["data"] = [json.dumps(h.json_dict(), ensure_ascii=False, default=str) for h in hits]
+    columns["data"] = [_data(h, designations) for h in hits]
     return pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()})
+
+
+def load_hit_data(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, dict[str, Any]]:
+    """The full JSON form of every hit of a run (as in hits.jsonl), by hit id."""
+    shared = dict(
+        con.execute(
+            "SELECT key, designations FROM hit_designations WHERE run_id = ?", [run_id]
+        ).fetchall()
+    )
+    out: dict[str, dict[str, Any]] = {}
+    for hit_id, raw in con.execute(
+        "SELECT hit_id, data FROM hits WHERE run_id = ?", [run_id]
+    ).fetchall():
+        data: dict[str, Any] = json.loads(raw or "{}")
+        key = data.pop("designations_key", None)
+        if key is not None:
+            data["designations"] = json.loads(shared.get(key, "[]"))
+        out[str(hit_id)] = data
+    return out
 
 
 def save_run(path: Path, result: RunResult, out_dir: Path) -> None:
@@ -76,8 +126,10 @@ def save_run(path: Path, result: RunResult, out_dir: Path) -> None:
                 ],
             )
         hits = result.hits
+        designations = _Designations()
         for start in range(0, len(hits), CHUNK):
-            con.register("new_hits", _hits_table(result.run_id, hits[start : start + CHUNK]))
+            chunk = _hits_table(result.run_id, hits[start : start + CHUNK], designations)
+            con.register("new_hits", chunk)
             con.execute(
                 "INSERT INTO hits SELECT run_id, hit_id, source_file, CAST(row AS BIGINT), field, "
                 "matched_text, rule, entity_id, entity_name, CAST(score AS DOUBLE), lists, "
@@ -85,6 +137,9 @@ def save_run(path: Path, result: RunResult, out_dir: Path) -> None:
                 "description, via, CAST(lead AS BOOLEAN), explanation, data FROM new_hits"
             )
             con.unregister("new_hits")
+        con.executemany(
+            "INSERT INTO hit_designations VALUES (?, ?, ?)", designations.rows(result.run_id)
+        )
 
 
 def list_runs(path: Path) -> list[dict[str, Any]]:

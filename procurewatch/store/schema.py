@@ -144,6 +144,18 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX decisions_hit ON decisions (hit_id);
         """,
     ),
+    Migration(
+        4,
+        "designation summaries shared by the hits of a run",
+        """
+        CREATE TABLE hit_designations (
+            run_id VARCHAR NOT NULL,
+            key VARCHAR NOT NULL,             -- sha1 of the JSON; hits.data names it
+            designations VARCHAR NOT NULL,    -- JSON list of designation summaries
+            PRIMARY KEY (run_id, key)
+        );
+        """,
+    ),
 ]
 """Every migration, in order. Append new ones at the end; never edit a released one."""
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from procurewatch.review import review_run
 from procurewatch.store.db import open_store
+from procurewatch.store.runs import load_hit_data
 from procurewatch.web.state import ServiceState
 
 DATE_FORMATS = ("%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%Y%m%d")
@@ -42,9 +43,10 @@ class HitFilter:
 def _evidence(store_path: Path, run_id: str) -> dict[str, tuple[str | None, bool | None, str]]:
     with open_store(store_path, read_only=True) as store:
         rows = store.con.execute(
-            "SELECT hit_id, via, lead, data FROM hits WHERE run_id = ?", [run_id]
+            "SELECT hit_id, via, lead FROM hits WHERE run_id = ?", [run_id]
         ).fetchall()
-    return {str(r[0]): (r[1], r[2], r[3] or "{}") for r in rows}
+        data = load_hit_data(store.con, run_id)
+    return {str(r[0]): (r[1], r[2], json.dumps(data.get(str(r[0]), {}))) for r in rows}
 
 
 def _day(text: str | None) -> date | None:

@@ -7,19 +7,7 @@ from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
-from web_helpers import TOKEN, Api
-
-from procurewatch.web.app import create_app
-
-
-def make_app(tmp_path: Path, **options: object) -> FastAPI:
-    """An app over ``tmp_path/store.duckdb`` with uploads in ``tmp_path/data``."""
-    return create_app(
-        tmp_path / "store.duckdb",
-        token=TOKEN,
-        data_dir=tmp_path / "data",
-        **options,  # type: ignore[arg-type]
-    )
+from web_helpers import Api, make_app
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from conftest import make_app
-from web_helpers import AUTH, DEMO_CSV, Api
+from web_helpers import AUTH, DEMO_CSV, Api, make_app
 
 
 def test_upload_runs_a_job_that_records_a_run(api: Api) -> None:

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_app
 from live_server import serve
-from web_helpers import DEMO_CSV, REPO, TOKEN
+from web_helpers import DEMO_CSV, REPO, TOKEN, make_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"

@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_app
 from hypothesis import HealthCheck, settings
-from web_helpers import AUTH, Api
+from web_helpers import AUTH, Api, make_app
 
 schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not installed")
 from schemathesis.checks import not_a_server_error, response_schema_conformance  # noqa: E402

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import make_app
-from web_helpers import AUTH, TOKEN, Api
+from web_helpers import AUTH, TOKEN, Api, make_app
 
 from procurewatch.web.app import create_app
 

@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from procurewatch.web.app import create_app
+
 REPO = Path(__file__).resolve().parents[2]
 DEMO_CSV = REPO / "examples" / "demo" / "city_checkbook_payments.csv"
 TOKEN = "test-write-token"
@@ -65,3 +67,13 @@ class Api:
         assert job["status"] == "done", job
         run_id: str = job["run_id"]
         return run_id
+
+
+def make_app(tmp_path: Path, **options: object) -> FastAPI:
+    """An app over ``tmp_path/store.duckdb`` with uploads in ``tmp_path/data``."""
+    return create_app(
+        tmp_path / "store.duckdb",
+        token=TOKEN,
+        data_dir=tmp_path / "data",
+        **options,  # type: ignore[arg-type]
+    )
