@@ -137,9 +137,9 @@ def save_run(path: Path, result: RunResult, out_dir: Path) -> None:
                 "description, via, CAST(lead AS BOOLEAN), explanation, data FROM new_hits"
             )
             con.unregister("new_hits")
-        con.executemany(
-            "INSERT INTO hit_designations VALUES (?, ?, ?)", designations.rows(result.run_id)
-        )
+        shared = designations.rows(result.run_id)
+        if shared:  # executemany refuses an empty list
+            con.executemany("INSERT INTO hit_designations VALUES (?, ?, ?)", shared)
 
 
 def list_runs(path: Path) -> list[dict[str, Any]]:
