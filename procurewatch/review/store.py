@@ -10,6 +10,7 @@ import duckdb
 
 from procurewatch.errors import StoreError
 from procurewatch.review.model import Decision, DismissRule, HitRef
+from procurewatch.screen.hits import HIT_COLUMNS
 from procurewatch.store.db import Store, open_store
 
 RULE_FIELDS = (
@@ -37,26 +38,7 @@ DECISION_FIELDS = (
     "decided_at",
     "list_versions",
 )
-HIT_FIELDS = (
-    "hit_id",
-    "source_file",
-    "row",
-    "field",
-    "matched_text",
-    "rule",
-    "entity_id",
-    "entity_name",
-    "score",
-    "lists",
-    "in_force",
-    "record_date",
-    "vendor",
-    "buyer",
-    "amount",
-    "currency",
-    "description",
-    "explanation",
-)
+HIT_FIELDS = tuple(c for c in HIT_COLUMNS if c not in ("via", "lead"))
 """The hit columns ``review list`` shows."""
 
 
