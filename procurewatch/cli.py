@@ -17,23 +17,15 @@ from procurewatch.errors import ProcurewatchError
 
 def _register() -> None:
     """Import the command modules so that they add their commands to :data:`app`."""
+    import procurewatch.cli_export
+    import procurewatch.cli_inventory
     import procurewatch.cli_lists
-    import procurewatch.cli_match  # noqa: F401
-
-    for optional in (
-        "cli_screen",
-        "cli_review",
-        "cli_inventory",
-        "cli_serve",
-        "cli_export",
-        "cli_report",
-        "cli_rescreen",
-    ):
-        try:
-            __import__(f"procurewatch.{optional}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"procurewatch.{optional}":
-                raise
+    import procurewatch.cli_match
+    import procurewatch.cli_report
+    import procurewatch.cli_rescreen
+    import procurewatch.cli_review
+    import procurewatch.cli_screen
+    import procurewatch.cli_serve  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -18,6 +18,7 @@ from procurewatch.errors import InputError, StoreError, UsageError
 from procurewatch.screen.engines.local import Progress as ProgressFn
 from procurewatch.screen.publish import check_out_dir, publish_outputs
 from procurewatch.screen.run import RunResult, run_screen
+from procurewatch.store.runs import save_run
 
 
 class Engine(StrEnum):
@@ -139,10 +140,6 @@ def execute_spark(
 
 
 def _record(result: RunResult, out: Path, store: Path | None) -> None:
-    try:
-        from procurewatch.store.runs import save_run
-    except ModuleNotFoundError:
-        return
     save_run(resolve_store(store), result, out)
 
 

@@ -171,25 +171,9 @@ def _reader(path: Path, fmt: str | None, batch_size: int) -> tuple[InputReader, 
     if fmt == "nmap" or (fmt is None and path.is_file() and is_nmap(path)):
         check_nmap_xml(path)
         return NmapReader(path=path, batch_size=batch_size), NMAP_MAP
-    try:
-        reader: InputReader = open_input(path, fmt=fmt, batch_size=batch_size)
-    except InputError as err:
-        if "no vendor-name or description column" not in str(err):
-            raise
-        reader = _open_unscreenable(path, fmt, batch_size)
+    # an asset list need not have the vendor or description column procurement screening needs
+    reader: InputReader = open_input(path, fmt=fmt, batch_size=batch_size, require_roles=False)
     return reader, guess_inventory_map(reader.columns)
-
-
-def _open_unscreenable(path: Path, fmt: str | None, batch_size: int) -> InputReader:
-    """A table ``open_input`` refuses for procurement screening (say, only MAC and IP columns).
-
-    Uses the format detection of :mod:`procurewatch.ingest.detect` without its role check.
-    """
-    from procurewatch.ingest import detect
-
-    sample = detect._sample(path)
-    kind = fmt or detect._detect(path, sample)
-    return detect._build(kind, path, sample, batch_size, refine=False)
 
 
 def open_inventory(

@@ -125,7 +125,8 @@ def _records(
     }
 
 
-def _in_force(designations: Iterable[EffectiveDesignation], day: date | None) -> bool | None:
+def any_in_force(designations: Iterable[EffectiveDesignation], day: date | None) -> bool | None:
+    """True if any designation is in force on ``day``, False if all are known not to be."""
     states = [d.in_force_on(day) for d in designations]
     if any(s is True for s in states):
         return True
@@ -169,7 +170,7 @@ def _hit(
         entity_name=entity.caption,
         score=round(score, 4),
         lists=tuple(dict.fromkeys(d.list.id for d in designations)),
-        in_force=_in_force(designations, rec.day),
+        in_force=any_in_force(designations, rec.day),
         record_date=rec.date_text,
         vendor=rec.vendor,
         buyer=rec.buyer,
@@ -288,7 +289,8 @@ def _make_hit(rec: RecordInfo, item: Found, ctx: ScreenContext, sha: str) -> Hit
     )
 
 
-def _best_per_key(hits: list[Hit]) -> list[Hit]:
+def best_per_key(hits: list[Hit]) -> list[Hit]:
+    """One hit per (row, field, entity, rule, matched text): the highest-scoring one."""
     best: dict[tuple[int, str, str, str, str], Hit] = {}
     for hit in hits:
         key = (hit.row, hit.field, hit.entity_id, hit.rule, hit.matched_text)
@@ -313,4 +315,4 @@ def screen_batch(
         for item in found
         if (h := _make_hit(records[item[0]], item, ctx, input_sha256)) is not None
     ]
-    return sorted(_best_per_key(hits), key=lambda h: (h.row, h.field, -h.score, h.entity_id))
+    return sorted(best_per_key(hits), key=lambda h: (h.row, h.field, -h.score, h.entity_id))

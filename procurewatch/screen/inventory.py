@@ -34,9 +34,7 @@ from procurewatch.match.matcher import in_force_summary
 from procurewatch.match.oui import MacLookup, OuiAttributor
 from procurewatch.match.types import TextHit
 from procurewatch.model import EffectiveDesignation, Entity, Watchlist
-from procurewatch.screen.core import ScreenContext, applicable
-from procurewatch.screen.core import _best_per_key as best_per_key
-from procurewatch.screen.core import _in_force as any_in_force
+from procurewatch.screen.core import ScreenContext, any_in_force, applicable, best_per_key
 from procurewatch.screen.hits import Hit
 
 USE_LISTS = ("us-ndaa-889-a1b",)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,18 +31,6 @@ CHROMIUM_ARGS = [
 CHARTS = ("chart-months", "chart-months-ban", "chart-timeline", "chart-buyers", "chart-map")
 COUNT_MARKS = "gs => gs.reduce((n, g) => n + g.querySelectorAll('path, line, text').length, 0)"
 """JavaScript: the number of drawn elements inside Vega's mark groups."""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """A headless Debian Chromium, or a skip saying what is missing."""
-    if not CHROMIUM.is_file():
-        pytest.skip(f"needs Debian's Chromium at {CHROMIUM} (apt-get install -y chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
-    with sync_api.sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def open_offline(browser: Any, html: Path) -> tuple[Any, list[str], list[str]]:

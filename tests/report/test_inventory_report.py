@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from procurewatch.cli import main
 from procurewatch.errors import InputError
 from procurewatch.report.inventory import explanation_parts, write_inventory_report
 
-from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, COUNT_MARKS, open_offline
+from .test_browser import ARTIFACTS, COUNT_MARKS, open_offline
 from .test_html import URL_ATTRIBUTES, parse
 
 XSS = "<script>alert(1)</script>"
@@ -188,18 +187,6 @@ def test_the_html_module_exports_the_writer(out: Path) -> None:
     assert html.write_inventory_report is write_inventory_report
     first = (out / "report.html").read_bytes()
     assert write_report_if_available(out) and (out / "report.html").read_bytes() == first
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """A headless Debian Chromium, or a skip saying what is missing."""
-    if not CHROMIUM.is_file():
-        pytest.skip(f"needs Debian's Chromium at {CHROMIUM} (apt-get install -y chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
-    with sync_api.sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.mark.browser
