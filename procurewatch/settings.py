@@ -5,6 +5,7 @@
 ``PROCUREWATCH_THREADS`` DuckDB threads (default: all cores)
 ``PROCUREWATCH_MEMORY``  DuckDB memory limit (default ``256MB``)
 ``PROCUREWATCH_TOKEN``   the write token of ``procurewatch serve`` (default: generated at start)
+``PROCUREWATCH_FAST_CSV`` ``0`` reads every CSV with the careful reader, never DuckDB's (default ``1``)
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ def duckdb_threads() -> int:
 def duckdb_memory() -> str:
     """DuckDB memory limit."""
     return os.environ.get("PROCUREWATCH_MEMORY", "256MB")
+
+
+def fast_csv() -> bool:
+    """Whether clean CSV files may be read by DuckDB's parallel parser."""
+    return os.environ.get("PROCUREWATCH_FAST_CSV", "1") != "0"
 
 
 def service_token() -> str | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import ahocorasick_rs
@@ -159,14 +160,30 @@ def minimal_heads(heads: Iterable[Head]) -> list[Head]:
     return kept
 
 
-def build_prefilter(names: Iterable[str], heads: Iterable[Head]) -> str:
-    """The RE2 prefilter for these normalized names and model-number heads."""
+@dataclass(frozen=True)
+class PrefilterParts:
+    """The prefilter's alternatives: ``caseless`` fragments (each meant case-insensitively)
+    and ``odd``, a case-sensitive class of raw characters that select a text outright."""
+
+    caseless: tuple[str, ...]
+    odd: str | None
+
+
+def prefilter_parts(names: Iterable[str], heads: Iterable[Head]) -> PrefilterParts:
+    """The alternatives of the prefilter for these normalized names and model-number heads
+    (a multi-pattern engine compiles them one by one; :func:`build_prefilter` joins them)."""
     names, heads = minimal_names(names), minimal_heads(heads)
-    if not names and not heads:
-        return NEVER
     literal = _Literal()
     parts = [literal.name(n) for n in names] + [literal.head(h) for h in heads]
     alphabet = {c for n in names for c in n} | {c for h in heads for a in h for c in a}
-    regex = "(?i:" + "|".join(parts) + ")"
-    odd = _odd_chars(alphabet)
-    return regex if not odd else f"(?:{regex}|{_char_class(odd)})"
+    odd = _odd_chars(alphabet) if parts else set()
+    return PrefilterParts(tuple(parts), _char_class(odd) if odd else None)
+
+
+def build_prefilter(names: Iterable[str], heads: Iterable[Head]) -> str:
+    """The RE2 prefilter for these normalized names and model-number heads."""
+    parts = prefilter_parts(names, heads)
+    if not parts.caseless:
+        return NEVER
+    regex = "(?i:" + "|".join(parts.caseless) + ")"
+    return regex if parts.odd is None else f"(?:{regex}|{parts.odd})"

@@ -13,6 +13,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -84,9 +85,11 @@ class CandidateIndex:
         self._similar: dict[str, frozenset[str]] = {}
         self._longest = 0
         self._size = 0
+        self._word_answers: dict[str, bool] = {}  # words asked about since the last add
 
     def add(self, entry_id: int, norm: NormName) -> None:
         """Index one name under ``entry_id``."""
+        self._word_answers.clear()
         keys: set[str] = set()
         for token, cjk in _name_tokens(norm):
             keys.update(_keys(token, cjk))
@@ -132,6 +135,7 @@ class CandidateIndex:
             yield "l:" + norm.letters
 
     @staticmethod
+    @lru_cache(maxsize=1 << 16)
     def _weak_word(word: str) -> bool:
         word = VOCAB.abbreviations.get(word, word)
         return (
@@ -143,6 +147,13 @@ class CandidateIndex:
         )
 
     def _word_may_match(self, word: str) -> bool:
+        """Whether ``word`` is indexed or near an indexed word (remembered: names share words)."""
+        found = self._word_answers.get(word)
+        if found is None:
+            found = self._word_answers[word] = self._word_lookup(word)
+        return found
+
+    def _word_lookup(self, word: str) -> bool:
         word = VOCAB.abbreviations.get(word, word)
         if self._weak_word(word):
             return False

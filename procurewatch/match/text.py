@@ -44,7 +44,7 @@ from procurewatch.match._text_candidates import (
     resolve,
 )
 from procurewatch.match._text_models import compile_family
-from procurewatch.match._text_prefilter import build_prefilter
+from procurewatch.match._text_prefilter import PrefilterParts, build_prefilter, prefilter_parts
 from procurewatch.match._text_rules import (
     at_model_start,
     at_word_end,
@@ -134,6 +134,12 @@ class TextScanner:
             heads = [h for e in self._t.entries for f in e.families for h in f.heads]
             self._prefilter = build_prefilter(names, heads)
         return self._prefilter
+
+    def prefilter_parts(self) -> PrefilterParts:
+        """The alternatives of :meth:`prefilter_regex`, for a multi-pattern engine."""
+        names = [e.pattern for e in self._t.entries if e.names]
+        heads = [h for e in self._t.entries for f in e.families for h in f.heads]
+        return prefilter_parts(names, heads)
 
     def scan(self, text: str) -> list[TextHit]:
         """The hits in one text, in order of position."""

@@ -3,8 +3,8 @@
 For each record: the vendor and parent names go through the name matcher (each distinct name
 is scored once per run, then cached); the buyer names too (a listed public security bureau
 as buyer is a hit); every text column goes through the text scanner (names, brands, model
-numbers), but only the rows that the scanner's prefilter regular expression selects, which
-Arrow evaluates in C++ over the whole column. Each hit carries its evidence and whether a
+numbers), but only the rows that the scanner's prefilter selects, run over the whole column
+at once (:mod:`procurewatch.match.rowfilter`). Each hit carries its evidence and whether a
 designation of the entity was in force on the record's date.
 """
 
@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from procurewatch.ingest.base import FieldMap
 from procurewatch.match.matcher import Matcher, NameMatch, in_force_summary
+from procurewatch.match.rowfilter import RowFilter, build_row_filter
 from procurewatch.match.text import TextScanner
 from procurewatch.match.types import TextHit
 from procurewatch.model import EffectiveDesignation, Entity
@@ -36,17 +37,25 @@ class ScreenContext:
 
     matcher: Matcher
     scanner: TextScanner
-    prefilter: str = ""
+    rowfilter: RowFilter | None = None
+    """Picks the rows of a text column worth scanning (None: every row)."""
     name_cache: dict[str, tuple[NameMatch, ...]] = field(default_factory=dict)
     """Every distinct name scored so far and its matches (mostly empty)."""
     flagged_names: dict[str, tuple[NameMatch, ...]] = field(default_factory=dict)
     """The names among them that matched."""
     default_currency: str | None = None
+    _designations: dict[str, tuple[EffectiveDesignation, ...]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, matcher: Matcher, scanner: TextScanner) -> ScreenContext:
-        """A context with the scanner's prefilter compiled once."""
-        return cls(matcher, scanner, scanner.prefilter_regex())
+    def build(
+        cls, matcher: Matcher, scanner: TextScanner, prefilter: str = "auto"
+    ) -> ScreenContext:
+        """A context with the scanner's prefilter compiled once, by ``prefilter``: ``auto``
+        (Hyperscan where installed, else RE2), ``hyperscan`` or ``re2``."""
+        rowfilter = build_row_filter(
+            scanner.prefilter_parts(), scanner.prefilter_regex(), engine=prefilter
+        )
+        return cls(matcher, scanner, rowfilter)
 
     def names(self, value: str) -> tuple[NameMatch, ...]:
         """Matches of one name at or above the threshold (cached)."""
@@ -60,12 +69,21 @@ class ScreenContext:
                 self.flagged_names[value] = found
         return found
 
-    def score_new(self, values: Sequence[str | None]) -> None:
+    def designations_of(self, entity_id: str) -> tuple[EffectiveDesignation, ...]:
+        """The entity's effective designations (worked out once per run)."""
+        found = self._designations.get(entity_id)
+        if found is None:
+            found = tuple(self.matcher.watchlist.effective_designations(entity_id))
+            self._designations[entity_id] = found
+        return found
+
+    def score_new(self, values: Iterable[str | None]) -> None:
         """Score the values not seen before (each distinct name once per run)."""
-        cache = self.name_cache
-        for value in values:
-            if value and value not in cache and value.strip():
+        for value in set(values).difference(self.name_cache):
+            if value and value.strip():
                 self.names(value)
+            elif value is not None:
+                self.name_cache[value] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +161,41 @@ def applicable(
     return tuple(d for d in designations if all(r.active_on(day) is not False for r in d.via))
 
 
+@dataclass(frozen=True, slots=True)
+class _Applied:
+    """What a set of designations means on one day (shared by every hit with both)."""
+
+    designations: tuple[EffectiveDesignation, ...]
+    lists: tuple[str, ...]
+    in_force: bool | None
+    via: str
+    summary: tuple[dict[str, Any], ...]
+
+
+_APPLIED: dict[tuple[int, date | None], tuple[object, _Applied]] = {}
+"""By (identity of the designations tuple, day); the tuple is held so its identity stays its
+own. Hits share these instead of each working them out (a run may have 50,000 hits)."""
+
+
+def _applied(designations: tuple[EffectiveDesignation, ...], day: date | None) -> _Applied:
+    key = (id(designations), day)
+    found = _APPLIED.get(key)
+    if found is not None and found[0] is designations:
+        return found[1]
+    if len(_APPLIED) > 50_000:
+        _APPLIED.clear()
+    kept = applicable(designations, day)
+    applied = _Applied(
+        kept,
+        tuple(dict.fromkeys(d.list.id for d in kept)),
+        any_in_force(kept, day),
+        "; ".join(sorted({f"{r.kind} {r.target}" for d in kept for r in d.via})),
+        tuple(in_force_summary(kept, day)),
+    )
+    _APPLIED[key] = (designations, applied)
+    return applied
+
+
 def _hit(
     rec: RecordInfo,
     column: str,
@@ -156,10 +209,9 @@ def _hit(
     sha: str,
 ) -> Hit | None:
     """A hit, or None when the entity is neither listed nor a lead on the record's date."""
-    designations = applicable(designations, rec.day)
-    if not designations and not entity.lead:
+    applied = _applied(designations, rec.day)
+    if not applied.designations and not entity.lead:
         return None
-    via = sorted({f"{r.kind} {r.target}" for d in designations for r in d.via})
     return Hit(
         source_file=rec.source_file,
         row=rec.row,
@@ -169,39 +221,21 @@ def _hit(
         entity_id=entity.id,
         entity_name=entity.caption,
         score=round(score, 4),
-        lists=tuple(dict.fromkeys(d.list.id for d in designations)),
-        in_force=any_in_force(designations, rec.day),
+        lists=applied.lists,
+        in_force=applied.in_force,
         record_date=rec.date_text,
         vendor=rec.vendor,
         buyer=rec.buyer,
         amount=rec.amount,
         currency=rec.currency,
         description=rec.description,
-        via="; ".join(via),
+        via=applied.via,
         lead=entity.lead,
         explanation=explanation,
         span=span,
-        designations=_summary(entity.id, designations, rec.day),
+        designations=applied.summary,
         input_sha256=sha,
     )
-
-
-_SUMMARIES: dict[tuple[object, ...], tuple[dict[str, Any], ...]] = {}
-"""Designation summaries by entity and in-force pattern: hits share them instead of each
-holding its own copy (a run with 50,000 hits would otherwise hold 50,000 copies)."""
-
-
-def _summary(
-    entity_id: str, designations: tuple[EffectiveDesignation, ...], day: date | None
-) -> tuple[dict[str, Any], ...]:
-    states = tuple(d.in_force_on(day) for d in designations)
-    key = (entity_id, designations, states)
-    found = _SUMMARIES.get(key)
-    if found is None:
-        if len(_SUMMARIES) > 10_000:
-            _SUMMARIES.clear()
-        found = _SUMMARIES[key] = tuple(in_force_summary(designations, day))
-    return found
 
 
 Found = tuple[int, str, str, str, NameMatch | TextHit]
@@ -230,12 +264,10 @@ def _name_found(
     return found
 
 
-def _text_rows(batch: pa.RecordBatch, column: str, prefilter: str) -> list[int]:
-    array = batch.column(column)
-    if not prefilter:
+def _text_rows(batch: pa.RecordBatch, column: str, rowfilter: RowFilter | None) -> list[int]:
+    if rowfilter is None:
         return list(range(batch.num_rows))
-    mask = pc.match_substring_regex(array, prefilter)
-    return pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()  # type: ignore[no-any-return]
+    return rowfilter.rows(batch.column(column))
 
 
 def _text_found(batch: pa.RecordBatch, columns: Sequence[str], ctx: ScreenContext) -> list[Found]:
@@ -244,7 +276,7 @@ def _text_found(batch: pa.RecordBatch, columns: Sequence[str], ctx: ScreenContex
     for column in columns:
         if column not in batch.schema.names:
             continue
-        rows = _text_rows(batch, column, ctx.prefilter)
+        rows = _text_rows(batch, column, ctx.rowfilter)
         if not rows:
             continue
         values = pc.take(batch.column(column), pa.array(rows, pa.int64())).to_pylist()
@@ -274,7 +306,7 @@ def _make_hit(rec: RecordInfo, item: Found, ctx: ScreenContext, sha: str) -> Hit
     entity = ctx.matcher.watchlist.get(match.entity_id)
     if entity is None:
         return None
-    designations = tuple(ctx.matcher.watchlist.effective_designations(entity.id))
+    designations = ctx.designations_of(entity.id)
     return _hit(
         rec,
         column,

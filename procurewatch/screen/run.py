@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -32,6 +34,8 @@ class RunResult:
     inputs: list[InputResult]
     lists: tuple[str, ...]
     parameters: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds spent compiling the watchlist and screening the inputs."""
 
     @property
     def hits(self) -> list[Hit]:
@@ -67,6 +71,7 @@ class RunResult:
             ],
             "lists": list(self.lists),
             "parameters": self.parameters,
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
 
@@ -76,10 +81,13 @@ def new_run_id(now: datetime) -> str:
 
 
 def build_context(watchlist: Watchlist, default_currency: str | None = None) -> ScreenContext:
-    """Compile the name matcher and text scanner once for a run."""
+    """Compile the name matcher and text scanner once for a run (``PROCUREWATCH_PREFILTER``:
+    ``re2`` or ``hyperscan`` picks the prefilter engine; default: the fastest installed)."""
     bundled = [e.id for e in watchlist.entities.values() if e.dataset == "bundled"]
     ctx = ScreenContext.build(
-        Matcher.compile(watchlist), TextScanner.compile(watchlist, entity_ids=bundled)
+        Matcher.compile(watchlist),
+        TextScanner.compile(watchlist, entity_ids=bundled),
+        os.environ.get("PROCUREWATCH_PREFILTER", "auto"),
     )
     ctx.default_currency = default_currency
     return ctx
@@ -96,8 +104,11 @@ def run_screen(
 ) -> RunResult:
     """Screen ``paths`` against ``watchlist`` with the local engine."""
     started = datetime.now(UTC)
+    clock = time.perf_counter()
     ctx = build_context(watchlist, default_currency)
+    compiled = time.perf_counter()
     inputs = screen_files(paths, ctx, mapping=mapping, batch_size=batch_size, progress=progress)
+    timings = {"compile_s": compiled - clock, "screen_s": time.perf_counter() - compiled}
     return RunResult(
         run_id=new_run_id(started),
         started_at=started.isoformat(timespec="seconds"),
@@ -111,6 +122,7 @@ def run_screen(
             "batch_size": batch_size,
             "default_currency": default_currency,
         },
+        timings=timings,
     )
 
 

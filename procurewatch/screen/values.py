@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 _DATE_FORMATS = (
     "%Y-%m-%d",
@@ -33,6 +34,7 @@ _CURRENCY_SIGNS = {
 }
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_date(text: str | None) -> date | None:
     """A date from common record formats (ISO, US, European, 2021年3月4日), else None."""
     if not text:

@@ -76,7 +76,10 @@ main(sys.argv[2:])
 
 
 def env(home: Path) -> dict[str, str]:
-    return {**os.environ, "PROCUREWATCH_HOME": str(home), "COLUMNS": "200"}
+    """The environment of a screen here: the worker pool (not the DuckDB fast path), whose
+    processes show that screening has begun."""
+    return {**os.environ, "PROCUREWATCH_HOME": str(home), "COLUMNS": "200",
+            "PROCUREWATCH_FAST_CSV": "0"}  # fmt: skip
 
 
 def screen_args(data: Path, out: Path, store: Path, *extra: str) -> list[str]:

@@ -32,8 +32,36 @@ def test_parallel_equals_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     _write(path, 20_000)
     monkeypatch.setattr(local, "PARALLEL_MIN_BYTES", 0)
     ctx = build_context(load_bundled())
-    serial = local.screen_file(path, ctx, workers=1, batch_size=1000)
-    parallel = local.screen_file(path, ctx, workers=2, batch_size=1000)
+    serial = local.screen_file(path, ctx, workers=1, batch_size=1000, fast=False)
+    parallel = local.screen_file(path, ctx, workers=2, batch_size=1000, fast=False)
     assert serial.records == parallel.records == 20_000 + 3 * 400
     assert [h.row_dict() for h in serial.hits] == [h.row_dict() for h in parallel.hits]
     assert {h.entity_id for h in serial.hits} >= {"hikvision-usa", "hikvision", "dahua"}
+
+
+def test_fast_path_equals_careful_reader(tmp_path: Path) -> None:
+    path = tmp_path / "payments.csv"
+    _write(path, 5_000)
+    ctx = build_context(load_bundled())
+    reader = local.open_input(path)
+    probe = local.InputResult(str(path), reader.format, "", reader.field_map)
+    assert local._fast(reader, ctx, probe, None)  # the clean file does take the fast path
+    fast = local.screen_file(path, ctx, fast=True)
+    careful = local.screen_file(path, ctx, fast=False, workers=1)
+    assert fast.records == careful.records == 5_000 + 3 * 100
+    assert [h.row_dict() for h in fast.hits] == [h.row_dict() for h in careful.hits]
+    assert len(fast.hits) == len(probe.hits) > 0
+
+
+def test_fast_path_steps_aside_for_a_blank_line(tmp_path: Path) -> None:
+    path = tmp_path / "payments.csv"
+    _write(path, 200)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines[:3], "", *lines[3:]]) + "\n", encoding="utf-8")
+    ctx = build_context(load_bundled())
+    seen: list[int] = []
+    fast = local.screen_file(path, ctx, fast=True, progress=seen.append)
+    careful = local.screen_file(path, ctx, fast=False, workers=1)
+    assert [h.row_dict() for h in fast.hits] == [h.row_dict() for h in careful.hits]
+    assert fast.records == careful.records and sum(seen) == fast.records
+    assert any(n < 0 for n in seen)  # the fast path's progress was taken back

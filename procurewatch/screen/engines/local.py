@@ -23,7 +23,10 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from procurewatch import settings
+from procurewatch.ingest import duckcsv
 from procurewatch.ingest.base import FieldMap, InputReader, Reject, open_input
+from procurewatch.ingest.tabular import DelimitedReader
 from procurewatch.screen.core import ScreenContext, screen_batch
 from procurewatch.screen.hits import Hit
 
@@ -115,6 +118,9 @@ def _serial(batches: Iterable[pa.RecordBatch], fmap: FieldMap, ctx: ScreenContex
         yield batch.num_rows, screen_batch(batch, fmap, ctx, sha)
 
 
+FAST_BATCH_ROWS = 131072
+"""Rows per batch on the DuckDB fast path."""
+
 PARALLEL_MIN_BYTES = 32 << 20
 """Files smaller than this are screened in this process (forking would cost more than it saves)."""
 
@@ -135,19 +141,51 @@ def screen_file(
     batch_size: int = 65536,
     progress: Progress | None = None,
     workers: int | None = None,
+    fast: bool | None = None,
 ) -> InputResult:
-    """Screen one input file (on ``workers`` processes; default: one per core)."""
+    """Screen one input file: a clean CSV through DuckDB's parallel parser unless ``fast`` is
+    False (default: :func:`procurewatch.settings.fast_csv`), anything else on ``workers``
+    processes (default: one per core)."""
+    fast = settings.fast_csv() if fast is None else fast
     reader = open_input(path, mapping=mapping, batch_size=batch_size)
     result = InputResult(str(path), reader.format, fingerprint(path), reader.field_map)
+    if fast and duckcsv.eligible(reader) and _fast(reader, ctx, result, progress):
+        return result
     workers = default_workers() if workers is None else workers
     size = path.stat().st_size
-    for rows, hits in _batch_results(reader, ctx, result.fingerprint, workers, size):
+    _collect(result, _batch_results(reader, ctx, result.fingerprint, workers, size), progress)
+    result.rejects = list(reader.rejects)
+    return result
+
+
+def _collect(result: InputResult, batches: Iterable[tuple[int, list[Hit]]],
+             progress: Progress | None) -> None:  # fmt: skip
+    for rows, hits in batches:
         result.hits.extend(hits)
         result.records += rows
         if progress is not None:
             progress(rows)
+
+
+def _fast(reader: InputReader, ctx: ScreenContext, result: InputResult,
+          progress: Progress | None) -> bool:  # fmt: skip
+    """Screen a clean CSV through DuckDB's parallel parser (:mod:`procurewatch.ingest.duckcsv`);
+    False, with ``result`` and ``progress`` as they were, when the file needs the careful
+    reader."""
+    assert isinstance(reader, DelimitedReader)
+    fast = duckcsv.FastCsv(reader, batch_size=max(reader.batch_size, FAST_BATCH_ROWS))
+    try:
+        _collect(result, _serial(fast.batches(), reader.field_map, ctx, result.fingerprint),
+                 progress)  # fmt: skip
+    except duckcsv.NotFast:
+        if progress is not None and result.records:
+            progress(-result.records)
+        result.hits.clear()
+        result.records = 0
+        reader.rejects.clear()
+        return False
     result.rejects = list(reader.rejects)
-    return result
+    return True
 
 
 def screen_files(
@@ -158,11 +196,13 @@ def screen_files(
     batch_size: int = 65536,
     progress: Progress | None = None,
     workers: int | None = None,
+    fast: bool | None = None,
 ) -> list[InputResult]:
     """Screen several input files in order."""
     return [
         screen_file(
-            p, ctx, mapping=mapping, batch_size=batch_size, progress=progress, workers=workers
+            p, ctx, mapping=mapping, batch_size=batch_size, progress=progress, workers=workers,
+            fast=fast,
         )
         for p in paths
     ]

@@ -1,0 +1,125 @@
+"""Which rows of a text column could hold a hit: the scanner's prefilter over a whole column.
+
+The prefilter (:mod:`procurewatch.match._text_prefilter`) is a superset test: a row it passes
+over cannot hold a hit, a row it selects goes to the (slower) scanner. Two engines run it:
+
+* :class:`HyperscanFilter`, when the ``hyperscan`` package is installed (x86-64): the
+  prefilter's alternatives compiled as one Hyperscan database and run once over the column's
+  whole text buffer, each row followed by a line break so that word edges hold at row edges.
+  Characters that only the odd-character class catches are all non-ASCII, so that class runs
+  (in Arrow's RE2) over the rows that are not pure ASCII only.
+* :class:`Re2Filter` elsewhere: the joined prefilter through Arrow's RE2, row by row.
+
+Both select the same rows (a test checks it); Hyperscan does it several times faster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from procurewatch.match._text_prefilter import NEVER, PrefilterParts
+
+_hs: Any
+try:  # optional: wheels exist for x86-64 Linux and macOS only
+    import hyperscan as _hs
+except ImportError:  # pragma: no cover - depends on the platform
+    _hs = None
+
+
+class RowFilter(Protocol):
+    """Picks the rows of a string column that may hold a hit."""
+
+    def rows(self, array: pa.Array) -> list[int]:
+        """Indices (ascending) of the rows that may hold a hit."""
+        ...
+
+
+def _indices(mask: pa.Array) -> list[int]:
+    return pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Re2Filter:
+    """The joined prefilter run by Arrow's RE2 on every row."""
+
+    regex: str
+
+    def rows(self, array: pa.Array) -> list[int]:
+        """Indices of the rows the regex matches."""
+        if self.regex == NEVER:
+            return []
+        return _indices(pc.match_substring_regex(array, self.regex))
+
+
+@dataclass
+class HyperscanFilter:
+    """The prefilter's alternatives run by Hyperscan over a column's text in one call."""
+
+    parts: PrefilterParts
+    _db: Any = field(init=False, repr=False)
+    _scratch: Any = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        assert _hs is not None, "hyperscan is not installed"
+        expressions = [p.encode() for p in self.parts.caseless]
+        flags = [_hs.HS_FLAG_UTF8 | _hs.HS_FLAG_CASELESS] * len(expressions)
+        self._db = _hs.Database()
+        self._db.compile(
+            expressions=expressions, ids=list(range(len(expressions))),
+            elements=len(expressions), flags=flags,
+        )  # fmt: skip
+        self._scratch = _hs.Scratch(self._db)
+
+    def rows(self, array: pa.Array | pa.ChunkedArray) -> list[int]:
+        """Indices of the rows an alternative matches in, or that hold an odd character."""
+        if isinstance(array, pa.ChunkedArray):
+            found: list[int] = []
+            start = 0
+            for chunk in array.chunks:
+                found += [start + i for i in self.rows(chunk)]
+                start += len(chunk)
+            return found
+        if len(array) == 0:
+            return []
+        joined = pc.binary_join_element_wise(
+            pc.cast(array, pa.large_string()),
+            pa.scalar("", pa.large_string()),
+            pa.scalar("\n", pa.large_string()),
+            null_handling="replace",
+        )
+        offsets = np.frombuffer(joined.buffers()[1], np.int64)[: len(joined) + 1]
+        ends: list[int] = []
+        self._db.scan(
+            memoryview(joined.buffers()[2])[: int(offsets[-1])],
+            match_event_handler=lambda _id, _start, end, _flags, _ctx: ends.append(end),
+            scratch=self._scratch,
+        )
+        hit = np.searchsorted(offsets, np.asarray(ends, np.int64) - 1, "right") - 1
+        return sorted(set(hit.tolist()) | set(self._odd_rows(array)))
+
+    def _odd_rows(self, array: pa.Array) -> list[int]:
+        if self.parts.odd is None:
+            return []
+        wide = pc.invert(pc.fill_null(pc.string_is_ascii(array), True))
+        rows = _indices(wide)
+        if not rows:
+            return []
+        subset = array.take(pa.array(rows, pa.int64()))
+        return [rows[i] for i in _indices(pc.match_substring_regex(subset, self.parts.odd))]
+
+
+def hyperscan_available() -> bool:
+    """True when the ``hyperscan`` package could be imported."""
+    return _hs is not None
+
+
+def build_row_filter(parts: PrefilterParts, regex: str, *, engine: str = "auto") -> RowFilter:
+    """The fastest filter available (``engine``: ``auto``, ``hyperscan`` or ``re2``)."""
+    if engine == "re2" or (engine == "auto" and (_hs is None or not parts.caseless)):
+        return Re2Filter(regex)
+    return HyperscanFilter(parts)

@@ -1,0 +1,104 @@
+"""The DuckDB fast path gives exactly what the careful CSV reader gives, or steps aside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from procurewatch.ingest import duckcsv
+from procurewatch.ingest.base import open_input
+from procurewatch.ingest.tabular import DelimitedReader
+
+HEADER = "Check Date,Vendor Name,Department,Invoice Description,Amount"
+ROWS = [
+    '2020-03-02,Hikvision USA Inc,Police,"DS-2CD2143G2-I dome camera, x12","4,310.00"',
+    '2021-07-19,"Summit ""Electric"" LLC",Parks,Dahua IPC-HFW2431S-S-S2 bullet camera,980.00',
+    "2018-01-05,Acme Office Supply,Finance,Toner and paper,",
+    ",,,,",
+    "2022-05-05,HIKVISON USA,Water,海康威视 NVR DS-7608NI-K2,655.00",
+]
+
+
+def _write(path: Path, lines: list[str], newline: str = "\n", prefix: bytes = b"") -> Path:
+    path.write_bytes(prefix + newline.join(lines).encode("utf-8") + newline.encode())
+    return path
+
+
+def _careful(path: Path) -> tuple[pa.Table, list[tuple[object, ...]]]:
+    reader = open_input(path)
+    table = pa.Table.from_batches(list(reader.batches()), schema=reader.schema)
+    return table, [(r.line, r.row, r.reason) for r in reader.rejects]
+
+
+def _fast(path: Path) -> tuple[pa.Table, list[tuple[object, ...]]]:
+    reader = open_input(path)
+    assert duckcsv.eligible(reader)
+    assert isinstance(reader, DelimitedReader)
+    tables = list(duckcsv.FastCsv(reader, batch_size=2).batches())
+    table = pa.concat_tables(tables) if tables else reader.schema.empty_table()
+    return table, [(r.line, r.row, r.reason) for r in reader.rejects]
+
+
+CLEAN = {
+    "lf": ([HEADER, *ROWS], "\n", b""),
+    "crlf": ([HEADER, *ROWS], "\r\n", b""),
+    "bom": ([HEADER, *ROWS], "\n", b"\xef\xbb\xbf"),
+    "trailing blank lines": ([HEADER, *ROWS, "", ""], "\n", b""),
+    "repeated header": ([HEADER, ROWS[0], HEADER, ROWS[1]], "\n", b""),
+    "semicolons": ([h.replace(",", ";") for h in [HEADER, "2020-01-01;Dahua;IT;NVR;1"]], "\n", b""),
+    "excel sep line": (["sep=,", HEADER, *ROWS], "\n", b""),
+    "quotes inside a value": ([HEADER, '2020-01-01,Dahua "Tech" Co,IT,NVR,1'], "\n", b""),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CLEAN))
+def test_clean_files_read_the_same_both_ways(tmp_path: Path, case: str) -> None:
+    lines, newline, prefix = CLEAN[case]
+    path = _write(tmp_path / "clean.csv", lines, newline, prefix)
+    fast, fast_rejects = _fast(path)
+    careful, careful_rejects = _careful(path)
+    assert fast.num_rows > 0
+    assert fast.to_pylist() == careful.to_pylist()
+    assert fast_rejects == careful_rejects
+
+
+def test_a_file_without_a_final_line_break(tmp_path: Path) -> None:
+    path = tmp_path / "open-end.csv"
+    path.write_text("\n".join([HEADER, *ROWS]), encoding="utf-8")
+    assert _fast(path)[0].to_pylist() == _careful(path)[0].to_pylist()
+
+
+UNPROVEN = {
+    "blank line inside": [HEADER, ROWS[0], "", ROWS[1]],
+    "value over two lines": [HEADER, '2020-01-01,Dahua,IT,"NVR\nDS-7608NI-K2",1', ROWS[1]],
+    "ragged row": [HEADER, ROWS[0], "2020-01-01,Dahua", ROWS[1]],
+    "stray quote at a value start": [HEADER, '2020-01-01,"Dahua" Tech,IT,NVR,1', ROWS[1]],
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNPROVEN))
+def test_files_it_cannot_vouch_for_raise_not_fast(tmp_path: Path, case: str) -> None:
+    path = _write(tmp_path / "odd.csv", UNPROVEN[case])
+    reader = open_input(path)
+    assert isinstance(reader, DelimitedReader)
+    with pytest.raises(duckcsv.NotFast):
+        list(duckcsv.FastCsv(reader).batches())
+
+
+def test_not_utf8_is_not_even_tried(tmp_path: Path) -> None:
+    path = tmp_path / "cp1252.csv"
+    path.write_bytes(f"{HEADER}\n2020-01-01,Caf\xe9 Dahua,IT,NVR,1\n".encode("latin-1"))
+    reader = open_input(path)
+    assert not duckcsv.eligible(reader) or reader.layout is not None
+    if duckcsv.eligible(reader):  # sniffed as UTF-8 with a stray byte: DuckDB must refuse
+        assert isinstance(reader, DelimitedReader)
+        with pytest.raises(duckcsv.NotFast):
+            list(duckcsv.FastCsv(reader).batches())
+
+
+def test_json_is_not_eligible(tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl"
+    path.write_text('{"vendor": "Dahua", "description": "NVR"}\n', encoding="utf-8")
+    assert not duckcsv.eligible(open_input(path))

@@ -1,0 +1,84 @@
+"""Hyperscan and RE2 run the same prefilter: they select the same rows of any column."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pyarrow as pa
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from procurewatch.match.rowfilter import (
+    HyperscanFilter,
+    Re2Filter,
+    build_row_filter,
+    hyperscan_available,
+)
+from procurewatch.match.text import TextScanner
+from procurewatch.watchlist.bundled import load_bundled
+
+pytestmark = pytest.mark.skipif(
+    not hyperscan_available(), reason="needs the hyperscan package (x86-64): pip install hyperscan"
+)
+
+
+@lru_cache(maxsize=1)
+def _filters() -> tuple[Re2Filter, HyperscanFilter, list[str]]:
+    watchlist = load_bundled()
+    scanner = TextScanner.compile(watchlist)
+    words = [n.value for e in watchlist.entities.values() for n in e.names][:400]
+    words += [ex for p in watchlist.products for ex in p.examples]
+    return Re2Filter(scanner.prefilter_regex()), HyperscanFilter(scanner.prefilter_parts()), words
+
+
+FIXED = [
+    "Hikvision 4MP turret camera",
+    "x\nHIKVISION",
+    "30Hikvision",  # no word edge before the name: neither selects it
+    "ＨＩＫＶＩＳＩＯＮ NVR",  # full-width letters: the odd-character class
+    "ürümqi public security bureau",
+    "DS-2CD2143G2-I",
+    "visa form DS-2019",
+    "AZTEC supplies",
+    "ZTE Corporation",
+    "杭州海康威视数字技术股份有限公司",
+    "Office supplies",
+    "",
+    None,
+]
+
+
+def test_fixed_texts() -> None:
+    re2, hs, _ = _filters()
+    column = pa.array(FIXED, pa.string())
+    assert hs.rows(column) == re2.rows(column)
+    assert 0 in re2.rows(column) and 10 not in re2.rows(column)
+
+
+def _texts() -> st.SearchStrategy[str]:
+    _, _, words = _filters()
+    word = st.sampled_from(words).map(lambda w: w.lower() if len(w) % 2 else w.upper())
+    noise = st.text(alphabet=st.sampled_from(list("ab 1-_.,\n\tÜüＨ\u00a0")), max_size=6)
+    return st.lists(st.one_of(word, noise), max_size=5).map("".join)
+
+
+@given(st.lists(st.one_of(_texts(), st.none()), max_size=30))
+def test_same_rows_as_re2(texts: list[str | None]) -> None:
+    re2, hs, _ = _filters()
+    column = pa.array(texts, pa.string())
+    assert hs.rows(column) == re2.rows(column)
+
+
+def test_chunked_columns_number_rows_across_chunks() -> None:
+    _, hs, _ = _filters()
+    chunked = pa.chunked_array([["toner", "Dahua NVR"], [], ["paper", "HIKVISION"]])
+    assert hs.rows(chunked) == [1, 3]
+
+
+def test_engine_choice() -> None:
+    _, _, _ = _filters()
+    scanner = TextScanner.compile(load_bundled())
+    parts, regex = scanner.prefilter_parts(), scanner.prefilter_regex()
+    assert isinstance(build_row_filter(parts, regex, engine="re2"), Re2Filter)
+    assert isinstance(build_row_filter(parts, regex), HyperscanFilter)
