@@ -83,7 +83,7 @@ class _LineCounter(threading.Thread):
         total, tail = 0, b""
         try:
             with self.path.open("rb", buffering=0) as handle:
-                while read := handle.readinto(buffer):  # type: ignore[attr-defined]
+                while read := handle.readinto(buffer):
                     total += int(np.count_nonzero(data[:read] == 10))
                     tail = (tail + bytes(buffer[max(0, read - TAIL_BYTES) : read]))[-TAIL_BYTES:]
         except OSError:
