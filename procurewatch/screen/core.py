@@ -10,9 +10,10 @@ designation of the entity was in force on the record's date.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pyarrow as pa
@@ -172,18 +173,43 @@ class _Applied:
     summary: tuple[dict[str, Any], ...]
 
 
-_APPLIED: dict[tuple[int, date | None], tuple[object, _Applied]] = {}
-"""By (identity of the designations tuple, day); the tuple is held so its identity stays its
-own. Hits share these instead of each working them out (a run may have 50,000 hits)."""
+_APPLIED: dict[tuple[int, int | None], tuple[object, _Applied]] = {}
+"""By (identity of the designations tuple, period of the day); the tuple is held so its identity
+stays its own. Hits share these instead of each working them out (a run may have 50,000 hits)."""
+
+_BOUNDS: dict[int, tuple[object, tuple[date, ...]]] = {}
+"""The days on which anything about a designations tuple changes, by the tuple's identity."""
+
+
+def _boundaries(designations: tuple[EffectiveDesignation, ...]) -> tuple[date, ...]:
+    """Days where a designation starts or ends, or a relation on its path starts or lapses (the
+    day after its end): between two of them every in-force answer stays the same."""
+    days: set[date] = set()
+    for eff in designations:
+        days.update(d for d in (eff.designation.start, eff.designation.ended) if d is not None)
+        for rel in eff.via:
+            days.update(d for d in (rel.start, rel.end and rel.end + timedelta(days=1)) if d)
+    return tuple(sorted(days))
+
+
+def _period(designations: tuple[EffectiveDesignation, ...], day: date | None) -> int | None:
+    """Which stretch between the boundaries ``day`` falls in (None for an unknown day)."""
+    if day is None:
+        return None
+    found = _BOUNDS.get(id(designations))
+    if found is None or found[0] is not designations:
+        found = _BOUNDS[id(designations)] = (designations, _boundaries(designations))
+    return bisect_right(found[1], day)
 
 
 def _applied(designations: tuple[EffectiveDesignation, ...], day: date | None) -> _Applied:
-    key = (id(designations), day)
+    key = (id(designations), _period(designations, day))
     found = _APPLIED.get(key)
     if found is not None and found[0] is designations:
         return found[1]
     if len(_APPLIED) > 50_000:
         _APPLIED.clear()
+        _BOUNDS.clear()
     kept = applicable(designations, day)
     applied = _Applied(
         kept,

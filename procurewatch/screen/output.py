@@ -12,15 +12,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from procurewatch.atomic import atomic_write
 from procurewatch.screen.hits import HIT_COLUMNS, Hit
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = frozenset("=+-@\t\r")
 
 
 def neutralize(value: object) -> object:
     """Make a cell value safe to open in a spreadsheet (numbers stay numbers)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value and value[0] in _FORMULA_START:
         try:
             float(value)
         except ValueError:
@@ -31,10 +33,9 @@ def neutralize(value: object) -> object:
 def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> None:
     """A CSV with a header, formula-neutralized, atomically."""
     with atomic_write(path, newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(columns), extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: neutralize(v) for k, v in row.items()})
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        writer.writerows([neutralize(row.get(c)) for c in columns] for row in rows)
 
 
 def write_jsonl(path: Path, records: Iterable[Mapping[str, Any]]) -> None:
@@ -42,6 +43,30 @@ def write_jsonl(path: Path, records: Iterable[Mapping[str, Any]]) -> None:
     with atomic_write(path) as fh:
         for record in records:
             fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+
+
+class SharedJson:
+    """The JSON text of values that many hits share (their designation summaries), made once
+    per value instead of once per hit."""
+
+    def __init__(self) -> None:
+        self._texts: dict[int, tuple[object, str]] = {}  # the value is held: its id stays its own
+
+    def text(self, value: tuple[Any, ...]) -> str:
+        """``value`` as a JSON array."""
+        found = self._texts.get(id(value))
+        if found is None or found[0] is not value:
+            found = (value, orjson.dumps(list(value), default=str).decode())
+            self._texts[id(value)] = found
+        return found[1]
+
+
+def hit_json(hit: Hit, shared: SharedJson) -> str:
+    """One line of ``hits.jsonl``: :meth:`Hit.json_dict` as JSON (designations last)."""
+    data = hit.json_dict()
+    del data["designations"]
+    body = orjson.dumps(data, default=str).decode()
+    return f'{body[:-1]},"designations":{shared.text(hit.designations)}}}'
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -54,4 +79,6 @@ def write_json(path: Path, data: Any) -> None:
 def write_hits(out_dir: Path, hits: Sequence[Hit]) -> None:
     """``hits.csv`` and ``hits.jsonl``."""
     write_csv(out_dir / "hits.csv", HIT_COLUMNS, (h.row_dict() for h in hits))
-    write_jsonl(out_dir / "hits.jsonl", (h.json_dict() for h in hits))
+    shared = SharedJson()
+    with atomic_write(out_dir / "hits.jsonl") as fh:
+        fh.writelines(hit_json(h, shared) + "\n" for h in hits)

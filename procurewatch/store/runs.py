@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
+import orjson
 import pyarrow as pa
 
 from procurewatch.errors import StoreError
@@ -31,7 +32,7 @@ RUN_FIELDS = (
 )
 
 
-CHUNK = 1000
+CHUNK = 5000
 """Hits inserted per statement (bounds the memory of large runs)."""
 
 
@@ -46,7 +47,7 @@ class _Designations:
     def key(self, hit: Hit) -> str:
         found = self.by_object.get(id(hit.designations))
         if found is None:
-            text = json.dumps(list(hit.designations), ensure_ascii=False, default=str)
+            text = orjson.dumps(list(hit.designations), default=str).decode()
             found = hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
             self.texts.setdefault(found, text)
             self.by_object[id(hit.designations)] = found
@@ -61,14 +62,18 @@ def _data(hit: Hit, designations: _Designations) -> str:
     data = hit.json_dict()
     del data["designations"]
     data["designations_key"] = designations.key(hit)
-    return json.dumps(data, ensure_ascii=False, default=str)
+    return orjson.dumps(data, default=str).decode()
+
+
+def _text(value: object) -> str | None:
+    return None if value in ("", None) else str(value)
 
 
 def _hits_table(run_id: str, hits: Sequence[Hit], designations: _Designations) -> pa.Table:
     rows = [h.row_dict() for h in hits]
     columns: dict[str, list[Any]] = {"run_id": [run_id] * len(rows)}
     for name in HIT_COLUMNS:
-        columns[name] = [None if r[name] in ("", None) else str(r[name]) for r in rows]
+        columns[name] = [_text(r[name]) for r in rows]
     columns["data"] = [_data(h, designations) for h in hits]
     return pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()})
 
