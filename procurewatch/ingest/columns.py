@@ -18,8 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from procurewatch import yamlload
 from procurewatch.errors import InputError
 from procurewatch.ingest.base import MULTI_ROLES, ROLES, FieldMap, one_line
 
@@ -37,7 +36,7 @@ def normalize(name: str) -> str:
 def vocabulary() -> dict[str, Any]:
     """The parsed ``columns.yaml``."""
     text = resources.files("procurewatch.ingest").joinpath("columns.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = yamlload.safe_load(text)
     return data
 
 

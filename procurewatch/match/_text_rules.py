@@ -7,9 +7,8 @@ from collections import defaultdict
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from rigour.territories import lookup_territory
-
 from procurewatch.model import Entity, Watchlist
+from procurewatch.normalize.places import territory_code
 from procurewatch.normalize.text import normalize_name
 from procurewatch.normalize.vocab import VOCAB
 
@@ -157,7 +156,7 @@ def name_tokens(watchlist: Watchlist, groups: dict[str, str]) -> dict[str, froze
 
 def _is_place(word: str) -> bool:
     lower = word.lower()
-    return lower in VOCAB.latin_places or lookup_territory(lower) is not None
+    return lower in VOCAB.latin_places or territory_code(lower) is not None
 
 
 def _is_legal(token: str) -> bool:

@@ -15,7 +15,9 @@ Both select the same rows (a test checks it); Hyperscan does it several times fa
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from typing import Any, Protocol
 
 import numpy as np
@@ -29,6 +31,18 @@ try:  # optional: wheels exist for x86-64 Linux and macOS only
     import hyperscan as _hs
 except ImportError:  # pragma: no cover - depends on the platform
     _hs = None
+
+
+class ByteCache(Protocol):
+    """Where a compiled database may be kept between runs (e.g. :class:`procurewatch.cache.DiskCache`)."""
+
+    def get(self, name: str) -> bytes | None:
+        """The bytes kept as ``name``, or None."""
+        ...
+
+    def put(self, name: str, data: bytes) -> None:
+        """Keep ``data`` as ``name``."""
+        ...
 
 
 class RowFilter(Protocol):
@@ -61,19 +75,44 @@ class HyperscanFilter:
     """The prefilter's alternatives run by Hyperscan over a column's text in one call."""
 
     parts: PrefilterParts
+    cache: ByteCache | None = None
+    """Keeps the compiled database between runs (compiling takes most of a second)."""
     _db: Any = field(init=False, repr=False)
     _scratch: Any = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         assert _hs is not None, "hyperscan is not installed"
+        name = self.cache_name()
+        kept = self.cache.get(name) if self.cache is not None else None
+        self._db = self._load(kept) if kept else None
+        if self._db is None:
+            self._db = self._compile()
+            if self.cache is not None:
+                self.cache.put(name, _hs.dumpb(self._db))
+        self._scratch = _hs.Scratch(self._db)
+
+    def cache_name(self) -> str:
+        """The cache entry of this prefilter: a hash of its patterns and Hyperscan's version."""
+        digest = hashlib.sha256("\x00".join(self.parts.caseless).encode())
+        digest.update(f"{version('hyperscan')}|{_hs.HS_FLAG_UTF8 | _hs.HS_FLAG_CASELESS}".encode())
+        return f"prefilter-{digest.hexdigest()[:32]}.hsdb"
+
+    def _compile(self) -> Any:
         expressions = [p.encode() for p in self.parts.caseless]
         flags = [_hs.HS_FLAG_UTF8 | _hs.HS_FLAG_CASELESS] * len(expressions)
-        self._db = _hs.Database()
-        self._db.compile(
+        db = _hs.Database()
+        db.compile(
             expressions=expressions, ids=list(range(len(expressions))),
             elements=len(expressions), flags=flags,
         )  # fmt: skip
-        self._scratch = _hs.Scratch(self._db)
+        return db
+
+    @staticmethod
+    def _load(data: bytes) -> Any:
+        try:
+            return _hs.loadb(bytearray(data), _hs.HS_MODE_BLOCK)
+        except Exception:
+            return None
 
     def rows(self, array: pa.Array | pa.ChunkedArray) -> list[int]:
         """Indices of the rows an alternative matches in, or that hold an odd character."""
@@ -118,8 +157,10 @@ def hyperscan_available() -> bool:
     return _hs is not None
 
 
-def build_row_filter(parts: PrefilterParts, regex: str, *, engine: str = "auto") -> RowFilter:
-    """The fastest filter available (``engine``: ``auto``, ``hyperscan`` or ``re2``)."""
+def build_row_filter(parts: PrefilterParts, regex: str, *, engine: str = "auto",
+                     cache: ByteCache | None = None) -> RowFilter:  # fmt: skip
+    """The fastest filter available (``engine``: ``auto``, ``hyperscan`` or ``re2``); a
+    Hyperscan database is kept in ``cache`` between runs."""
     if engine == "re2" or (engine == "auto" and (_hs is None or not parts.caseless)):
         return Re2Filter(regex)
-    return HyperscanFilter(parts)
+    return HyperscanFilter(parts, cache)

@@ -20,9 +20,10 @@ from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 from rigour.names import replace_org_types_compare
-from rigour.territories import get_territories, lookup_territory
+from rigour.territories import get_territories
 from rigour.text import ascii_text
 
+from procurewatch.normalize.places import territory_code
 from procurewatch.normalize.vocab import VOCAB
 
 WORD = "word"
@@ -173,7 +174,7 @@ def is_place(phrase: str) -> bool:
 def _is_place(phrase: str) -> bool:
     if len(phrase) < 4 and phrase not in ("usa", "uk", "us", "uae", "prc"):
         return False
-    return lookup_territory(phrase) is not None
+    return territory_code(phrase) is not None
 
 
 def _kind(word: str) -> str:
@@ -233,8 +234,7 @@ def place_key(text: str) -> str:
         return text
     if text in ("us", "usa", "u s"):
         return "us"
-    found = lookup_territory(text)
-    return found.code if found is not None else text
+    return territory_code(text) or text
 
 
 def _latin_tokens(text: str, qualifier: bool) -> list[Token]:

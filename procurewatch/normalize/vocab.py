@@ -7,14 +7,15 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from pypinyin import lazy_pinyin
 from rapidfuzz.distance import OSA
+
+from procurewatch import yamlload
 
 
 def _load(name: str) -> dict[str, Any]:
     text = (resources.files("procurewatch.normalize") / "data" / name).read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = yamlload.safe_load(text)
     assert isinstance(data, dict), name
     return data
 

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from procurewatch.ingest.base import FieldMap
 from procurewatch.match.matcher import Matcher, NameMatch, in_force_summary
-from procurewatch.match.rowfilter import RowFilter, build_row_filter
+from procurewatch.match.rowfilter import ByteCache, RowFilter, build_row_filter
 from procurewatch.match.text import TextScanner
 from procurewatch.match.types import TextHit
 from procurewatch.model import EffectiveDesignation, Entity
@@ -49,12 +49,17 @@ class ScreenContext:
 
     @classmethod
     def build(
-        cls, matcher: Matcher, scanner: TextScanner, prefilter: str = "auto"
+        cls,
+        matcher: Matcher,
+        scanner: TextScanner,
+        prefilter: str = "auto",
+        cache: ByteCache | None = None,
     ) -> ScreenContext:
         """A context with the scanner's prefilter compiled once, by ``prefilter``: ``auto``
-        (Hyperscan where installed, else RE2), ``hyperscan`` or ``re2``."""
+        (Hyperscan where installed, else RE2), ``hyperscan`` or ``re2``; ``cache`` keeps the
+        compiled prefilter between runs."""
         rowfilter = build_row_filter(
-            scanner.prefilter_parts(), scanner.prefilter_regex(), engine=prefilter
+            scanner.prefilter_parts(), scanner.prefilter_regex(), engine=prefilter, cache=cache
         )
         return cls(matcher, scanner, rowfilter)
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from procurewatch.cache import DiskCache
 from procurewatch.match.matcher import Matcher
 from procurewatch.match.text import TextScanner
 from procurewatch.model import Watchlist
@@ -88,6 +89,7 @@ def build_context(watchlist: Watchlist, default_currency: str | None = None) -> 
         Matcher.compile(watchlist),
         TextScanner.compile(watchlist, entity_ids=bundled),
         os.environ.get("PROCUREWATCH_PREFILTER", "auto"),
+        DiskCache(),
     )
     ctx.default_currency = default_currency
     return ctx

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from procurewatch import yamlload
 from procurewatch.errors import WatchlistError
 from procurewatch.model import Entity, ListInfo, ProductFamily, Source, Watchlist
 from procurewatch.watchlist.serialize import (
@@ -33,7 +34,7 @@ def data_dir() -> Traversable:
 
 def _read_yaml(path: Traversable) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yamlload.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise WatchlistError(f"{path.name}: not valid YAML ({exc})") from None
 

@@ -82,3 +82,28 @@ def test_engine_choice() -> None:
     parts, regex = scanner.prefilter_parts(), scanner.prefilter_regex()
     assert isinstance(build_row_filter(parts, regex, engine="re2"), Re2Filter)
     assert isinstance(build_row_filter(parts, regex), HyperscanFilter)
+
+
+class _Memory:
+    """A byte cache in memory (the disk one is :class:`procurewatch.cache.DiskCache`)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def get(self, name: str) -> bytes | None:
+        return self.kept.get(name)
+
+    def put(self, name: str, data: bytes) -> None:
+        self.kept[name] = data
+
+
+def test_a_kept_database_selects_the_same_rows() -> None:
+    _, compiled, _ = _filters()
+    memory = _Memory()
+    first = HyperscanFilter(compiled.parts, memory)
+    assert list(memory.kept) == [first.cache_name()]
+    second = HyperscanFilter(compiled.parts, memory)  # loaded, not compiled
+    column = pa.array(FIXED, pa.string())
+    assert second.rows(column) == first.rows(column) == compiled.rows(column)
+    memory.kept[first.cache_name()] = b"damaged"
+    assert HyperscanFilter(compiled.parts, memory).rows(column) == compiled.rows(column)
