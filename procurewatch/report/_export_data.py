@@ -22,7 +22,7 @@ from procurewatch.review.model import CONFIRMED, DISMISSED, PENDING, HitStatus
 from procurewatch.screen.hits import Hit
 from procurewatch.screen.values import currency_of, parse_amount, parse_date
 
-_HIT_FIELDS = {f.name for f in fields(Hit)}
+_HIT_FIELDS = {f.name for f in fields(Hit) if f.init}
 
 
 def hit_from_json(data: dict[str, Any]) -> Hit:

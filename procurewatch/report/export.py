@@ -22,7 +22,6 @@ from openpyxl.styles import Font
 from procurewatch.atomic import atomic_write, atomic_write_bytes
 from procurewatch.errors import UsageError
 from procurewatch.report._export_data import ExportData, load_export
-from procurewatch.report._export_ftm import ftm_entities, watchlist_schemas
 from procurewatch.report._export_md import render_markdown
 from procurewatch.report._export_tables import (
     BUYER_COLUMNS,
@@ -129,6 +128,8 @@ def export_markdown(out_dir: Path, out: Path, store: Path | None = None) -> int:
 
 def export_ftm(out_dir: Path, out: Path, store: Path | None = None) -> int:
     """FollowTheMoney entities as JSON lines (load into Aleph with ``ftm``/``alephclient``)."""
+    from procurewatch.report._export_ftm import ftm_entities, watchlist_schemas  # FtM: 0.5 s
+
     data = load_export(out_dir, store)
     entities = list(ftm_entities(data, watchlist_schemas(store)))
     write_jsonl(out, entities)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 HIT_COLUMNS = (
@@ -71,9 +72,11 @@ class Hit:
     designations: tuple[dict[str, Any], ...] = dataclasses.field(default_factory=tuple)
     input_sha256: str = ""
 
-    @property
-    def hit_id(self) -> str:
-        """A stable id: the same evidence in the same input file gets the same id on a re-screen."""
+    hit_id: str = dataclasses.field(init=False, repr=False, compare=False)
+    """A stable id: the same evidence in the same input file gets the same id on a re-screen
+    (worked out once, when the hit is made)."""
+
+    def __post_init__(self) -> None:
         key = "|".join(
             (
                 self.input_sha256 or self.source_file,
@@ -84,14 +87,11 @@ class Hit:
                 self.matched_text,
             )
         )
-        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+        object.__setattr__(self, "hit_id", hashlib.sha1(key.encode("utf-8")).hexdigest()[:16])
 
     def row_dict(self) -> dict[str, Any]:
         """The flat form written to ``hits.csv``."""
-        data = {
-            "hit_id": self.hit_id,
-            **{k: getattr(self, k) for k in HIT_COLUMNS if k != "hit_id"},
-        }
+        data = dict(zip(HIT_COLUMNS, _ROW_VALUES(self), strict=True))
         data["lists"] = ";".join(self.lists)
         data["in_force"] = "" if self.in_force is None else str(self.in_force).lower()
         data["lead"] = str(self.lead).lower()
@@ -99,8 +99,7 @@ class Hit:
 
     def json_dict(self) -> dict[str, Any]:
         """The full form written to ``hits.jsonl`` (with designations and the text span)."""
-        data = {name: getattr(self, name) for name in _FIELD_NAMES}
-        data["hit_id"] = self.hit_id
+        data = dict(zip(_FIELD_NAMES, _FIELD_VALUES(self), strict=True))
         data["lists"] = list(self.lists)
         data["span"] = list(self.span) if self.span else None
         data["designations"] = list(self.designations)
@@ -108,4 +107,6 @@ class Hit:
 
 
 _FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Hit))
-"""The fields of :class:`Hit` in order (looked up once, not per hit)."""
+"""The fields of :class:`Hit` in order, ``hit_id`` last (looked up once, not per hit)."""
+_FIELD_VALUES = attrgetter(*_FIELD_NAMES)
+_ROW_VALUES = attrgetter(*HIT_COLUMNS)

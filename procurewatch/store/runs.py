@@ -65,17 +65,24 @@ def _data(hit: Hit, designations: _Designations) -> str:
     return orjson.dumps(data, default=str).decode()
 
 
-def _text(value: object) -> str | None:
-    return None if value in ("", None) else str(value)
-
-
 def _hits_table(run_id: str, hits: Sequence[Hit], designations: _Designations) -> pa.Table:
-    rows = [h.row_dict() for h in hits]
-    columns: dict[str, list[Any]] = {"run_id": [run_id] * len(rows)}
-    for name in HIT_COLUMNS:
-        columns[name] = [_text(r[name]) for r in rows]
-    columns["data"] = [_data(h, designations) for h in hits]
-    return pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()})
+    """The hits as ``hits.csv`` has them, plus ``data`` (their JSON); Arrow infers the types,
+    the INSERT casts them."""
+    table = pa.Table.from_pylist([h.row_dict() for h in hits])
+    table = table.append_column("data", pa.array([_data(h, designations) for h in hits]))
+    return table.append_column("run_id", pa.array([run_id] * len(hits), pa.string()))
+
+
+_NUMERIC = {"row": "BIGINT", "score": "DOUBLE", "in_force": "BOOLEAN", "lead": "BOOLEAN"}
+
+
+def _insert_hits_sql() -> str:
+    """INSERT from the registered ``new_hits``: empty text becomes NULL, typed columns cast."""
+    columns = [
+        f"CAST(NULLIF(CAST(\"{c}\" AS VARCHAR), '') AS {_NUMERIC.get(c, 'VARCHAR')})"
+        for c in HIT_COLUMNS
+    ]
+    return f"INSERT INTO hits SELECT run_id, {', '.join(columns)}, data FROM new_hits"
 
 
 def load_hit_data(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, dict[str, Any]]:
@@ -135,12 +142,7 @@ def save_run(path: Path, result: RunResult, out_dir: Path) -> None:
         for start in range(0, len(hits), CHUNK):
             chunk = _hits_table(result.run_id, hits[start : start + CHUNK], designations)
             con.register("new_hits", chunk)
-            con.execute(
-                "INSERT INTO hits SELECT run_id, hit_id, source_file, CAST(row AS BIGINT), field, "
-                "matched_text, rule, entity_id, entity_name, CAST(score AS DOUBLE), lists, "
-                "CAST(in_force AS BOOLEAN), record_date, vendor, buyer, amount, currency, "
-                "description, via, CAST(lead AS BOOLEAN), explanation, data FROM new_hits"
-            )
+            con.execute(_insert_hits_sql())
             con.unregister("new_hits")
         shared = designations.rows(result.run_id)
         if shared:  # executemany refuses an empty list
