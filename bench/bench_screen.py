@@ -1,6 +1,6 @@
 """Screening speed as a ratio to the DuckDB scan floor, and peak memory.
 
-    python3 bench/bench_screen.py [--rows 5000000] [--csv EXISTING.csv] [--json]
+    python3 bench/bench_screen.py [--rows 5000000] [--listed-share 0.01] [--csv EXISTING.csv] [--json]
 
 Generates (or takes) a procurement CSV, then in one run measures
 1. the floor: DuckDB ``SELECT count(*) FROM read_csv(...)`` over the file (best of 2);
@@ -74,13 +74,19 @@ def main() -> int:
     """Run the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=5_000_000)
+    parser.add_argument(
+        "--listed-share",
+        type=float,
+        default=0.01,
+        help="share of records naming a listed maker or model (default 0.01)",
+    )
     parser.add_argument("--csv", type=Path)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = args.csv or Path(tmp) / "procurement.csv"
         if args.csv is None:
-            generate(path, args.rows)
+            generate(path, args.rows, listed_share=args.listed_share)
         rows = (
             duckdb.connect()
             .execute("SELECT count(*) FROM read_csv(?, header=true, all_varchar=true)", [str(path)])

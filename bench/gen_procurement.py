@@ -3,7 +3,7 @@
     python3 bench/gen_procurement.py OUT.csv --rows 5000000
 
 Columns: Check Date, Vendor Name, Department, Invoice Description, Amount. Vendors come from
-a pool of 50,000 composed names; about 1% of descriptions name a listed brand or carry a real
+a pool of 50,000 composed names; about 1% (``--listed-share``) of descriptions name a listed brand or carry a real
 Hikvision/Dahua model number (examples from procurewatch's bundled product families), the
 rest are ordinary purchases. Written by DuckDB in one pass (about 200 bytes a row).
 """
@@ -75,8 +75,9 @@ def listed_items() -> list[str]:
     return brands + [f"{m} network camera" for m in models]
 
 
-def generate(out: Path, rows: int, seed: float = 0.42) -> None:
-    """Write ``rows`` composed records to ``out``."""
+def generate(out: Path, rows: int, seed: float = 0.42, listed_share: float = 0.01) -> None:
+    """Write ``rows`` composed records to ``out``, ``listed_share`` of them naming a listed maker
+    or model in their description."""
     con = duckdb.connect()
     con.execute(f"SELECT setseed({seed})")
     vendors = [f"{w} {k} {e} {n}" for w in WORDS for k in KINDS for e in ENDINGS for n in range(84)]
@@ -93,7 +94,7 @@ def generate(out: Path, rows: int, seed: float = 0.42) -> None:
                  {pick["vendors"].format("b")} AS "Vendor Name",
                  {pick["depts"].format("c")} AS "Department",
                  'PO ' || CAST(CAST(a * 900000 AS BIGINT) + 100000 AS VARCHAR) || ' - '
-                   || CASE WHEN c < 0.01 THEN {pick["listed"].format("a")} ELSE {pick["items"].format("b")} END
+                   || CASE WHEN c < {listed_share} THEN {pick["listed"].format("a")} ELSE {pick["items"].format("b")} END
                    || ', qty ' || CAST(CAST(b * 40 AS INTEGER) + 1 AS VARCHAR)
                    || ', delivered to ' || {pick["depts"].format("a")} || ' main building, net 30 terms,'
                    || ' invoice approved by the department head and finance office' AS "Invoice Description",
@@ -110,8 +111,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--rows", type=int, default=5_000_000)
+    parser.add_argument("--listed-share", type=float, default=0.01)
     args = parser.parse_args()
-    generate(args.out, args.rows)
+    generate(args.out, args.rows, listed_share=args.listed_share)
     print(f"wrote {args.rows:,} rows to {args.out} ({args.out.stat().st_size / 1e6:.0f} MB)")
     return 0
 

@@ -5,7 +5,7 @@ other encodings, values that are not UTF-8, a quote never closed), on one thread
 exports are clean, and DuckDB parses those on every core, several times faster. :class:`FastCsv`
 reads a file that way with the layout the careful reader found (delimiter, header, columns), and
 gives the same batches: the same columns, ``_row`` numbers, blank rows left out, a repeated
-header rejected.
+header rejected. A background thread takes DuckDB's batches while the caller screens the last.
 
 It keeps to what it can prove. It takes only UTF-8 files with LF or CRLF line ends. DuckDB runs
 in strict mode, so a ragged row, a stray quote or a byte that is not UTF-8 stops it. At the end
@@ -21,6 +21,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -31,6 +32,7 @@ import pyarrow.compute as pc
 from procurewatch import settings
 from procurewatch.ingest.csvcells import not_blank, repeated_header
 from procurewatch.ingest.encoding import is_utf8
+from procurewatch.ingest.prefetch import Prefetcher
 from procurewatch.ingest.tabular import DelimitedReader
 
 NULL_TEXT = "\ue000procurewatch-never-null\ue001"
@@ -134,14 +136,8 @@ class FastCsv:
         try:
             sql, params = self._query()
             stream = con.sql(sql, params=params).to_arrow_reader(self.batch_size)
-            group: list[pa.RecordBatch] = []
-            for batch in _read_all(stream):
-                group.append(self._convert(batch))
-                if sum(b.num_rows for b in group) >= self.batch_size:
-                    yield pa.Table.from_batches(group)
-                    group = []
-            if any(b.num_rows for b in group):
-                yield pa.Table.from_batches(group)
+            tables = self._tables(stream)
+            yield from Prefetcher(partial(next, tables, None))  # DuckDB reads on meanwhile
         except (duckdb.Error, pa.ArrowException, OSError) as err:  # DuckDB's, through Arrow
             raise NotFast(" ".join(str(err).split())[:200]) from None
         finally:
@@ -149,6 +145,16 @@ class FastCsv:
             counter.join()
         self._verify(counter)
         self._report()
+
+    def _tables(self, stream: pa.RecordBatchReader) -> Iterator[pa.Table]:
+        group: list[pa.RecordBatch] = []
+        for batch in _read_all(stream):
+            group.append(self._convert(batch))
+            if sum(b.num_rows for b in group) >= self.batch_size:
+                yield pa.Table.from_batches(group)
+                group = []
+        if any(b.num_rows for b in group):
+            yield pa.Table.from_batches(group)
 
     def _convert(self, batch: pa.RecordBatch) -> pa.RecordBatch:
         columns = [c if c.type == pa.string() else pc.cast(c, pa.string()) for c in batch.columns]

@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from procurewatch.arrowtake import take_rows
 from procurewatch.ingest.base import FieldMap
 from procurewatch.match.matcher import Matcher, NameMatch, in_force_summary
 from procurewatch.match.rowfilter import ByteCache, RowFilter, build_row_filter
@@ -124,7 +125,7 @@ def _records(
     batch: pa.RecordBatch, rows: Sequence[int], fmap: FieldMap, ctx: ScreenContext
 ) -> dict[int, RecordInfo]:
     """Record facts of the given row indices only (the rows that have hits)."""
-    sub = batch.take(pa.array(rows, pa.int64()))
+    sub = take_rows(batch, rows)
     files, numbers, dates = (
         _column(sub, "_source_file"),
         _column(sub, "_row"),
@@ -289,7 +290,7 @@ def _name_found(
         mask = pc.is_in(array, value_set=pa.array(list(flagged), pa.string()))
         rows = pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()
         for i, value in zip(
-            rows, pc.take(array, pa.array(rows, pa.int64())).to_pylist(), strict=True
+            rows, take_rows(array, rows).to_pylist(), strict=True
         ):
             found.extend((i, column, rule, value, m) for m in flagged[value])
     return found
@@ -310,7 +311,7 @@ def _text_found(batch: pa.RecordBatch, columns: Sequence[str], ctx: ScreenContex
         rows = _text_rows(batch, column, ctx.rowfilter)
         if not rows:
             continue
-        values = pc.take(batch.column(column), pa.array(rows, pa.int64())).to_pylist()
+        values = take_rows(batch.column(column), rows).to_pylist()
         for i, hits in zip(rows, ctx.scanner.scan_many(values), strict=True):
             rule_of = TEXT_RULES.get
             found.extend(

@@ -1,0 +1,31 @@
+"""Taking a few rows out of Arrow data that comes in chunks, without copying all of it.
+
+Arrow's ``take`` on a chunked array first glues the chunks into one array: a copy of the whole
+column to pick a few hundred rows out of it. :func:`take_rows` takes chunk by chunk instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+
+def take_rows(data: Any, rows: Sequence[int]) -> Any:
+    """``data`` (array, chunked array, record batch or table) at ``rows`` (ascending)."""
+    if isinstance(data, pa.Table):
+        columns = [take_rows(column, rows) for column in data.columns]
+        return pa.Table.from_arrays(columns, schema=data.schema)
+    wanted = np.asarray(rows, dtype=np.int64)
+    if not isinstance(data, pa.ChunkedArray) or (wanted.size > 1 and np.any(np.diff(wanted) < 0)):
+        return data.take(pa.array(wanted, pa.int64()))
+    bounds = np.cumsum([0, *(len(chunk) for chunk in data.chunks)])
+    cuts = np.searchsorted(wanted, bounds)
+    pieces = [
+        chunk.take(pa.array(wanted[cuts[i] : cuts[i + 1]] - bounds[i], pa.int64()))
+        for i, chunk in enumerate(data.chunks)
+        if cuts[i + 1] > cuts[i]
+    ]
+    return pa.chunked_array(pieces, data.type)
