@@ -4,8 +4,8 @@
 other encodings, values that are not UTF-8, a quote never closed), on one thread. Most large
 exports are clean, and DuckDB parses those on every core, several times faster. :class:`FastCsv`
 reads a file that way with the layout the careful reader found (delimiter, header, columns), and
-gives the same batches: the same columns, ``_row`` numbers, blank rows left out, a repeated
-header rejected. A background thread takes DuckDB's batches while the caller screens the last.
+gives the same batches, but with only the columns the field map uses: the same values, ``_row``
+numbers, blank rows left out, a repeated header rejected. A background thread takes DuckDB's batches while the caller screens the last.
 
 It keeps to what it can prove. It takes only UTF-8 files with LF or CRLF line ends. DuckDB runs
 in strict mode, so a ragged row, a stray quote or a byte that is not UTF-8 stops it. At the end
@@ -30,7 +30,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from procurewatch import settings
-from procurewatch.ingest.csvcells import not_blank, repeated_header
+from procurewatch.ingest.base import output_schema
+from procurewatch.ingest.csvlayout import CsvLayout
 from procurewatch.ingest.encoding import is_utf8
 from procurewatch.ingest.prefetch import Prefetcher
 from procurewatch.ingest.tabular import DelimitedReader
@@ -51,6 +52,17 @@ def _read_all(stream: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:
             yield stream.read_next_batch()
         except StopIteration:
             return
+
+
+BLANK, AGAIN = '"_pw_blank"', '"_pw_header_again"'
+"""The two flags the scan adds to every row."""
+
+
+def _header_checked(layout: CsvLayout) -> bool:
+    """As :func:`~procurewatch.ingest.csvcells.repeated_header`: a row repeating the header is
+    looked for when the header has two or more named columns and one name per column."""
+    header = layout.header
+    return len(header) == len(layout.columns) >= 2 and sum(1 for h in header if h) >= 2
 
 
 class NotFast(Exception):
@@ -111,19 +123,41 @@ class FastCsv:
     reader: DelimitedReader
     batch_size: int = 131072
     rows_seen: int = 0
-    _rejects: list[tuple[int, int, str]] = field(default_factory=list)
+    _rejects: list[tuple[int, int]] = field(default_factory=list)
+    _out_schema: pa.Schema | None = None
+
+    def kept_columns(self) -> list[str]:
+        """The columns the field map uses, in file order: the only ones handed over (a
+        USAspending file has some 300, a screen reads about ten)."""
+        used = set(self.reader.field_map.columns())
+        return [c for c in self._layout().columns if c in used]
+
+    def _layout(self) -> CsvLayout:
+        layout = self.reader.layout
+        assert layout is not None, "the fast path needs the careful reader's layout"
+        return layout
 
     def _query(self) -> tuple[str, list[object]]:
-        layout = self.reader.layout
-        assert layout is not None
-        columns = ", ".join(f"{_quote_ident(c)}: 'VARCHAR'" for c in layout.columns)
+        """DuckDB's scan: the kept columns, and whether each row is blank or repeats the header
+        (worked out over every column in DuckDB, so the others need not come out)."""
+        layout = self._layout()
+        names = [_quote_ident(c) for c in layout.columns]
+        types = ", ".join(f"{n}: 'VARCHAR'" for n in names)
+        blank = " AND ".join(f"{n} = ''" for n in names)
+        params: list[object] = [str(self.reader.path), layout.delimiter, NULL_TEXT]
+        again = "false"
+        if _header_checked(layout):
+            again = " AND ".join(f"{n} = ?" for n in names)
+            params = list(layout.header) + params
+        kept = "".join(f"{_quote_ident(c)}, " for c in self.kept_columns())
         sql = (
-            "SELECT * FROM read_csv(?, header = false, auto_detect = false, strict_mode = true, "
+            f"SELECT {kept}({blank}) AS {BLANK}, ({again}) AS {AGAIN} "
+            "FROM read_csv(?, header = false, auto_detect = false, strict_mode = true, "
             f"skip = {int(layout.skip_lines)}, delim = ?, quote = '\"', escape = '\"', "
-            f"columns = {{{columns}}}, nullstr = ?, allow_quoted_nulls = false, "
+            f"columns = {{{types}}}, nullstr = ?, allow_quoted_nulls = false, "
             "null_padding = false, parallel = true)"
         )
-        return sql, [str(self.reader.path), layout.delimiter, NULL_TEXT]
+        return sql, params
 
     def batches(self) -> Iterator[pa.Table]:
         """The good rows, as the careful reader would give them, in tables of about
@@ -157,27 +191,30 @@ class FastCsv:
             yield pa.Table.from_batches(group)
 
     def _convert(self, batch: pa.RecordBatch) -> pa.RecordBatch:
-        columns = [c if c.type == pa.string() else pc.cast(c, pa.string()) for c in batch.columns]
+        kept = batch.num_columns - 2
+        columns = [
+            c if c.type == pa.string() else pc.cast(c, pa.string()) for c in batch.columns[:kept]
+        ]
         first = self.rows_seen + 1
         self.rows_seen += batch.num_rows
         rows = pa.array(np.arange(first, self.rows_seen + 1, dtype=np.int64))
-        keep = not_blank(columns)
-        layout = self.reader.layout
-        assert layout is not None
-        again = repeated_header(columns, layout.header)
-        if again is not None:
-            for index in pc.indices_nonzero(again).to_pylist():
-                row = first + index
-                self._rejects.append((layout.skip_lines + row, row, layout.delimiter))
-            keep = pc.invert(again) if keep is None else pc.and_(keep, pc.invert(again))
-        if keep is not None:
+        blank, again = batch.column(kept), batch.column(kept + 1)
+        for index in pc.indices_nonzero(again).to_pylist():
+            self._rejects.append((self._layout().skip_lines + first + index, first + index))
+        keep = pc.invert(pc.or_(blank, again))
+        if not pc.all(keep).as_py():
             columns = [c.filter(keep) for c in columns]
             rows = rows.filter(keep)
-        return self.reader.make_batch(columns, rows)
+        source = pa.repeat(pa.scalar(str(self.reader.path), pa.string()), len(rows))
+        return pa.RecordBatch.from_arrays([*columns, source, rows], schema=self._schema())
+
+    def _schema(self) -> pa.Schema:
+        if self._out_schema is None:
+            self._out_schema = output_schema(self.kept_columns())
+        return self._out_schema
 
     def _verify(self, counter: _LineCounter) -> None:
-        layout = self.reader.layout
-        assert layout is not None
+        layout = self._layout()
         if counter.count < 0:
             raise NotFast("could not count the file's lines")
         data_lines = counter.lines() - layout.skip_lines - counter.trailing_blank
@@ -188,10 +225,9 @@ class FastCsv:
             )
 
     def _report(self) -> None:
-        layout = self.reader.layout
-        assert layout is not None
+        layout = self._layout()
         raw = layout.delimiter.join(layout.header)
-        for line, row, _ in self._rejects:
+        for line, row in self._rejects:
             self.reader.reject(
                 line, "the header line again (were two files joined?); the row is left out",
                 raw, row,
