@@ -91,8 +91,10 @@ def _odd_chars(alphabet: set[str]) -> set[str]:
 class _Literal:
     """Translates normalized literals and heads into raw-text RE2 fragments."""
 
-    def __init__(self) -> None:
+    def __init__(self, ascii_specials: bool = False) -> None:
         self.preimages = {t: _preimages(t) for t in _SPECIAL_FOLDS}
+        if ascii_specials:  # the other preimages select a text outright (the odd class)
+            self.preimages = {t: {c for c in p if c.isascii()} for t, p in self.preimages.items()}
         self.classes = {t: _char_class(chars) for t, chars in self.preimages.items()}
 
     def char(self, char: str) -> str:
@@ -169,14 +171,23 @@ class PrefilterParts:
     odd: str | None
 
 
-def prefilter_parts(names: Iterable[str], heads: Iterable[Head]) -> PrefilterParts:
+def prefilter_parts(
+    names: Iterable[str], heads: Iterable[Head], *, ascii_specials: bool = False
+) -> PrefilterParts:
     """The alternatives of the prefilter for these normalized names and model-number heads
-    (a multi-pattern engine compiles them one by one; :func:`build_prefilter` joins them)."""
+    (a multi-pattern engine compiles them one by one; :func:`build_prefilter` joins them).
+
+    With ``ascii_specials`` the alternatives accept only ASCII spaces, dashes and quotes, and
+    every other character that normalizes to one of them joins the odd class instead: a
+    superset still (identical on ASCII text), with small classes that Hyperscan runs faster."""
     names, heads = minimal_names(names), minimal_heads(heads)
-    literal = _Literal()
+    literal = _Literal(ascii_specials)
     parts = [literal.name(n) for n in names] + [literal.head(h) for h in heads]
     alphabet = {c for n in names for c in n} | {c for h in heads for a in h for c in a}
     odd = _odd_chars(alphabet) if parts else set()
+    if ascii_specials and parts:
+        used = [t for t in _SPECIAL_FOLDS if t in alphabet]
+        odd |= {c for t in used for c in _preimages(t) if not c.isascii()}
     return PrefilterParts(tuple(parts), _char_class(odd) if odd else None)
 
 

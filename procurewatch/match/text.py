@@ -135,11 +135,12 @@ class TextScanner:
             self._prefilter = build_prefilter(names, heads)
         return self._prefilter
 
-    def prefilter_parts(self) -> PrefilterParts:
-        """The alternatives of :meth:`prefilter_regex`, for a multi-pattern engine."""
+    def prefilter_parts(self, *, ascii_specials: bool = False) -> PrefilterParts:
+        """The alternatives of :meth:`prefilter_regex`, for a multi-pattern engine (see
+        :func:`~procurewatch.match._text_prefilter.prefilter_parts` for ``ascii_specials``)."""
         names = [e.pattern for e in self._t.entries if e.names]
         heads = [h for e in self._t.entries for f in e.families for h in f.heads]
-        return prefilter_parts(names, heads)
+        return prefilter_parts(names, heads, ascii_specials=ascii_specials)
 
     def scan(self, text: str) -> list[TextHit]:
         """The hits in one text, in order of position."""

@@ -60,7 +60,10 @@ class ScreenContext:
         (Hyperscan where installed, else RE2), ``hyperscan`` or ``re2``; ``cache`` keeps the
         compiled prefilter between runs."""
         rowfilter = build_row_filter(
-            scanner.prefilter_parts(), scanner.prefilter_regex(), engine=prefilter, cache=cache
+            scanner.prefilter_parts(ascii_specials=True),
+            scanner.prefilter_regex(),
+            engine=prefilter,
+            cache=cache,
         )
         return cls(matcher, scanner, rowfilter)
 
