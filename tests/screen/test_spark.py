@@ -26,6 +26,7 @@ from procurewatch.cli import main
 from procurewatch.errors import InputError
 from procurewatch.model import Watchlist
 from procurewatch.screen.engines import spark as engine
+from procurewatch.screen.engines import spark_executors as executors
 from procurewatch.screen.run import RunResult, run_screen
 from procurewatch.watchlist.assemble import load_watchlist
 
@@ -311,14 +312,15 @@ def test_each_worker_compiles_the_watchlist_once(
     watchlist: Watchlist, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[Watchlist] = []
-    real = engine.build_context
+    real = executors.build_context
 
     def counting(wl: Watchlist, currency: str | None = None) -> Any:
         calls.append(wl)
         return real(wl, currency)
 
-    monkeypatch.setattr(engine, "build_context", counting)
-    monkeypatch.setattr(engine, "_CONTEXTS", {})
+    # the cache and the compiler are globals of the module that defines worker_context
+    monkeypatch.setattr(executors, "build_context", counting)
+    monkeypatch.setattr(executors, "_CONTEXTS", {})
     shared = _FakeBroadcast(watchlist)
     first = engine.worker_context(shared, 7, None)
     assert engine.worker_context(shared, 7, None) is first and len(calls) == 1

@@ -201,7 +201,12 @@ def screen_files(
     """Screen several input files in order."""
     return [
         screen_file(
-            p, ctx, mapping=mapping, batch_size=batch_size, progress=progress, workers=workers,
+            p,
+            ctx,
+            mapping=mapping,
+            batch_size=batch_size,
+            progress=progress,
+            workers=workers,
             fast=fast,
         )
         for p in paths
