@@ -79,6 +79,8 @@ class HyperscanFilter:
     parts: PrefilterParts
     cache: ByteCache | None = None
     """Keeps the compiled database between runs (compiling takes most of a second)."""
+    loaded: bool = field(init=False, default=False)
+    """True when the database came from the cache, not from compiling."""
     _db: Any = field(init=False, repr=False)
     _scratch: Any = field(init=False, repr=False)
 
@@ -87,6 +89,7 @@ class HyperscanFilter:
         name = self.cache_name()
         kept = self.cache.get(name) if self.cache is not None else None
         self._db = self._load(kept) if kept else None
+        self.loaded = self._db is not None
         if self._db is None:
             self._db = self._compile()
             if self.cache is not None:
@@ -112,7 +115,7 @@ class HyperscanFilter:
     @staticmethod
     def _load(data: bytes) -> Any:
         try:
-            return _hs.loadb(bytearray(data), _hs.HS_MODE_BLOCK)
+            return _hs.loadb(bytes(data), _hs.HS_MODE_BLOCK)
         except Exception:
             return None
 

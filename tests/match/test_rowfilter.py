@@ -116,9 +116,11 @@ def test_a_kept_database_selects_the_same_rows() -> None:
     _, compiled, _ = _filters()
     memory = _Memory()
     first = HyperscanFilter(compiled.parts, memory)
-    assert list(memory.kept) == [first.cache_name()]
-    second = HyperscanFilter(compiled.parts, memory)  # loaded, not compiled
+    assert list(memory.kept) == [first.cache_name()] and not first.loaded
+    second = HyperscanFilter(compiled.parts, memory)
+    assert second.loaded  # from the cache, not compiled again
     column = pa.array(FIXED, pa.string())
     assert second.rows(column) == first.rows(column) == compiled.rows(column)
     memory.kept[first.cache_name()] = b"damaged"
-    assert HyperscanFilter(compiled.parts, memory).rows(column) == compiled.rows(column)
+    third = HyperscanFilter(compiled.parts, memory)
+    assert not third.loaded and third.rows(column) == compiled.rows(column)
