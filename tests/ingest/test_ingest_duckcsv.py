@@ -46,6 +46,7 @@ CLEAN = {
     "crlf": ([HEADER, *ROWS], "\r\n", b""),
     "bom": ([HEADER, *ROWS], "\n", b"\xef\xbb\xbf"),
     "trailing blank lines": ([HEADER, *ROWS, "", ""], "\n", b""),
+    "trailing blank lines, crlf": ([HEADER, *ROWS, "", ""], "\r\n", b""),
     "repeated header": ([HEADER, ROWS[0], HEADER, ROWS[1]], "\n", b""),
     "semicolons": ([h.replace(",", ";") for h in [HEADER, "2020-01-01;Dahua;IT;NVR;1"]], "\n", b""),
     "excel sep line": (["sep=,", HEADER, *ROWS], "\n", b""),
@@ -69,6 +70,12 @@ def test_a_file_without_a_final_line_break(tmp_path: Path) -> None:
     path.write_text("\n".join([HEADER, *ROWS]), encoding="utf-8")
     fast = _fast(path)[0]
     assert fast.to_pylist() == _careful(path)[0].select(fast.column_names).to_pylist()
+
+
+def test_header_only_gives_no_rows(tmp_path: Path) -> None:
+    path = _write(tmp_path / "empty.csv", [HEADER])
+    fast, rejects = _fast(path)
+    assert fast.num_rows == 0 and rejects == []
 
 
 def test_only_mapped_columns_come_out_and_rows_count_the_same(tmp_path: Path) -> None:
