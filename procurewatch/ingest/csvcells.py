@@ -37,10 +37,16 @@ def not_blank(columns: list[pa.Array]) -> pa.Array | None:
     return pc.invert(empty) if pc.any(empty).as_py() else None
 
 
+def header_checked(header: Sequence[str], columns: int) -> bool:
+    """Whether rows repeating the header are looked for: a header with one name per column and
+    two or more of them not blank."""
+    return len(header) == columns >= 2 and sum(1 for h in header if h) >= 2
+
+
 def repeated_header(columns: list[pa.Array], header: Sequence[str]) -> pa.Array | None:
     """A mask of rows that repeat the header line word for word (two exports joined into one
     file), or None when no row does. Headers of fewer than two named columns are not checked."""
-    if len(columns) < 2 or len(header) != len(columns) or sum(1 for h in header if h) < 2:
+    if not header_checked(header, len(columns)):
         return None
     mask = pc.equal(columns[0], pa.scalar(header[0], columns[0].type))
     if not pc.any(mask).as_py():

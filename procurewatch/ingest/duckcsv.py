@@ -5,7 +5,8 @@ other encodings, values that are not UTF-8, a quote never closed), on one thread
 exports are clean, and DuckDB parses those on every core, several times faster. :class:`FastCsv`
 reads a file that way with the layout the careful reader found (delimiter, header, columns), and
 gives the same batches, but with only the columns the field map uses: the same values, ``_row``
-numbers, blank rows left out, a repeated header rejected. A background thread takes DuckDB's batches while the caller screens the last.
+numbers, blank rows left out, a repeated header rejected. A background thread takes DuckDB's
+batches while the caller screens the last.
 
 It keeps to what it can prove. It takes only UTF-8 files with LF or CRLF line ends. DuckDB runs
 in strict mode, so a ragged row, a stray quote or a byte that is not UTF-8 stops it. At the end
@@ -31,6 +32,7 @@ import pyarrow.compute as pc
 
 from procurewatch import settings
 from procurewatch.ingest.base import output_schema
+from procurewatch.ingest.csvcells import header_checked
 from procurewatch.ingest.csvlayout import CsvLayout
 from procurewatch.ingest.encoding import is_utf8
 from procurewatch.ingest.prefetch import Prefetcher
@@ -56,13 +58,6 @@ def _read_all(stream: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:
 
 BLANK, AGAIN = '"_pw_blank"', '"_pw_header_again"'
 """The two flags the scan adds to every row."""
-
-
-def _header_checked(layout: CsvLayout) -> bool:
-    """As :func:`~procurewatch.ingest.csvcells.repeated_header`: a row repeating the header is
-    looked for when the header has two or more named columns and one name per column."""
-    header = layout.header
-    return len(header) == len(layout.columns) >= 2 and sum(1 for h in header if h) >= 2
 
 
 class NotFast(Exception):
@@ -146,7 +141,7 @@ class FastCsv:
         blank = " AND ".join(f"{n} = ''" for n in names)
         params: list[object] = [str(self.reader.path), layout.delimiter, NULL_TEXT]
         again = "false"
-        if _header_checked(layout):
+        if header_checked(layout.header, len(layout.columns)):
             again = " AND ".join(f"{n} = ?" for n in names)
             params = list(layout.header) + params
         kept = "".join(f"{_quote_ident(c)}, " for c in self.kept_columns())
