@@ -1,6 +1,11 @@
 """The local engine: stream each input's batches through the pure core, on every core.
 
-With ``workers`` > 1 the batches go to a pool of forked worker processes that inherit the
+A clean UTF-8 CSV is parsed by DuckDB on every core (:mod:`procurewatch.ingest.duckcsv`) and
+screened in this process while DuckDB reads ahead; should the file prove not clean, what that
+gave is dropped and the file is read again by the careful reader. (Handing the per-hit work to
+worker processes as well was measured slower on two cores: DuckDB already keeps both busy.)
+
+Every other input is read by the careful reader. With ``workers`` > 1 its batches go to a pool of forked worker processes that inherit the
 compiled context (matcher, scanner) from the parent, so nothing is compiled twice; at most
 ``2 * workers`` batches are in flight, so memory stays bounded, and results are taken back in
 input order, so the hits are the same, in the same order, as with one process. Only hits
