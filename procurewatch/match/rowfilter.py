@@ -137,16 +137,20 @@ class HyperscanFilter:
             null_handling="replace",
         )
         offsets = np.frombuffer(joined.buffers()[1], np.int64)[: len(joined) + 1]
+        text = memoryview(joined.buffers()[2])[: int(offsets[-1])]
         ends: list[int] = []
         self._db.scan(
-            memoryview(joined.buffers()[2])[: int(offsets[-1])],
+            text,
             match_event_handler=lambda _id, _start, end, _flags, _ctx: ends.append(end),
             scratch=self._scratch,
         )
         hit = np.searchsorted(offsets, np.asarray(ends, np.int64) - 1, "right") - 1
-        return sorted(set(hit.tolist()) | set(self._odd_rows(array)))
+        ascii_only = not len(text) or int(np.frombuffer(text, np.uint8).max()) < 0x80
+        odd = [] if ascii_only else self._odd_rows(array)
+        return sorted(set(hit.tolist()) | set(odd))
 
     def _odd_rows(self, array: pa.Array) -> list[int]:
+        """Rows holding a character of the odd class (all of them non-ASCII)."""
         if self.parts.odd is None:
             return []
         wide = pc.invert(pc.fill_null(pc.string_is_ascii(array), True))
