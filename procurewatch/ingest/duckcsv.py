@@ -20,10 +20,11 @@ caller throws away what it got and reads the file with the careful reader.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import numpy as np
@@ -58,6 +59,13 @@ def _read_all(stream: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:
 
 BLANK, AGAIN = '"_pw_blank"', '"_pw_header_again"'
 """The two flags the scan adds to every row."""
+
+
+T = TypeVar("T")
+
+
+def _nothing(_: pa.Table) -> None:
+    return None
 
 
 class NotFast(Exception):
@@ -157,6 +165,13 @@ class FastCsv:
     def batches(self) -> Iterator[pa.Table]:
         """The good rows, as the careful reader would give them, in tables of about
         ``batch_size`` rows (DuckDB hands out smaller batches); raises :class:`NotFast`."""
+        for table, _ in self.prepared(_nothing):
+            yield table
+
+    def prepared(self, prepare: Callable[[pa.Table], T]) -> Iterator[tuple[pa.Table, T]]:
+        """:meth:`batches`, each table with ``prepare(table)``, worked out in the reading
+        thread (work that lets go of the GIL, such as a Hyperscan pass, overlaps with what the
+        caller does with the table before)."""
         counter = _LineCounter(self.reader.path)
         counter.start()
         con = duckdb.connect(
@@ -165,7 +180,7 @@ class FastCsv:
         try:
             sql, params = self._query()
             stream = con.sql(sql, params=params).to_arrow_reader(self.batch_size)
-            tables = self._tables(stream)
+            tables = ((t, prepare(t)) for t in self._tables(stream))
             yield from Prefetcher(partial(next, tables, None))  # DuckDB reads on meanwhile
         except (duckdb.Error, pa.ArrowException, OSError) as err:  # DuckDB's, through Arrow
             raise NotFast(" ".join(str(err).split())[:200]) from None

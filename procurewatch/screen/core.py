@@ -11,7 +11,7 @@ designation of the entity was in force on the record's date.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -305,13 +305,25 @@ def _text_rows(batch: pa.RecordBatch, column: str, rowfilter: RowFilter | None) 
     return rowfilter.rows(batch.column(column))
 
 
-def _text_found(batch: pa.RecordBatch, columns: Sequence[str], ctx: ScreenContext) -> list[Found]:
-    """Rows whose text columns name a listed company, brand or model (prefiltered in Arrow)."""
+def candidate_rows(
+    batch: pa.RecordBatch, columns: Sequence[str], ctx: ScreenContext
+) -> dict[str, list[int]]:
+    """The rows of each text column the prefilter selects (an engine may work these out in
+    another thread and hand them to :func:`screen_batch`)."""
+    return {c: _text_rows(batch, c, ctx.rowfilter) for c in columns if c in batch.schema.names}
+
+
+def _text_found(
+    batch: pa.RecordBatch,
+    columns: Sequence[str],
+    ctx: ScreenContext,
+    selected: Mapping[str, list[int]] | None = None,
+) -> list[Found]:
+    """Rows whose text columns name a listed company, brand or model (prefiltered)."""
     found: list[Found] = []
+    selected = candidate_rows(batch, columns, ctx) if selected is None else selected
     for column in columns:
-        if column not in batch.schema.names:
-            continue
-        rows = _text_rows(batch, column, ctx.rowfilter)
+        rows = selected.get(column)
         if not rows:
             continue
         values = take_rows(batch.column(column), rows).to_pylist()
@@ -367,13 +379,18 @@ def best_per_key(hits: list[Hit]) -> list[Hit]:
 
 
 def screen_batch(
-    batch: pa.RecordBatch, fmap: FieldMap, ctx: ScreenContext, input_sha256: str = ""
+    batch: pa.RecordBatch,
+    fmap: FieldMap,
+    ctx: ScreenContext,
+    input_sha256: str = "",
+    selected: Mapping[str, list[int]] | None = None,
 ) -> list[Hit]:
-    """Every hit in one batch (``_source_file`` and ``_row`` columns required), in row order."""
+    """Every hit in one batch (``_source_file`` and ``_row`` columns required), in row order;
+    ``selected``, when given, is :func:`candidate_rows` of the batch, worked out already."""
     found = _name_found(batch, fmap.vendor, "vendor-name", ctx)
     found += _name_found(batch, fmap.parent, "parent-name", ctx)
     found += _name_found(batch, fmap.buyer, "buyer-name", ctx)
-    found += _text_found(batch, fmap.text, ctx)
+    found += _text_found(batch, fmap.text, ctx, selected)
     if not found:
         return []
     records = _records(batch, sorted({item[0] for item in found}), fmap, ctx)

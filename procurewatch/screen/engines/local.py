@@ -24,6 +24,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
@@ -32,7 +33,7 @@ from procurewatch import settings
 from procurewatch.ingest import duckcsv
 from procurewatch.ingest.base import FieldMap, InputReader, Reject, open_input
 from procurewatch.ingest.tabular import DelimitedReader
-from procurewatch.screen.core import ScreenContext, screen_batch
+from procurewatch.screen.core import ScreenContext, candidate_rows, screen_batch
 from procurewatch.screen.hits import Hit
 
 SAMPLE = 1 << 20
@@ -179,9 +180,12 @@ def _fast(reader: InputReader, ctx: ScreenContext, result: InputResult,
     reader."""
     assert isinstance(reader, DelimitedReader)
     fast = duckcsv.FastCsv(reader, batch_size=max(reader.batch_size, FAST_BATCH_ROWS))
+    fmap, sha = reader.field_map, result.fingerprint
     try:
-        _collect(result, _serial(fast.batches(), reader.field_map, ctx, result.fingerprint),
-                 progress)  # fmt: skip
+        # the prefilter runs in the reading thread (Hyperscan lets go of the GIL)
+        tables = fast.prepared(partial(candidate_rows, columns=fmap.text, ctx=ctx))
+        _collect(result, ((t.num_rows, screen_batch(t, fmap, ctx, sha, rows))
+                          for t, rows in tables), progress)  # fmt: skip
     except duckcsv.NotFast:
         if progress is not None and result.records:
             progress(-result.records)
