@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
+from procurewatch.errors import InputError
 from procurewatch.ingest import duckcsv
 from procurewatch.ingest.base import open_input
 from procurewatch.ingest.tabular import DelimitedReader
@@ -120,3 +125,47 @@ def test_json_is_not_eligible(tmp_path: Path) -> None:
     path = tmp_path / "rows.jsonl"
     path.write_text('{"vendor": "Dahua", "description": "NVR"}\n', encoding="utf-8")
     assert not duckcsv.eligible(open_input(path))
+
+
+FIELD = st.text(alphabet=st.sampled_from(list('ab ,;"\'\r\n\t\\Üü海-|')), max_size=6)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.lists(FIELD, min_size=3, max_size=3), min_size=1, max_size=6),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+)
+def test_any_file_the_fast_path_keeps_reads_as_the_careful_reader_does(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[list[str]], newline: str, raw: bool
+) -> None:
+    """Written by Python's csv module or joined raw (stray quotes, spaces before quotes): when
+    the fast path does not step aside, it gives exactly the careful reader's rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=newline)
+    writer.writerow(["Vendor Name", "Invoice Description", "Amount"])
+    for row in rows:
+        if raw:
+            buffer.write(",".join(row) + newline)
+        else:
+            writer.writerow(row)
+    path = tmp_path_factory.mktemp("any") / "rows.csv"
+    path.write_bytes(buffer.getvalue().encode("utf-8"))
+    try:
+        reader = open_input(path)
+    except InputError:
+        return  # not a CSV the careful reader takes either
+    if not duckcsv.eligible(reader):
+        return
+    assert isinstance(reader, DelimitedReader)
+    try:
+        fast = pa.concat_tables(list(duckcsv.FastCsv(reader, batch_size=2).batches()) or
+                                [reader.schema.empty_table()])  # fmt: skip
+    except duckcsv.NotFast:
+        event("the fast path stepped aside")
+        return
+    event("compared")
+    fast_rejects = [(r.line, r.row, r.reason) for r in reader.rejects]
+    careful, careful_rejects = _careful(path)
+    assert fast.to_pylist() == careful.select(fast.column_names).to_pylist()
+    assert fast_rejects == careful_rejects
