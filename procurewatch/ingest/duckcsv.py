@@ -9,11 +9,12 @@ numbers, blank rows left out, a repeated header rejected. A background thread ta
 batches while the caller screens the last.
 
 It keeps to what it can prove. It takes only UTF-8 files with LF or CRLF line ends. DuckDB runs
-in strict mode, so a ragged row, a stray quote or a byte that is not UTF-8 stops it. At the end
-the file's line breaks are counted (in a background thread, while DuckDB parses): when the lines
-equal the header lines plus the rows DuckDB gave plus the blank lines at the end, there was no
-blank line inside (DuckDB skips those silently) and no value spanning lines, so counting rows
-gave every row its true number. Whenever it cannot prove that, :class:`NotFast` is raised and the
+in strict mode, so a ragged row, a stray quote or a byte that is not UTF-8 stops it. Meanwhile a
+background thread counts the file's line breaks and looks for what the two parsers read
+differently (:mod:`procurewatch.ingest.csvbytes`: a lone carriage return, a quoted value with
+spaces beside it). At the end, the lines must equal the header lines plus the rows DuckDB gave
+plus the blank lines at the end: then there was no blank line inside (DuckDB skips those
+silently) and no value spanning lines, so counting rows gave every row its true number. Whenever it cannot prove that, :class:`NotFast` is raised and the
 caller throws away what it got and reads the file with the careful reader.
 """
 
@@ -33,6 +34,7 @@ import pyarrow.compute as pc
 
 from procurewatch import settings
 from procurewatch.ingest.base import output_schema
+from procurewatch.ingest.csvbytes import ByteFacts
 from procurewatch.ingest.csvcells import header_checked
 from procurewatch.ingest.csvlayout import CsvLayout
 from procurewatch.ingest.encoding import is_utf8
@@ -85,11 +87,13 @@ def _quote_ident(name: str) -> str:
 
 
 class _LineCounter(threading.Thread):
-    """Counts the line feeds of a file with numpy (which lets go of the GIL)."""
+    """Counts the line breaks of a file and looks for what DuckDB reads differently
+    (:mod:`procurewatch.ingest.csvbytes`), with numpy, which lets go of the GIL."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, delimiter: str) -> None:
         super().__init__(daemon=True)
         self.path = path
+        self.facts = ByteFacts(ord(delimiter))
         self.count = -1
         self.ends_with_newline = False
         self.trailing_blank = 0
@@ -97,16 +101,17 @@ class _LineCounter(threading.Thread):
     def run(self) -> None:
         buffer = bytearray(COUNT_STEP)
         data = np.frombuffer(buffer, np.uint8)
-        total, tail = 0, b""
+        tail = b""
         try:
             with self.path.open("rb", buffering=0) as handle:
                 while read := handle.readinto(buffer):
-                    total += int(np.count_nonzero(data[:read] == 10))
+                    self.facts.add(data[:read])
                     tail = (tail + bytes(buffer[max(0, read - TAIL_BYTES) : read]))[-TAIL_BYTES:]
         except OSError:
             return
+        self.facts.finish()
         self._tail(tail)
-        self.count = total
+        self.count = self.facts.lf
 
     def _tail(self, tail: bytes) -> None:
         self.ends_with_newline = tail.endswith(b"\n")
@@ -172,7 +177,7 @@ class FastCsv:
         """:meth:`batches`, each table with ``prepare(table)``, worked out in the reading
         thread (work that lets go of the GIL, such as a Hyperscan pass, overlaps with what the
         caller does with the table before)."""
-        counter = _LineCounter(self.reader.path)
+        counter = _LineCounter(self.reader.path, self._layout().delimiter)
         counter.start()
         con = duckdb.connect(
             config={"threads": settings.duckdb_threads(), "memory_limit": settings.duckdb_memory()}
@@ -227,6 +232,11 @@ class FastCsv:
         layout = self._layout()
         if counter.count < 0:
             raise NotFast("could not count the file's lines")
+        facts = counter.facts
+        if facts.cr and not facts.cr == facts.crlf == facts.lf:  # neither all LF nor all CR LF
+            raise NotFast("a carriage return that is not part of the file's line breaks")
+        if facts.spaced_quote:
+            raise NotFast("a quoted value with spaces before or after it")
         data_lines = counter.lines() - layout.skip_lines - counter.trailing_blank
         if data_lines != self.rows_seen:
             raise NotFast(

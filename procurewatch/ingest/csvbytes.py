@@ -1,0 +1,88 @@
+"""Byte-level facts about a CSV file: where DuckDB's parser and the careful one could part ways.
+
+The fast path (:mod:`procurewatch.ingest.duckcsv`) keeps DuckDB's reading of a file only when
+nothing in the file is read differently by the two parsers. These counts, taken chunk by chunk
+with numpy, are how it knows:
+
+* line feeds, carriage returns and CR LF pairs. A lone carriage return breaks a line for Arrow,
+  but not always for DuckDB.
+* a quote with spaces between it and the edge of its field (``a, "b"`` or ``"b" ,c``). DuckDB
+  trims the spaces and reads a quoted value; Arrow keeps them and the quotes as text.
+
+Pure: numpy arrays in, counts out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+SPACE, TAB, QUOTE, CR, LF = 32, 9, 34, 13, 10
+CONTEXT = 256
+"""Bytes kept on either side of a quote to see where its field starts and ends; a run of more
+spaces than this beside a quote is counted as a spaced quote (unknown, so assumed)."""
+_BLANK = (SPACE, TAB)
+
+
+@dataclass
+class ByteFacts:
+    """What the chunks seen so far hold; call :meth:`finish` after the last."""
+
+    delimiter: int
+    lf: int = 0
+    cr: int = 0
+    crlf: int = 0
+    spaced_quote: bool = False
+    _window: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint8))
+    _first: int = 0  # where the bytes not yet looked at start in ``_window``
+    _at_start: bool = True  # ``_window`` starts at the file's first byte
+
+    def add(self, chunk: np.ndarray) -> None:
+        """Take in the next chunk of the file (a uint8 array)."""
+        if not len(chunk):
+            return
+        self.lf += int(np.count_nonzero(chunk == LF))
+        self.cr += int(np.count_nonzero(chunk == CR))
+        self.crlf += int(np.count_nonzero((chunk[:-1] == CR) & (chunk[1:] == LF)))
+        if len(self._window) and self._window[-1] == CR and chunk[0] == LF:
+            self.crlf += 1
+        window = np.concatenate([self._window, chunk])
+        self._look(window, len(window) - CONTEXT, at_end=False)
+
+    def finish(self) -> None:
+        """The end of the file: look at the bytes held back for context."""
+        self._look(self._window, len(self._window), at_end=True)
+
+    def _look(self, window: np.ndarray, stop: int, at_end: bool) -> None:
+        first = self._first
+        if stop > first and not self.spaced_quote:
+            self.spaced_quote = _spaced_quote(
+                window, first, stop, self.delimiter, self._at_start, at_end
+            )
+        first = max(first, stop)
+        keep = max(0, first - CONTEXT)
+        self._window, self._first = window[keep:].copy(), first - keep
+        self._at_start = self._at_start and keep == 0
+
+
+def _spaced_quote(window: np.ndarray, start: int, stop: int, delimiter: int, at_start: bool,
+                  at_end: bool) -> bool:  # fmt: skip
+    """Whether a quote in ``window[start:stop]`` has only spaces between it and a field edge
+    (a delimiter, a line break, the file's start or end)."""
+    quotes = np.flatnonzero(window[start:stop] == QUOTE) + start
+    edges = (delimiter, LF, CR)
+    for index in quotes[quotes > 0][np.isin(window[quotes[quotes > 0] - 1], _BLANK)]:
+        j = int(index) - 1
+        while j >= 0 and window[j] in _BLANK:
+            j -= 1
+        if (j < 0 and (at_start or int(index) - j > CONTEXT)) or (j >= 0 and window[j] in edges):
+            return True
+    inner = quotes[quotes < len(window) - 1]
+    for index in inner[np.isin(window[inner + 1], _BLANK)]:
+        k = int(index) + 1
+        while k < len(window) and window[k] in _BLANK:
+            k += 1
+        if k == len(window) or window[k] in edges:  # the file's end, or too many spaces
+            return True
+    return False

@@ -1,0 +1,43 @@
+"""Byte facts: line breaks and quotes with spaces beside them, in any chunking."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from procurewatch.ingest.csvbytes import ByteFacts
+
+
+def _facts(data: bytes, step: int) -> ByteFacts:
+    facts = ByteFacts(ord(","))
+    for start in range(0, len(data), step):
+        facts.add(np.frombuffer(data[start : start + step], np.uint8))
+    facts.finish()
+    return facts
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 7, 300, 1 << 20])
+@pytest.mark.parametrize(
+    ("data", "spaced"),
+    [
+        (b'a,b\n1,"x"\n', False),
+        (b'a,b\n1, "x"\n', True),  # spaces before a quoted value
+        (b'a,b\n"x" ,1\n', True),  # spaces after it
+        (b'a,b\n"x"  ', True),  # spaces after it, up to the end of the file
+        (b'a,b\n1,say "hi" now\n', False),  # quotes inside a value, not at its edges
+        (b'a,b\n1,"the ""best"" deal"\n', False),
+        (b'a,b\n\t"x",1\n', True),
+        (b"a,b\n" + b"x" * 600 + b',"y" ,z\n' + b"w" * 600, True),  # far from both ends
+        (b"a,b\n" + b"x" * 600 + b',say "y" z\n' + b"w" * 600, False),
+    ],
+)
+def test_spaced_quotes(data: bytes, spaced: bool, step: int) -> None:
+    assert _facts(data, step).spaced_quote is spaced
+
+
+@pytest.mark.parametrize("step", [1, 2, 5, 1 << 20])
+def test_line_breaks(step: int) -> None:
+    facts = _facts(b"a,b\r\n1,2\r\n3,4\r\n", step)
+    assert (facts.lf, facts.cr, facts.crlf) == (3, 3, 3)
+    lone = _facts(b"a,b\n\r1,2\n", step)
+    assert (lone.lf, lone.cr, lone.crlf) == (2, 1, 0)
