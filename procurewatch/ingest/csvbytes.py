@@ -43,8 +43,10 @@ class ByteFacts:
         if not len(chunk):
             return
         self.lf += int(np.count_nonzero(chunk == LF))
-        self.cr += int(np.count_nonzero(chunk == CR))
-        self.crlf += int(np.count_nonzero((chunk[:-1] == CR) & (chunk[1:] == LF)))
+        crs = int(np.count_nonzero(chunk == CR))
+        self.cr += crs
+        if crs:
+            self.crlf += int(np.count_nonzero((chunk[:-1] == CR) & (chunk[1:] == LF)))
         if len(self._window) and self._window[-1] == CR and chunk[0] == LF:
             self.crlf += 1
         window = np.concatenate([self._window, chunk])
@@ -66,20 +68,25 @@ class ByteFacts:
         self._at_start = self._at_start and keep == 0
 
 
+def _blank(values: np.ndarray) -> np.ndarray:
+    return (values == SPACE) | (values == TAB)  # type: ignore[no-any-return]
+
+
 def _spaced_quote(window: np.ndarray, start: int, stop: int, delimiter: int, at_start: bool,
                   at_end: bool) -> bool:  # fmt: skip
     """Whether a quote in ``window[start:stop]`` has only spaces between it and a field edge
     (a delimiter, a line break, the file's start or end)."""
     quotes = np.flatnonzero(window[start:stop] == QUOTE) + start
     edges = (delimiter, LF, CR)
-    for index in quotes[quotes > 0][np.isin(window[quotes[quotes > 0] - 1], _BLANK)]:
+    inner = quotes[quotes > 0]
+    for index in inner[_blank(window[inner - 1])]:
         j = int(index) - 1
         while j >= 0 and window[j] in _BLANK:
             j -= 1
         if (j < 0 and (at_start or int(index) - j > CONTEXT)) or (j >= 0 and window[j] in edges):
             return True
     inner = quotes[quotes < len(window) - 1]
-    for index in inner[np.isin(window[inner + 1], _BLANK)]:
+    for index in inner[_blank(window[inner + 1])]:
         k = int(index) + 1
         while k < len(window) and window[k] in _BLANK:
             k += 1
