@@ -33,7 +33,7 @@ def parquet_columns(path: Path) -> tuple[str, ...]:
 def _open(path: Path) -> Any:
     try:
         return pq.ParquetFile(path)
-    except (pa.ArrowException, OSError) as err:
+    except (pa.ArrowException, OSError, UnicodeDecodeError) as err:  # (column names not UTF-8)
         raise InputError(
             f"not a readable Parquet file ({' '.join(str(err).split())[:200]}); "
             "check the file or pass the right format",

@@ -54,3 +54,10 @@ def test_truncated_parquet_is_an_input_error(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes()[:60])
     with pytest.raises(InputError, match="Parquet"):
         open_input(path)
+
+
+def test_column_names_that_are_not_utf8_are_one_input_error() -> None:
+    """Found by the fuzzer (CI, 2026-12-05): Arrow raised UnicodeDecodeError from the footer."""
+    path = Path(__file__).parent / "regressions" / "column_name_not_utf8.parquet"
+    with pytest.raises(InputError, match="not a readable Parquet file"):
+        open_input(path, require_roles=False)
