@@ -14,8 +14,9 @@ background thread counts the file's line breaks and looks for what the two parse
 differently (:mod:`procurewatch.ingest.csvbytes`: a lone carriage return, a quoted value with
 spaces beside it). At the end, the lines must equal the header lines plus the rows DuckDB gave
 plus the blank lines at the end: then there was no blank line inside (DuckDB skips those
-silently) and no value spanning lines, so counting rows gave every row its true number. Whenever it cannot prove that, :class:`NotFast` is raised and the
-caller throws away what it got and reads the file with the careful reader.
+silently) and no value spanning lines, so counting rows gave every row its true number.
+Whenever it cannot prove that, :class:`NotFast` is raised and the caller throws away what it
+got and reads the file with the careful reader.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from procurewatch.ingest.csvcells import header_checked
 from procurewatch.ingest.csvlayout import CsvLayout
 from procurewatch.ingest.encoding import is_utf8
 from procurewatch.ingest.prefetch import Prefetcher
-from procurewatch.ingest.tabular import DelimitedReader
+from procurewatch.ingest.tabular import DelimitedReader, next_batch
 
 NULL_TEXT = "\ue000procurewatch-never-null\ue001"
 """DuckDB's null string, which no real field holds: every empty field stays ``""`` (as the
@@ -49,14 +50,6 @@ TAIL_BYTES = 1 << 16
 COUNT_STEP = 1 << 22
 """Bytes read at a time to count line feeds (read, not mapped: the file's pages do not count
 as this process's memory)."""
-
-
-def _read_all(stream: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:
-    while True:
-        try:
-            yield stream.read_next_batch()
-        except StopIteration:
-            return
 
 
 BLANK, AGAIN = '"_pw_blank"', '"_pw_header_again"'
@@ -79,7 +72,7 @@ def eligible(reader: object) -> bool:
     if not isinstance(reader, DelimitedReader) or reader.layout is None:
         return False
     layout = reader.layout
-    return is_utf8(layout.encoding) and layout.newline in (b"\n", b"\r\n")
+    return is_utf8(layout.encoding) and layout.newline == b"\n"  # LF or CR LF (not lone CR)
 
 
 def _quote_ident(name: str) -> str:
@@ -94,7 +87,7 @@ class _LineCounter(threading.Thread):
         super().__init__(daemon=True)
         self.path = path
         self.facts = ByteFacts(ord(delimiter))
-        self.count = -1
+        self.done = False
         self.ends_with_newline = False
         self.trailing_blank = 0
 
@@ -111,7 +104,7 @@ class _LineCounter(threading.Thread):
             return
         self.facts.finish()
         self._tail(tail)
-        self.count = self.facts.lf
+        self.done = True
 
     def _tail(self, tail: bytes) -> None:
         self.ends_with_newline = tail.endswith(b"\n")
@@ -121,7 +114,7 @@ class _LineCounter(threading.Thread):
 
     def lines(self) -> int:
         """Physical lines of the file (a last line without a line break counts)."""
-        return self.count if self.ends_with_newline else self.count + 1
+        return self.facts.lf if self.ends_with_newline else self.facts.lf + 1
 
 
 @dataclass
@@ -197,7 +190,7 @@ class FastCsv:
 
     def _tables(self, stream: pa.RecordBatchReader) -> Iterator[pa.Table]:
         group: list[pa.RecordBatch] = []
-        for batch in _read_all(stream):
+        for batch in iter(partial(next_batch, stream), None):
             group.append(self._convert(batch))
             if sum(b.num_rows for b in group) >= self.batch_size:
                 yield pa.Table.from_batches(group)
@@ -230,7 +223,7 @@ class FastCsv:
 
     def _verify(self, counter: _LineCounter) -> None:
         layout = self._layout()
-        if counter.count < 0:
+        if not counter.done:
             raise NotFast("could not count the file's lines")
         facts = counter.facts
         if facts.cr and not facts.cr == facts.crlf == facts.lf:  # neither all LF nor all CR LF

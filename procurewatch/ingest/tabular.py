@@ -108,7 +108,7 @@ class DelimitedReader(BaseReader):
         handler = _handler(tracker)
         with _quiet(handler):
             source, reader = self._open(layout, handler, text, block, clean)
-        prefetch = Prefetcher(partial(_quietly, handler, partial(_next_batch, reader)))
+        prefetch = Prefetcher(partial(_quietly, handler, partial(next_batch, reader)))
         held: pa.RecordBatch | None = None  # the last batch is checked before it goes out
         try:
             for batch in prefetch:
@@ -276,7 +276,8 @@ def _quietly(handler: Callable[[Any], str], produce: Callable[[], pa.RecordBatch
         return produce()
 
 
-def _next_batch(reader: Any) -> pa.RecordBatch | None:
+def next_batch(reader: Any) -> pa.RecordBatch | None:
+    """The reader's next batch, or None at the end."""
     try:
         return reader.read_next_batch()
     except StopIteration:

@@ -116,7 +116,7 @@ class HyperscanFilter:
     def _load(data: bytes) -> Any:
         try:
             return _hs.loadb(bytes(data), _hs.HS_MODE_BLOCK)
-        except Exception:
+        except _hs.error:  # a damaged entry: compile again
             return None
 
     def rows(self, array: pa.Array | pa.ChunkedArray) -> list[int]:
