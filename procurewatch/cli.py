@@ -7,6 +7,7 @@ Errors from the library (:class:`procurewatch.errors.ProcurewatchError`) print a
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import typer
@@ -14,23 +15,37 @@ import typer
 from procurewatch.cli_common import app
 from procurewatch.errors import ProcurewatchError
 
+COMMAND_MODULES = {
+    "compare": "cli_match",
+    "demo": "cli_screen",
+    "export": "cli_export",
+    "inventory": "cli_inventory",
+    "lists": "cli_lists",
+    "match": "cli_match",
+    "report": "cli_report",
+    "rescreen": "cli_rescreen",
+    "review": "cli_review",
+    "runs": "cli_screen",
+    "screen": "cli_screen",
+    "serve": "cli_serve",
+}
+"""The module that adds each command to :data:`app`."""
 
-def _register() -> None:
-    """Import the command modules so that they add their commands to :data:`app`."""
-    import procurewatch.cli_export
-    import procurewatch.cli_inventory
-    import procurewatch.cli_lists
-    import procurewatch.cli_match
-    import procurewatch.cli_report
-    import procurewatch.cli_rescreen
-    import procurewatch.cli_review
-    import procurewatch.cli_screen
-    import procurewatch.cli_serve  # noqa: F401
+
+def _register(argv: list[str] | None = None) -> None:
+    """Import the command modules so that they add their commands to :data:`app`: only the
+    named command's module when ``argv`` names one (start-up stays short), else all of them
+    (for the list of commands in ``--help``)."""
+    argv = argv or []
+    named = next((a for a in argv if not a.startswith("-")), None)
+    modules = [COMMAND_MODULES[named]] if named in COMMAND_MODULES else COMMAND_MODULES.values()
+    for module in dict.fromkeys(modules):
+        importlib.import_module(f"procurewatch.{module}")
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``procurewatch`` script."""
-    _register()
+    _register(sys.argv[1:] if argv is None else argv)
     try:
         app(args=argv, standalone_mode=False)
     except ProcurewatchError as exc:

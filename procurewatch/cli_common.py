@@ -19,6 +19,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+@app.callback()
+def _group() -> None:
+    """Keeps ``procurewatch`` a group of commands even when only the one named on the command
+    line has been imported (:func:`procurewatch.cli._register`)."""
+
+
 StoreOption = Annotated[
     Path | None,
     typer.Option(

@@ -37,20 +37,30 @@ class ByteFacts:
     _window: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint8))
     _first: int = 0  # where the bytes not yet looked at start in ``_window``
     _at_start: bool = True  # ``_window`` starts at the file's first byte
+    _bytes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint8))
+    _mask: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    """Scratch space, kept between chunks: fresh arrays of a chunk's size each time would cost
+    more than the comparisons themselves."""
 
     def add(self, chunk: np.ndarray) -> None:
         """Take in the next chunk of the file (a uint8 array)."""
         if not len(chunk):
             return
-        self.lf += int(np.count_nonzero(chunk == LF))
-        crs = int(np.count_nonzero(chunk == CR))
+        size = len(self._window) + len(chunk)
+        if len(self._bytes) < size:
+            self._bytes, self._mask = np.empty(size, np.uint8), np.empty(size, bool)
+        mask = self._mask[: len(chunk)]
+        self.lf += _count(chunk, LF, mask)
+        crs = _count(chunk, CR, mask)
         self.cr += crs
         if crs:
             self.crlf += int(np.count_nonzero((chunk[:-1] == CR) & (chunk[1:] == LF)))
         if len(self._window) and self._window[-1] == CR and chunk[0] == LF:
             self.crlf += 1
-        window = np.concatenate([self._window, chunk])
-        self._look(window, len(window) - CONTEXT, at_end=False)
+        window = self._bytes[:size]
+        window[: len(self._window)] = self._window
+        window[len(self._window) :] = chunk
+        self._look(window, size - CONTEXT, at_end=False)
 
     def finish(self) -> None:
         """The end of the file: look at the bytes held back for context."""
@@ -60,7 +70,7 @@ class ByteFacts:
         first = self._first
         if stop > first and not self.spaced_quote:
             self.spaced_quote = _spaced_quote(
-                window, first, stop, self.delimiter, self._at_start, at_end
+                window, first, stop, self.delimiter, self._at_start, at_end, self._mask
             )
         first = max(first, stop)
         keep = max(0, first - CONTEXT)
@@ -68,15 +78,25 @@ class ByteFacts:
         self._at_start = self._at_start and keep == 0
 
 
+def _count(chunk: np.ndarray, byte: int, mask: np.ndarray) -> int:
+    """How many times ``byte`` is in ``chunk`` (``mask``: scratch of the chunk's size)."""
+    np.equal(chunk, byte, out=mask)
+    return int(np.count_nonzero(mask))
+
+
 def _blank(values: np.ndarray) -> np.ndarray:
     return (values == SPACE) | (values == TAB)  # type: ignore[no-any-return]
 
 
 def _spaced_quote(window: np.ndarray, start: int, stop: int, delimiter: int, at_start: bool,
-                  at_end: bool) -> bool:  # fmt: skip
+                  at_end: bool, scratch: np.ndarray | None = None) -> bool:  # fmt: skip
     """Whether a quote in ``window[start:stop]`` has only spaces between it and a field edge
-    (a delimiter, a line break, the file's start or end)."""
-    quotes = np.flatnonzero(window[start:stop] == QUOTE) + start
+    (a delimiter, a line break, the file's start or end); ``scratch``: a bool array at least
+    ``stop - start`` long to work in."""
+    span = window[start:stop]
+    mask = np.empty(len(span), bool) if scratch is None else scratch[: len(span)]
+    np.equal(span, QUOTE, out=mask)
+    quotes = np.flatnonzero(mask) + start
     edges = (delimiter, LF, CR)
     inner = quotes[quotes > 0]
     for index in inner[_blank(window[inner - 1])]:

@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from procurewatch import settings
+from procurewatch.arrowtake import int_array
 from procurewatch.ingest.base import output_schema
 from procurewatch.ingest.csvbytes import ByteFacts
 from procurewatch.ingest.csvcells import header_checked
@@ -205,7 +206,7 @@ class FastCsv:
         ]
         first = self.rows_seen + 1
         self.rows_seen += batch.num_rows
-        rows = pa.array(np.arange(first, self.rows_seen + 1, dtype=np.int64))
+        rows = int_array(np.arange(first, self.rows_seen + 1))
         blank, again = batch.column(kept), batch.column(kept + 1)
         for index in pc.indices_nonzero(again).to_pylist():
             self._rejects.append((self._layout().skip_lines + first + index, first + index))

@@ -61,6 +61,13 @@ class RowTracker:
         """Records seen so far: rows handed out plus records dropped."""
         return self._kept + len(self._gaps)
 
+    def next_line(self) -> int:
+        """The physical line on which the next record starts."""
+        breaks = self.newline.decode()
+        pending = sum(item.text.count(breaks) for item in self._pending)
+        inside = self._newlines_kept + self._newlines_dropped + pending
+        return self.skip_lines + self.records + 1 + inside
+
     def drop(self, record_number: int, text: str) -> None:
         """The parser skipped record ``record_number`` (counted from the file's first line)."""
         row = record_number - self.skip_lines

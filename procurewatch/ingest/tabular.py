@@ -243,7 +243,13 @@ class DelimitedReader(BaseReader):
             if block < RETRY_BLOCK:
                 return _RowTooLong()
             message = f"a row is longer than {RETRY_BLOCK >> 20} MiB"
-        done = f" after {tracker.rows_out} good rows" if tracker is not None else ""
+            if tracker is not None:
+                message = (
+                    f"data row {tracker.records + 1}, which starts on line "
+                    f"{tracker.next_line()}, is longer than {RETRY_BLOCK >> 20} MiB"
+                )
+        good = tracker.rows_out if tracker is not None else 0
+        done = f" after {good} good row{'' if good == 1 else 's'}" if tracker is not None else ""
         return InputError(
             f"cannot parse the file as delimited text{done}: {message}; "
             "check for a quote character that is never closed, or pass the right format",

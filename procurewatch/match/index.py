@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from procurewatch.match.name_gate import WordFacts
 from procurewatch.match.names import allowance
 from procurewatch.normalize.names import (
     GENERIC,
@@ -180,6 +181,16 @@ class CandidateIndex:
             w for w in words if w not in VOCAB.legal_class and not VOCAB.is_legal_word(w)
         )
         return "l:" + joined in self._postings or "l:" + content in self._postings
+
+    def word_facts(self, word: str) -> WordFacts:
+        """What :meth:`may_have_candidates` needs to know of one word (for
+        :mod:`procurewatch.match.name_gate`, which asks once per distinct word)."""
+        legal = word in VOCAB.legal_class or VOCAB.is_legal_word(word)
+        return WordFacts(self._weak_word(word), self._word_may_match(word), legal)
+
+    def letter_keys(self) -> frozenset[str]:
+        """Every indexed name with its letters run together (``hikvision``)."""
+        return frozenset(k[2:] for k in self._postings if k.startswith("l:"))
 
     def candidates(self, norm: NormName, limit: int = MAX_CANDIDATES) -> list[int]:
         """Ids of the indexed names sharing the rarest keys with ``norm``, best first."""

@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from procurewatch.match.index import CandidateIndex
+from procurewatch.match.name_gate import Gate
 from procurewatch.match.names import Comparison, Pair, compare_normalized
 from procurewatch.model import EffectiveDesignation, Entity, Name, Watchlist
 from procurewatch.normalize.names import NormName, normalize, split_alternatives
@@ -130,6 +132,12 @@ class Matcher:
             self._identifiers.setdefault(_ident_key(ident.value), []).append(
                 (entity.id, ident.scheme)
             )
+
+    @cached_property
+    def gate(self) -> Gate:
+        """Decides for many names at once which ones can match anything
+        (:mod:`procurewatch.match.name_gate`)."""
+        return Gate(self._index.word_facts, self._index.letter_keys(), frozenset(self._identifiers))
 
     def match_identifier(self, value: str) -> list[NameMatch]:
         """Entities carrying this identifier (exact, ignoring case, spaces and dashes)."""

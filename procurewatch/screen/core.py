@@ -88,11 +88,18 @@ class ScreenContext:
         return found
 
     def score_new(self, values: Iterable[str | None]) -> None:
-        """Score the values not seen before (each distinct name once per run)."""
-        for value in set(values).difference(self.name_cache):
-            if value and value.strip():
+        """Score the values not seen before (each distinct name once per run); the names that
+        share no word with the watchlist are told apart in bulk first
+        (:mod:`procurewatch.match.name_gate`) and never reach the matcher."""
+        fresh = set(values).difference(self.name_cache)
+        names = [v for v in fresh if v and v.strip()]
+        for value in fresh.difference(names):
+            if value is not None:
+                self.name_cache[value] = ()
+        for value, may in zip(names, self.matcher.gate.may_match(names), strict=True):
+            if may:
                 self.names(value)
-            elif value is not None:
+            else:
                 self.name_cache[value] = ()
 
 

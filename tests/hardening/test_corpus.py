@@ -212,7 +212,24 @@ def test_a_field_too_big_to_read_is_one_error(
 ) -> None:
     path = make_corpus.huge_field(tmp_path / "huge.csv", 40 << 20)
     code, err = run_cli(path, tmp_path / "out", capsys)
-    assert_one_error_line(code, err, path, "a row is longer than 16 MiB")
+    assert_one_error_line(
+        code, err, path, "data row 2, which starts on line 3, is longer than 16 MiB"
+    )
+
+
+def test_a_field_too_big_to_read_is_placed_after_values_over_lines_and_bad_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "huge_late.csv"
+    with path.open("wb") as fh:
+        fh.write(b"Check Date,Vendor Name,Department,Invoice Description,Amount\n")
+        fh.write(b'2021-03-01,Acme,Police,"two\nlines",1\n')  # lines 2 and 3
+        fh.write(b"2021-03-01,Ragged,Police\n")  # line 4, rejected
+        fh.write(b"2021-01-02,Acme,IT," + b"x" * (40 << 20) + b",1\n")  # line 5
+    code, err = run_cli(path, tmp_path / "out", capsys)
+    assert_one_error_line(
+        code, err, path, "after 1 good row: data row 3, which starts on line 5, is longer"
+    )
 
 
 def test_a_big_field_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

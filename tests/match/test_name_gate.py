@@ -1,0 +1,106 @@
+"""The name gate: a name it turns away is one the matcher finds nothing for.
+
+The gate decides for a whole array of vendor names which of them can match anything, so that
+the matcher scores only those. The property that matters is one-sided: a name the gate turns
+away (False) must get no result at all from :meth:`Matcher.match_name`. The gate must also
+turn away ordinary names, or it would save nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from procurewatch.ingest.base import open_input
+from procurewatch.match.matcher import Matcher
+from procurewatch.screen.core import ScreenContext
+from procurewatch.screen.run import build_context
+from procurewatch.watchlist.bundled import load_bundled
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "demo"
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher.compile(load_bundled())
+
+
+def _words(matcher: Matcher) -> list[str]:
+    """Words of the listed names, some misspelled, and words of ordinary vendor names."""
+    listed = sorted({w for k in matcher._index.letter_keys() for w in (k[:5], k[:9], k)})[:200]
+    typos = [w[:2] + w[3:] for w in listed if len(w) > 5][:60]
+    ordinary = ["Harbor", "Systems", "Co", "LLC", "Inc.", "Corp", "Supply", "Motorola", "72",
+                "Dell", "O'Brien", "Tech", "Security", "A", "B", "Bureau", "Public"]  # fmt: skip
+    return listed + typos + ordinary
+
+
+def _vendor_names() -> list[str]:
+    """The vendor, parent and buyer names of the bundled example, as screening reads them."""
+    names: set[str] = set()
+    for path in sorted(EXAMPLES.glob("*.csv")):
+        if path.name == "expected_findings.csv":
+            continue
+        reader = open_input(path)
+        fmap = reader.field_map
+        for batch in reader.batches():
+            for column in (*fmap.vendor, *fmap.parent, *fmap.buyer):
+                names.update(v for v in batch.column(column).to_pylist() if v)
+    return sorted(names)
+
+
+KNOWN = {
+    "Hikvision USA Inc": True,
+    "HIKVISON": True,  # a typo of a listed name
+    "hik vision": True,  # a listed name, run together
+    "Dahua Technology, Flushing NY": True,
+    "海康威视": True,  # not ASCII: always let through
+    "91330000-733796106P": True,  # Hikvision's USCC, written with a dash
+    "Harbor Systems Co 72": False,
+    "Acme, Inc.": False,
+    "Cintas Corporation": False,
+}
+
+
+@pytest.mark.parametrize(("name", "expected"), sorted(KNOWN.items()))
+def test_known_names(matcher: Matcher, name: str, expected: bool) -> None:
+    assert bool(matcher.gate.may_match([name])[0]) is expected
+
+
+def test_every_name_that_matches_passes(matcher: Matcher) -> None:
+    names = [*_vendor_names(), *KNOWN]
+    assert len(names) > 50, "the example files were not found"
+    passed = dict(zip(names, matcher.gate.may_match(names), strict=True))
+    matching = [n for n in names if matcher.match_name(n)]
+    assert matching, "the examples name listed companies"
+    assert all(passed[n] for n in matching)
+    assert sum(not p for p in passed.values()) >= len(names) // 3, "the gate turns few away"
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_name_turned_away_matches_nothing(matcher: Matcher, data: st.DataObject) -> None:
+    words = data.draw(st.lists(st.sampled_from(_words(matcher)) | st.text(max_size=6),
+                               min_size=0, max_size=5))  # fmt: skip
+    seps = data.draw(st.lists(st.sampled_from([" ", ", ", "-", "&", " '", ".", ""]),
+                              min_size=len(words), max_size=len(words)))  # fmt: skip
+    name = "".join(w + s for w, s in zip(words, seps, strict=True))
+    alone = bool(matcher.gate.may_match([name])[0])
+    in_batch = bool(matcher.gate.may_match(["Harbor Systems", name, "Hikvision"])[1])
+    assert alone is in_batch, "a name's answer does not depend on its neighbours"
+    if not alone:
+        assert matcher.match_name(name) == [], name
+
+
+def test_screening_flags_the_same_names_as_scoring_every_name() -> None:
+    names = _vendor_names()
+    assert names, "the example files were not found"
+    gated = build_context(load_bundled())
+    gated.score_new(names)
+    every = ScreenContext(gated.matcher, gated.scanner)
+    for name in names:
+        every.names(name)
+    assert gated.flagged_names.keys() == every.flagged_names.keys()
+    assert set(gated.name_cache) == set(names)
