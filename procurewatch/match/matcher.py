@@ -19,6 +19,7 @@ from functools import cached_property
 from procurewatch.match.index import CandidateIndex
 from procurewatch.match.name_gate import Gate
 from procurewatch.match.names import Comparison, Pair, compare_normalized
+from procurewatch.match.place_rule import PLACE_QUALIFIED_SCORE, place_qualified
 from procurewatch.model import EffectiveDesignation, Entity, Name, Watchlist
 from procurewatch.normalize.names import NormName, normalize, split_alternatives
 from procurewatch.settings import MATCH_THRESHOLD
@@ -102,6 +103,10 @@ class Matcher:
         self._norms: list[NormName] = []
         self._index = CandidateIndex()
         self._identifiers: dict[str, list[tuple[str, str]]] = {}
+        self._curated = frozenset(e.id for e in watchlist.entities.values() if e.dataset == "bundled")
+        """Entities of the bundled, curated watchlist: only their names get the place rule
+        (:mod:`procurewatch.match.place_rule`); an imported list's one-word names would not
+        bear it (``Alfa USA``)."""
         for entity in watchlist.entities.values():
             self._add_entity(entity)
 
@@ -164,10 +169,11 @@ class Matcher:
             return best
         norm = normalize(query)
         for entry_id in self._index.candidates(norm):
-            comparison = _contained(norm, self._norms[entry_id]) or compare_normalized(
-                norm, self._norms[entry_id]
-            )
+            listed = self._norms[entry_id]
+            comparison = _contained(norm, listed) or compare_normalized(norm, listed)
             entity_id = self.entries[entry_id].entity_id
+            if comparison.score < PLACE_QUALIFIED_SCORE and entity_id in self._curated:
+                comparison = place_qualified(norm, listed) or comparison
             if entity_id not in best or comparison.score > best[entity_id][0]:
                 best[entity_id] = (comparison.score, entry_id, comparison)
         return best
