@@ -14,16 +14,6 @@ from procurewatch.watchlist.bundled import load_bundled
 EL_2019 = date(2019, 10, 9)
 
 
-@pytest.fixture(scope="module")
-def watchlist() -> Watchlist:
-    return load_bundled()
-
-
-@pytest.fixture(scope="module")
-def matcher(watchlist: Watchlist) -> Matcher:
-    return Matcher.compile(watchlist)
-
-
 def best(matcher: Matcher, query: str) -> NameMatch:
     results = matcher.match_name(query)
     assert results, f"no result for {query!r}"

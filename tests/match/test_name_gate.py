@@ -23,11 +23,6 @@ from procurewatch.watchlist.bundled import load_bundled
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "demo"
 
 
-@pytest.fixture(scope="module")
-def matcher() -> Matcher:
-    return Matcher.compile(load_bundled())
-
-
 def _words(matcher: Matcher) -> list[str]:
     """Words of the listed names, some misspelled, and words of ordinary vendor names."""
     listed = sorted({w for k in matcher._index.letter_keys() for w in (k[:5], k[:9], k)})[:200]

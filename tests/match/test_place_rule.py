@@ -11,17 +11,6 @@ from procurewatch.match.matcher import Matcher
 from procurewatch.match.place_rule import PLACE_QUALIFIED_SCORE, place_qualified
 from procurewatch.model import Entity, Name, Watchlist
 from procurewatch.normalize.names import normalize
-from procurewatch.watchlist.bundled import load_bundled
-
-
-@pytest.fixture(scope="module")
-def watchlist() -> Watchlist:
-    return load_bundled()
-
-
-@pytest.fixture(scope="module")
-def matcher(watchlist: Watchlist) -> Matcher:
-    return Matcher.compile(watchlist)
 
 
 def _matched(matcher: Matcher, query: str) -> list[str]:
