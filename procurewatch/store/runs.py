@@ -85,17 +85,23 @@ def _insert_hits_sql() -> str:
     return f"INSERT INTO hits SELECT run_id, {', '.join(columns)}, data FROM new_hits"
 
 
-def load_hit_data(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, dict[str, Any]]:
-    """The full JSON form of every hit of a run (as in hits.jsonl), by hit id."""
+def load_hit_data(
+    con: duckdb.DuckDBPyConnection, run_id: str, hit_ids: Sequence[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """The full JSON form of every hit of a run (as in hits.jsonl), by hit id; only of
+    ``hit_ids`` when given (a page of a run with 50,000 hits reads 50, not all)."""
     shared = dict(
         con.execute(
             "SELECT key, designations FROM hit_designations WHERE run_id = ?", [run_id]
         ).fetchall()
     )
+    sql = "SELECT hit_id, data FROM hits WHERE run_id = ?"
+    params: list[object] = [run_id]
+    if hit_ids is not None:
+        sql += " AND list_contains(?, hit_id)"
+        params.append(list(hit_ids))
     out: dict[str, dict[str, Any]] = {}
-    for hit_id, raw in con.execute(
-        "SELECT hit_id, data FROM hits WHERE run_id = ?", [run_id]
-    ).fetchall():
+    for hit_id, raw in con.execute(sql, params).fetchall():
         data: dict[str, Any] = json.loads(raw or "{}")
         key = data.pop("designations_key", None)
         if key is not None:

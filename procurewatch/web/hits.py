@@ -8,11 +8,10 @@ so that part is cached per run.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -39,14 +38,17 @@ class HitFilter:
     offset: int = 0
 
 
-@lru_cache(maxsize=4)
-def _evidence(store_path: Path, run_id: str) -> dict[str, tuple[str | None, bool | None, str]]:
+def _evidence(
+    store_path: Path, run_id: str, hit_ids: Sequence[str]
+) -> dict[str, tuple[str | None, bool | None, dict[str, Any]]]:
+    """Via, lead and the full JSON form of the hits ``hit_ids`` of a run (one page)."""
     with open_store(store_path, read_only=True) as store:
         rows = store.con.execute(
-            "SELECT hit_id, via, lead FROM hits WHERE run_id = ?", [run_id]
+            "SELECT hit_id, via, lead FROM hits WHERE run_id = ? AND list_contains(?, hit_id)",
+            [run_id, list(hit_ids)],
         ).fetchall()
-        data = load_hit_data(store.con, run_id)
-    return {str(r[0]): (r[1], r[2], json.dumps(data.get(str(r[0]), {}))) for r in rows}
+        data = load_hit_data(store.con, run_id, hit_ids)
+    return {str(r[0]): (r[1], r[2], data.get(str(r[0]), {})) for r in rows}
 
 
 def _day(text: str | None) -> date | None:
@@ -98,10 +100,9 @@ def _sort_key(name: str) -> Any:
 
 
 def _with_evidence(
-    hit: dict[str, Any], evidence: tuple[str | None, bool | None, str]
+    hit: dict[str, Any], evidence: tuple[str | None, bool | None, dict[str, Any]]
 ) -> dict[str, Any]:
-    via, lead, raw = evidence
-    data = json.loads(raw)
+    via, lead, data = evidence
     lists = hit.get("lists") or ""
     return {
         **hit,
@@ -116,17 +117,18 @@ def _with_evidence(
 def hit_page(state: ServiceState, run: str, f: HitFilter) -> dict[str, Any]:
     """``{"run_id", "total", "limit", "offset", "counts", "hits"}`` for run ``run``."""
     run_id, hits = state.read(review_run, state.store_path, run)
-    evidence = state.read(_evidence, state.store_path, run_id)
     counts = Counter(h["review"]["status"] for h in hits)
     chosen = [h for h in hits if _keep(h, f)]
     field = f.sort.lstrip("-")
     chosen.sort(key=_sort_key(field), reverse=f.sort.startswith("-"))
     page = chosen[f.offset : f.offset + f.limit]
+    ids = [h["hit_id"] for h in page]
+    evidence = state.read(_evidence, state.store_path, run_id, ids) if ids else {}
     return {
         "run_id": run_id,
         "total": len(chosen),
         "limit": f.limit,
         "offset": f.offset,
         "counts": {s: counts.get(s, 0) for s in ("pending", "confirmed", "dismissed")},
-        "hits": [_with_evidence(h, evidence.get(h["hit_id"], (None, None, "{}"))) for h in page],
+        "hits": [_with_evidence(h, evidence.get(h["hit_id"], (None, None, {}))) for h in page],
     }

@@ -29,6 +29,19 @@ def test_hits_carry_evidence_and_review_status(screened: tuple[Api, str]) -> Non
     assert any(d["in_force"] is not None for d in model["designations"])
 
 
+def test_a_page_reads_the_evidence_of_its_own_hits(screened: tuple[Api, str]) -> None:
+    api, run_id = screened
+    everything = {h["hit_id"]: h for h in _hits(api, run_id, limit=500)["hits"]}
+    for offset in (0, 7, 20):
+        page = _hits(api, run_id, sort="-score", offset=offset, limit=5)["hits"]
+        assert page
+        for hit in page:
+            whole = everything[hit["hit_id"]]
+            assert (hit["span"], hit["designations"], hit["via"], hit["lead"]) == (
+                whole["span"], whole["designations"], whole["via"], whole["lead"]
+            )  # fmt: skip
+
+
 def test_filters_sort_and_pages(screened: tuple[Api, str]) -> None:
     api, run_id = screened
     everything = _hits(api, run_id, limit=500)["hits"]
