@@ -248,8 +248,9 @@ class DelimitedReader(BaseReader):
                     f"data row {tracker.records + 1}, which starts on line "
                     f"{tracker.next_line()}, is longer than {RETRY_BLOCK >> 20} MiB"
                 )
-        good = tracker.rows_out if tracker is not None else 0
-        done = f" after {good} good row{'' if good == 1 else 's'}" if tracker is not None else ""
+        done = ""
+        if tracker is not None:
+            done = f" after {tracker.rows_out} good row{'' if tracker.rows_out == 1 else 's'}"
         return InputError(
             f"cannot parse the file as delimited text{done}: {message}; "
             "check for a quote character that is never closed, or pass the right format",

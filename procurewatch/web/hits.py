@@ -2,8 +2,7 @@
 
 The review status comes from :func:`procurewatch.review.review_run`; the evidence that the
 review columns leave out (text span, designations with their in-force state, ``via``, ``lead``)
-from the ``data`` column of the store's hits table. A run's hits never change once recorded,
-so that part is cached per run.
+from the ``data`` column of the store's hits table, read for the hits of the page shown only.
 """
 
 from __future__ import annotations
