@@ -167,7 +167,9 @@ class CandidateIndex:
     def may_have_candidates(self, name: str) -> bool:
         """A cheap, conservative test on the raw name: False only when :meth:`candidates`
         would find nothing (no word of it, alone, run together or spelled with initials, is
-        indexed or within the edit allowance of an indexed word). Non-ASCII names answer True."""
+        indexed or within the edit allowance of an indexed word). Non-ASCII names answer True.
+        :mod:`procurewatch.match.name_gate` makes the same test for many names at once: change
+        both together."""
         if not name.isascii():
             return True
         words = _WORDS.findall(name.casefold().replace("'", ""))
