@@ -32,3 +32,6 @@ class TextHit:
     """Confidence in 0..1."""
     detail: str
     """Human-readable explanation of the hit."""
+    set_aside: str = ""
+    """Why the context rules set this mention aside (``exclusion: 'no' before it``, a reference
+    use, a place, a person ...); empty when the text uses the name affirmatively."""

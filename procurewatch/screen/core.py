@@ -249,6 +249,7 @@ def _hit(
     explanation: str,
     span: tuple[int, int] | None,
     sha: str,
+    set_aside: str = "",
 ) -> Hit | None:
     """A hit, or None when the entity is neither listed nor a lead on the record's date."""
     applied = _applied(designations, rec.day)
@@ -277,6 +278,7 @@ def _hit(
         span=span,
         designations=applied.summary,
         input_sha256=sha,
+        set_aside=set_aside,
     )
 
 
@@ -299,9 +301,7 @@ def _name_found(
             continue
         mask = pc.is_in(array, value_set=pa.array(list(flagged), pa.string()))
         rows = pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()
-        for i, value in zip(
-            rows, take_rows(array, rows).to_pylist(), strict=True
-        ):
+        for i, value in zip(rows, take_rows(array, rows).to_pylist(), strict=True):
             found.extend((i, column, rule, value, m) for m in flagged[value])
     return found
 
@@ -372,17 +372,25 @@ def _make_hit(rec: RecordInfo, item: Found, ctx: ScreenContext, sha: str) -> Hit
         match.detail,
         (match.start, match.end),
         sha,
+        match.set_aside,
     )
 
 
 def best_per_key(hits: list[Hit]) -> list[Hit]:
-    """One hit per (row, field, entity, rule, matched text): the highest-scoring one."""
+    """One hit per (row, field, entity, rule, matched text): an affirmative mention before one
+    the context rules set aside, then the highest-scoring one."""
     best: dict[tuple[int, str, str, str, str], Hit] = {}
     for hit in hits:
         key = (hit.row, hit.field, hit.entity_id, hit.rule, hit.matched_text)
-        if key not in best or hit.score > best[key].score:
+        if key not in best or _better(hit, best[key]):
             best[key] = hit
     return list(best.values())
+
+
+def _better(hit: Hit, other: Hit) -> bool:
+    if bool(hit.set_aside) != bool(other.set_aside):
+        return not hit.set_aside
+    return hit.score > other.score
 
 
 def screen_batch(

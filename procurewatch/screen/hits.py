@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
@@ -71,6 +72,10 @@ class Hit:
     span: tuple[int, int] | None = None
     designations: tuple[dict[str, Any], ...] = dataclasses.field(default_factory=tuple)
     input_sha256: str = ""
+    set_aside: str = ""
+    """Why the context rules set this mention aside (an exclusion clause, a reference use, a
+    place or a person): empty for a hit. A set-aside mention goes to ``set_aside.csv``, not
+    ``hits.csv``; a reviewer can confirm it into a hit."""
 
     hit_id: str = dataclasses.field(init=False, repr=False, compare=False)
     """A stable id: the same evidence in the same input file gets the same id on a re-screen
@@ -104,6 +109,31 @@ class Hit:
         data["span"] = list(self.span) if self.span else None
         data["designations"] = list(self.designations)
         return data
+
+
+SET_ASIDE_COLUMNS = (
+    "hit_id", "source_file", "row", "field", "matched_text", "entity_id", "entity_name",
+    "reason", "text",
+)  # fmt: skip
+"""Columns of ``set_aside.csv`` (DESIGN.md: file, row, field, text, entity, reason)."""
+
+
+def split_set_aside(hits: Iterable[Hit]) -> tuple[list[Hit], list[Hit]]:
+    """``(hits, set_aside)``: the mentions the context rules kept, and those they set aside."""
+    kept: list[Hit] = []
+    aside: list[Hit] = []
+    for hit in hits:
+        (aside if hit.set_aside else kept).append(hit)
+    return kept, aside
+
+
+def set_aside_row(hit: Hit) -> dict[str, Any]:
+    """One row of ``set_aside.csv``: the mention, its entity, the reason and the field's text."""
+    return {
+        "hit_id": hit.hit_id, "source_file": hit.source_file, "row": hit.row,
+        "field": hit.field, "matched_text": hit.matched_text, "entity_id": hit.entity_id,
+        "entity_name": hit.entity_name, "reason": hit.set_aside, "text": hit.description,
+    }  # fmt: skip
 
 
 _FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Hit))

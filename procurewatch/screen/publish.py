@@ -27,7 +27,7 @@ from pathlib import Path
 from procurewatch.errors import InputError, UsageError
 from procurewatch.screen.run import RunResult, write_outputs
 
-OUTPUT_FILES = ("hits.csv", "hits.jsonl", "rejects.csv", "summary.json")
+OUTPUT_FILES = ("hits.csv", "hits.jsonl", "rejects.csv", "set_aside.csv", "summary.json")
 """What a run writes, in the order it is published (``summary.json`` last: it marks completion)."""
 RUN_MARKERS = (*OUTPUT_FILES, "hits.parquet")
 """Files that show a folder holds a run's outputs (``hits.parquet``: the Spark engine's)."""

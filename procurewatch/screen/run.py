@@ -18,7 +18,7 @@ from procurewatch.match.text import TextScanner
 from procurewatch.model import Watchlist
 from procurewatch.screen.core import ScreenContext
 from procurewatch.screen.engines.local import InputResult, Progress, screen_files
-from procurewatch.screen.hits import Hit
+from procurewatch.screen.hits import SET_ASIDE_COLUMNS, Hit, set_aside_row
 from procurewatch.screen.output import write_csv, write_hits, write_json
 
 REJECT_COLUMNS = ("file", "line", "row", "reason", "raw")
@@ -43,6 +43,12 @@ class RunResult:
         """All hits of all inputs, in input and row order."""
         return [h for i in self.inputs for h in i.hits]
 
+    @property
+    def set_aside(self) -> list[Hit]:
+        """The mentions the context rules set aside (exclusion clauses, reference uses, places,
+        people), in input and row order: not hits, kept in ``set_aside.csv``."""
+        return [h for i in self.inputs for h in i.set_aside]
+
     def summary(self) -> dict[str, Any]:
         """The ``summary.json`` content."""
         hits = self.hits
@@ -58,6 +64,10 @@ class RunResult:
             "hits_in_force": sum(1 for h in hits if h.in_force),
             "hits_by_rule": dict(Counter(h.rule for h in hits).most_common()),
             "hits_by_entity": dict(Counter(h.entity_id for h in hits).most_common()),
+            "set_aside": len(self.set_aside),
+            "set_aside_by_reason": dict(
+                Counter(h.set_aside.split(":", 1)[0] for h in self.set_aside).most_common()
+            ),
             "inputs": [
                 {
                     "path": i.path,
@@ -129,7 +139,7 @@ def run_screen(
 
 
 def write_outputs(out_dir: Path, result: RunResult) -> None:
-    """hits.csv, hits.jsonl, rejects.csv and summary.json (summary last: it marks completion)."""
+    """hits.csv, hits.jsonl, rejects.csv, set_aside.csv and summary.json (summary last: it marks completion)."""
     write_hits(out_dir, result.hits)
     rejects = (
         {"file": r.file, "line": r.line, "row": r.row, "reason": r.reason, "raw": r.raw}
@@ -137,4 +147,7 @@ def write_outputs(out_dir: Path, result: RunResult) -> None:
         for r in i.rejects
     )
     write_csv(out_dir / "rejects.csv", REJECT_COLUMNS, rejects)
+    write_csv(
+        out_dir / "set_aside.csv", SET_ASIDE_COLUMNS, (set_aside_row(h) for h in result.set_aside)
+    )
     write_json(out_dir / "summary.json", result.summary())

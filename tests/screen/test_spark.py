@@ -350,8 +350,11 @@ class _FakeSession:
 def test_a_cluster_cannot_write_to_a_local_folder_so_the_driver_does(tmp_path: Path) -> None:
     rows = [
         {**dict.fromkeys(engine.PARQUET_COLUMNS), "kind": "hit", "hit_id": "abc", "row": 3},
+        {**dict.fromkeys(engine.PARQUET_COLUMNS), "kind": "hit", "hit_id": "def", "row": 4},
         {**dict.fromkeys(engine.PARQUET_COLUMNS), "kind": "records", "records": 5},
     ]
+    for row in rows:
+        row["set_aside"] = "exclusion: no" if row["hit_id"] == "def" else ""
     engine._hits_parquet(_FakeSession(), None, tmp_path, rows)  # type: ignore[arg-type]
     table = pq.read_table(tmp_path / "hits.parquet")
     assert table.column("hit_id").to_pylist() == ["abc"] and table.column("row").to_pylist() == [3]

@@ -34,7 +34,7 @@ from procurewatch.ingest import duckcsv
 from procurewatch.ingest.base import FieldMap, InputReader, Reject, open_input
 from procurewatch.ingest.tabular import DelimitedReader
 from procurewatch.screen.core import ScreenContext, candidate_rows, screen_batch
-from procurewatch.screen.hits import Hit
+from procurewatch.screen.hits import Hit, split_set_aside
 
 SAMPLE = 1 << 20
 PR_SET_PDEATHSIG = 1
@@ -62,6 +62,8 @@ class InputResult:
     field_map: FieldMap
     records: int = 0
     hits: list[Hit] = field(default_factory=list)
+    set_aside: list[Hit] = field(default_factory=list)
+    """Mentions the context rules set aside (``set_aside.csv``); not hits."""
     rejects: list[Reject] = field(default_factory=list)
 
     @property
@@ -167,7 +169,9 @@ def screen_file(
 def _collect(result: InputResult, batches: Iterable[tuple[int, list[Hit]]],
              progress: Progress | None) -> None:  # fmt: skip
     for rows, hits in batches:
-        result.hits.extend(hits)
+        kept, aside = split_set_aside(hits)
+        result.hits.extend(kept)
+        result.set_aside.extend(aside)
         result.records += rows
         if progress is not None:
             progress(rows)
@@ -190,6 +194,7 @@ def _fast(reader: InputReader, ctx: ScreenContext, result: InputResult,
         if progress is not None and result.records:
             progress(-result.records)
         result.hits.clear()
+        result.set_aside.clear()
         result.records = 0
         reader.rejects.clear()
         return False

@@ -106,6 +106,7 @@ OUT_FIELDS: tuple[tuple[str, pa.DataType], ...] = (
     ),
     ("lead", pa.bool_()),
     ("explanation", pa.string()),
+    ("set_aside", pa.string()),
     ("json", pa.string()),
     ("line", pa.int64()),
     ("raw", pa.string()),
@@ -123,6 +124,7 @@ def _hit_row(hit: Hit, seq: int) -> dict[str, Any]:
     row.update(
         kind="hit",
         hit_id=hit.hit_id,
+        set_aside=hit.set_aside,
         lists=list(hit.lists),
         seq=seq,
         json=json.dumps(hit.json_dict(), ensure_ascii=False, default=str),

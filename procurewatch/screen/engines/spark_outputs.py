@@ -23,7 +23,7 @@ from procurewatch.screen.engines.local import InputResult
 from procurewatch.screen.engines.spark_executors import OUT_SCHEMA, PARQUET_COLUMNS
 from procurewatch.screen.engines.spark_jobs import Numbering, _reject
 from procurewatch.screen.engines.spark_plan import Planned, _Hadoop, local_path
-from procurewatch.screen.hits import Hit
+from procurewatch.screen.hits import Hit, split_set_aside
 from procurewatch.screen.publish import OUTPUT_FILES, publish_outputs
 from procurewatch.screen.run import RunResult, write_outputs
 
@@ -63,7 +63,8 @@ def _results(plans: list[Planned], rows: list[Any], numbering: Numbering) -> lis
         target.records += numbering.records.get(plan.source.uri, 0)
         target.rejects += numbering.rejects.get(plan.source.uri, [])
         target.rejects.sort(key=lambda r: r.row or 0)
-        target.hits = [hit_from_json(text) for _, _, text in sorted(hits[target.path])]
+        found = [hit_from_json(text) for _, _, text in sorted(hits[target.path])]
+        target.hits, target.set_aside = split_set_aside(found)
     return list(results.values())
 
 
@@ -75,14 +76,18 @@ def _hits_parquet(
     target = _out_uri(out_dir) + "/hits.parquet"
     local = local_path(target)
     if local is None or str(spark.sparkContext.master).startswith("local"):
-        out.where(out["kind"] == "hit").select(*PARQUET_COLUMNS).write.mode("overwrite").parquet(
-            target
-        )
+        out.where((out["kind"] == "hit") & (out["set_aside"] == "")).select(
+            *PARQUET_COLUMNS
+        ).write.mode("overwrite").parquet(target)
         return
     import pyarrow.parquet as pq
 
     table = pa.Table.from_pylist(
-        [{k: r[k] for k in PARQUET_COLUMNS} for r in rows if r["kind"] == "hit"],
+        [
+            {k: r[k] for k in PARQUET_COLUMNS}
+            for r in rows
+            if r["kind"] == "hit" and not r["set_aside"]
+        ],
         schema=pa.schema([OUT_SCHEMA.field(k) for k in PARQUET_COLUMNS]),
     )
     local.mkdir(parents=True, exist_ok=True)
