@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -168,7 +168,7 @@ def screen_command(
         Engine,
         typer.Option(
             "--engine",
-            help="local: in this process; spark: on Spark (pip install 'procurewatch[spark]').",
+            help="local: in this process; spark: on Spark (pip install 'procurewatch\\[spark]').",
         ),
     ] = Engine.local,
     spark_master: Annotated[
@@ -240,8 +240,35 @@ def runs_command(
     if as_json:
         print_json(runs)
         return
-    for run in runs:
-        typer.echo(
-            f"{run['run_id']}  {run['finished_at']}  {run['records']:>10,} records  "
-            f"{run['flagged_records']:>7,} flagged  {run['out_dir']}"
+    for line in runs_table(runs):
+        typer.echo(line)
+
+
+RUNS_HEADER = ("run id", "finished", "records", "flagged", "rejected", "inputs", "output folder")
+
+
+def runs_table(runs: list[dict[str, Any]]) -> list[str]:
+    """The run list as aligned lines under a header line (numbers right-aligned)."""
+    if not runs:
+        return ["no runs recorded yet; screen a file with `procurewatch screen FILE`"]
+    rows = [
+        (
+            str(r["run_id"]),
+            str(r["finished_at"])[:19],
+            f"{r['records']:,}",
+            f"{r['flagged_records']:,}",
+            f"{r['rejected_rows']:,}",
+            ", ".join(Path(str(p)).name for p in r.get("inputs") or []) or "-",
+            str(r["out_dir"]),
         )
+        for r in runs
+    ]
+    widths = [max(len(row[i]) for row in (RUNS_HEADER, *rows)) for i in range(len(RUNS_HEADER))]
+    numeric = {2, 3, 4}
+    return [
+        "  ".join(
+            cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ).rstrip()
+        for row in (RUNS_HEADER, *rows)
+    ]

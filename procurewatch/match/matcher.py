@@ -12,6 +12,7 @@ the comma, and an address of the entity that contains those words supports the m
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -103,7 +104,9 @@ class Matcher:
         self._norms: list[NormName] = []
         self._index = CandidateIndex()
         self._identifiers: dict[str, list[tuple[str, str]]] = {}
-        self._curated = frozenset(e.id for e in watchlist.entities.values() if e.dataset == "bundled")
+        self._curated = frozenset(
+            e.id for e in watchlist.entities.values() if e.dataset == "bundled"
+        )
         """Entities of the bundled, curated watchlist: only their names get the place rule
         (:mod:`procurewatch.match.place_rule`); an imported list's one-word names would not
         bear it (``Alfa USA``)."""
@@ -223,10 +226,22 @@ class Matcher:
         return result.score >= self.threshold
 
 
+def _latest(days: Iterable[date | None]) -> str | None:
+    known = [d for d in days if d is not None]
+    return max(known).isoformat() if known else None
+
+
+def _earliest(days: Iterable[date | None]) -> str | None:
+    known = [d for d in days if d is not None]
+    return min(known).isoformat() if known else None
+
+
 def in_force_summary(
     designations: tuple[EffectiveDesignation, ...], day: date | None
 ) -> list[dict[str, object]]:
-    """Designations as plain dicts for output, with ``in_force`` on ``day``."""
+    """Designations as plain dicts for output, with ``in_force`` on ``day``. ``via_from`` and
+    ``via_until`` bound when every relation to the holder held (Lorex counts only while Dahua
+    owned it); None when listed directly or the relations have no dates."""
     out: list[dict[str, object]] = []
     for eff in designations:
         des = eff.designation
@@ -240,6 +255,8 @@ def in_force_summary(
                 "ended": des.ended.isoformat() if des.ended else None,
                 "holder": eff.holder,
                 "via": [f"{r.kind} {r.target}" for r in eff.via],
+                "via_from": _latest(r.start for r in eff.via),
+                "via_until": _earliest(r.end for r in eff.via),
                 "in_force": eff.in_force_on(day),
                 "citation": des.citation or eff.list.citation,
                 "source": des.source,

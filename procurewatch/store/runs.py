@@ -156,14 +156,27 @@ def save_run(path: Path, result: RunResult, out_dir: Path) -> None:
 
 
 def list_runs(path: Path) -> list[dict[str, Any]]:
-    """Every run in the store, newest first."""
+    """Every run in the store, newest first, with the input files it screened (``inputs``)."""
     if not path.is_file():
         return []
     with open_store(path, read_only=True) as store:
         rows = store.con.execute(
-            f"SELECT {', '.join(RUN_FIELDS)} FROM runs ORDER BY started_at DESC"
+            f"SELECT {', '.join(RUN_FIELDS)}, summary FROM runs ORDER BY started_at DESC"
         ).fetchall()
-    return [dict(zip(RUN_FIELDS, row, strict=True)) for row in rows]
+    return [
+        {**dict(zip(RUN_FIELDS, row[:-1], strict=True)), "inputs": input_paths(row[-1])}
+        for row in rows
+    ]
+
+
+def input_paths(summary_text: str | None) -> list[str]:
+    """The input files a run's ``summary.json`` names (none when it is unreadable)."""
+    try:
+        summary = json.loads(summary_text or "{}")
+    except json.JSONDecodeError:
+        return []
+    inputs = summary.get("inputs") if isinstance(summary, dict) else None
+    return [str(i["path"]) for i in inputs or [] if isinstance(i, dict) and i.get("path")]
 
 
 def get_run(path: Path, run_id: str) -> dict[str, Any]:

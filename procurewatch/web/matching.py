@@ -15,7 +15,7 @@ from typing import Any
 
 from procurewatch.cli_match import result_dict
 from procurewatch.match.matcher import REPORT_FLOOR, Matcher, NameMatch
-from procurewatch.model import Entity
+from procurewatch.model import Entity, Watchlist
 from procurewatch.web.models_match import EntityExample
 
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
@@ -35,6 +35,8 @@ IDENT_PROPS = (
 )
 COUNTRY_PROPS = ("country", "jurisdiction", "mainCountry")
 COUNTRY_PENALTY = 0.1
+DEFAULT_DATASET = "default"
+"""The dataset name yente clients use for everything."""
 MAX_NAME_CHARS = 300
 MAX_WORD_CHARS = 64
 """Longest run without a space in a name: the matcher's time grows steeply with word length
@@ -130,10 +132,30 @@ def _result(
     }
 
 
+def known_datasets(watchlist: Watchlist) -> set[str]:
+    """Dataset names ``POST /match/{dataset}`` accepts: ``default``, the entities' datasets
+    and the list ids."""
+    return {DEFAULT_DATASET, *(e.dataset for e in watchlist.entities.values()), *watchlist.lists}
+
+
+def in_dataset(result: dict[str, Any], dataset: str) -> bool:
+    """Whether a result belongs to ``dataset``: its own dataset, or a list designating it."""
+    if dataset == DEFAULT_DATASET or dataset in result["datasets"]:
+        return True
+    return any(d.get("list") == dataset for d in result["designations"])
+
+
 def match_query(
-    matcher: Matcher, query: EntityExample, *, threshold: float, limit: int, day: date | None
+    matcher: Matcher,
+    query: EntityExample,
+    *,
+    threshold: float,
+    limit: int,
+    day: date | None,
+    dataset: str = DEFAULT_DATASET,
 ) -> dict[str, Any]:
-    """The response to one query: ``{"status", "query", "total", "results"}``."""
+    """The response to one query: ``{"status", "query", "total", "results"}``, only the
+    results in ``dataset`` (see :func:`in_dataset`)."""
     echo = query.model_dump(by_alias=True)
     names = _values(query, NAME_PROPS)
     problem = name_problem(names)
@@ -154,7 +176,7 @@ def match_query(
         for item in _best(matcher, query, limit, floor)
     ]
     results.sort(key=lambda r: (-r["score"], -len(r["designations"]), r["id"]))
-    results = [r for r in results if r["score"] >= floor][:limit]
+    results = [r for r in results if r["score"] >= floor and in_dataset(r, dataset)][:limit]
     return {
         "status": 200,
         "query": echo,

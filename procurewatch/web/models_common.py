@@ -27,6 +27,10 @@ class DesignationOut(BaseModel):
     ended: str | None = None
     holder: str | None = None
     via: list[str] = Field(default_factory=list)
+    via_from: str | None = None
+    """When the relations to the holder began (the latest start), if known."""
+    via_until: str | None = None
+    """When a relation to the holder ended (Lorex: sold by Dahua 2022-11-24), if known."""
     in_force: bool | None = None
     """On the record's (or the query's) date; null when that date is unknown."""
     citation: str | None = None

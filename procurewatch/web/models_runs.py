@@ -44,6 +44,8 @@ class RunOut(BaseModel):
     started_at: str
     finished_at: str
     engine: str
+    inputs: list[str] = Field(default_factory=list)
+    """The input files screened (as given)."""
     records: int
     flagged_records: int
     rejected_rows: int
@@ -148,11 +150,19 @@ class HitPage(BaseModel):
     hits: list[HitOut]
 
 
+DecisionWord = Literal["confirm", "dismiss", "confirmed", "dismissed"]
+"""The CLI's verbs (``procurewatch review confirm|dismiss``); the old ``confirmed`` and
+``dismissed`` are still accepted as aliases."""
+
+
 class DecisionIn(BaseModel):
     """Confirm or dismiss a hit (``rule``: also dismiss this text for this vendor from now on)."""
 
     run_id: str = Field(max_length=200, examples=["run-20250101-120000-abcdef"])
-    decision: Literal["confirmed", "dismissed"]
+    decision: DecisionWord = Field(
+        description="confirm or dismiss, as on the command line (confirmed/dismissed also work).",
+        examples=["confirm"],
+    )
     reason: str = Field("", max_length=2000)
     reviewer: str = Field(max_length=200)
     rule: bool = False

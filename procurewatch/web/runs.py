@@ -101,9 +101,9 @@ def file_path(state: ServiceState, run_id: str, name: str) -> Path:
 def decide_hit(state: ServiceState, hit_id: str, body: DecisionIn) -> dict[str, Any]:
     """Record a decision (and maybe a dismiss rule); the hit's review status after it."""
     rule = None
-    if body.decision == "confirmed":
+    if body.decision in ("confirm", "confirmed"):
         if body.rule:
-            raise HTTPException(400, "a rule can only dismiss; send rule: false with confirmed")
+            raise HTTPException(400, "a rule can only dismiss; send rule: false with confirm")
         decision = state.write(
             confirm,
             state.store_path,

@@ -62,6 +62,9 @@ def test_malformed_rows_are_rejected_with_their_line(demo_out: Path) -> None:
         rejects = {(Path(r["file"]).name, int(r["line"])) for r in csv.DictReader(fh)}
     assert ("city_checkbook_payments.csv", 45) in rejects
     assert ("city_checkbook_payments.csv", 133) in rejects
+    key = _expected()
+    assert {(f, r + 1) for f, r in key["reject"]} == rejects, "the key and README say which"
+    assert all((f, r + 1) not in rejects for f, r in key["keep"]), "kept rows are not rejected"
     summary = json.loads((demo_out / "summary.json").read_text(encoding="utf-8"))
     assert summary["rejected_rows"] == len(rejects)
     assert summary["records"] > 200 and summary["flagged_records"] > 40

@@ -108,3 +108,21 @@ def test_overlong_names_are_refused_before_matching(api: Api) -> None:
         query["properties"]["alias"] = [f"Alias {n}" for n in range(5)]
     response = api.post("/match", json={"queries": many})
     assert response.status_code == 400 and "at most 500" in response.json()["error"]
+
+
+def test_match_dataset_route_answers_like_yente(api: Api) -> None:
+    """``POST /match/{dataset}``: ``default`` is everything, a list id keeps its entities."""
+    query = {"q": {"schema": "Company", "properties": {"name": ["Hikvision"]}}}
+    plain = _match(api, query)["responses"]["q"]["results"]
+    default = api.post("/match/default", json={"queries": query})
+    assert default.status_code == 200, default.text
+    assert [r["id"] for r in default.json()["responses"]["q"]["results"]] == [
+        r["id"] for r in plain
+    ]
+    ndaa = api.post("/match/us-ndaa-889-a1a", json={"queries": query}).json()
+    results = ndaa["responses"]["q"]["results"]
+    assert results and results[0]["id"] == "hikvision"
+    assert all("us-ndaa-889-a1a" in {d["list"] for d in r["designations"]} for r in results)
+    unknown = api.post("/match/not-a-dataset", json={"queries": query})
+    assert unknown.status_code == 404
+    assert "not-a-dataset" in unknown.json()["error"] and "default" in unknown.json()["error"]

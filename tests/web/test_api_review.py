@@ -67,7 +67,7 @@ def test_decisions_need_the_token_then_change_the_status(api: Api) -> None:
     run_id = api.screened()
     hits = _hits(api, run_id, limit=500)["hits"]
     first, second = hits[0], hits[1]
-    body = {"run_id": run_id, "decision": "confirmed", "reviewer": "ana", "reason": "model no."}
+    body = {"run_id": run_id, "decision": "confirm", "reviewer": "ana", "reason": "model no."}
     url = f"/hits/{first['hit_id']}/decision"
     assert api.post(url, json=body).status_code == 401
     assert api.post(url, json=body, headers={"Authorization": "Bearer x"}).status_code == 401
@@ -79,7 +79,7 @@ def test_decisions_need_the_token_then_change_the_status(api: Api) -> None:
     assert made.json()["review"]["status"] == "confirmed"
     assert made.json()["decision"]["reviewer"] == "ana"
 
-    dismissal = {"run_id": run_id, "decision": "dismissed", "reviewer": "bo", "rule": True}
+    dismissal = {"run_id": run_id, "decision": "dismiss", "reviewer": "bo", "rule": True}
     url2 = f"/hits/{second['hit_id']}/decision"
     no_reason = api.post(url2, json=dismissal, headers=AUTH)
     assert no_reason.status_code == 400 and "reason" in no_reason.json()["error"]
@@ -120,3 +120,18 @@ def test_report_shows_the_latest_decisions(api: Api) -> None:
     after = api.get(f"/runs/{run_id}/files/report.html").text
     assert after != before
     assert "1 of" in after and "decided" in after
+
+
+def test_decision_words_are_the_clis_and_the_old_ones_still_work(api: Api) -> None:
+    """``confirm``/``dismiss`` as on the command line; ``confirmed``/``dismissed`` as aliases."""
+    run_id = api.screened()
+    hits = _hits(api, run_id, limit=500)["hits"]
+    for hit, word, status in (
+        (hits[0], "confirmed", "confirmed"),
+        (hits[1], "dismissed", "dismissed"),
+        (hits[2], "dismiss", "dismissed"),
+    ):
+        body = {"run_id": run_id, "decision": word, "reviewer": "ana", "reason": "checked"}
+        made = api.post(f"/hits/{hit['hit_id']}/decision", json=body, headers=AUTH)
+        assert made.status_code == 200, made.text
+        assert made.json()["review"]["status"] == status

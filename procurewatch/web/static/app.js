@@ -128,10 +128,10 @@
             decision: button.dataset.decision,
             reason: form.elements.reason.value.trim(),
             reviewer: reviewer.value.trim(),
-            rule: button.dataset.decision === "dismissed" && form.elements.rule.checked
+            rule: button.dataset.decision === "dismiss" && form.elements.rule.checked
           };
           if (!body.reviewer) { say(msg, "enter your name as reviewer first", "error"); reviewer.focus(); return; }
-          if (body.decision === "dismissed" && !body.reason) { say(msg, "a dismissal needs a reason", "error"); return; }
+          if (body.decision === "dismiss" && !body.reason) { say(msg, "a dismissal needs a reason", "error"); return; }
           say(msg, "saving…");
           try {
             var result = await call("POST", hit.dataset.endpoint, body);
