@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from procurewatch.report.evidence import ReviewState
+from procurewatch.report.findings import Finding, find_findings
 from procurewatch.report.records import FxFunction, Record, group_records
 from procurewatch.report.tables import (
     Group,
@@ -30,6 +31,7 @@ from procurewatch.report.tables import (
     by_entity,
     by_month,
     by_place,
+    by_vendor,
     markers,
     norm,
     total_usd,
@@ -72,6 +74,9 @@ class Report:
     markers: tuple[Marker, ...]
     as_of: str
     notes: tuple[str, ...] = field(default=())
+    vendors: tuple[Group, ...] = field(default=())
+    findings: tuple[Finding, ...] = field(default=())
+    """Who bought from a listed company: one row per (buyer, vendor, entity)."""
 
     def counted(self) -> list[tuple[int, Record]]:
         """Indexes and records that count in the figures."""
@@ -101,6 +106,8 @@ def build_report(
         markers=markers(r for _, r in counted),
         as_of=as_of(records, summary),
         notes=(*notes, *data_notes(records)),
+        vendors=by_vendor(counted),
+        findings=find_findings(counted),
     )
 
 

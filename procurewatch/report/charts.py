@@ -17,7 +17,10 @@ from importlib import resources
 from typing import Any
 
 from procurewatch.report.aggregate import Report
+from procurewatch.report.glossary import gloss
 from procurewatch.report.places import US_STATES
+from procurewatch.report.records import Record
+from procurewatch.report.tables import Group, MonthRow, by_month
 
 Spec = dict[str, Any]
 BAN_STATES = ("ban in force", "no ban in force yet")
@@ -57,17 +60,8 @@ def _state(in_force: bool) -> str:
     return BAN_STATES[0] if in_force else BAN_STATES[1]
 
 
-def month_chart(report: Report, *, after_ban: bool = False) -> Chart | None:
-    """Spending by month (bars, by ban state) with a numbered dashed rule at each list's start.
-
-    With ``after_ban`` only the purchases made while a ban was in force, on their own scale (so
-    that large purchases from before the bans do not flatten them); None when that would show
-    the same bars as the chart of all purchases.
-    """
-    rows = [m for m in report.months if m.in_force or not after_ban]
-    if not rows or (after_ban and len(rows) == len(report.months)):
-        return None
-    months = [
+def _month_values(rows: tuple[MonthRow, ...]) -> list[dict[str, Any]]:
+    return [
         {
             "day": f"{m.month}-01",
             "month": m.month,
@@ -77,24 +71,75 @@ def month_chart(report: Report, *, after_ban: bool = False) -> Chart | None:
         }
         for m in rows
     ]
+
+
+def _markers(report: Report) -> list[dict[str, Any]]:
     lanes = _lanes(report)
-    marks = [
+    return [
         {"day": m.day, "label": m.label, "number": str(i + 1), "offset": lanes[i]}
         for i, m in enumerate(report.markers)
     ]
-    spec = _with_data("spending_by_month", {"months": months, "markers": marks})
+
+
+def currency_groups(report: Report) -> list[tuple[str, tuple[MonthRow, ...]]]:
+    """Monthly rows per currency of the purchases, the currency with most records first."""
+    by_currency: dict[str, list[Record]] = {}
+    for _, r in report.counted():
+        by_currency.setdefault(r.currency, []).append(r)
+    ordered = sorted(by_currency.items(), key=lambda item: (-len(item[1]), item[0]))
+    groups = [(currency, by_month(records)) for currency, records in ordered]
+    return [(c, rows) for c, rows in groups if rows]
+
+
+def month_charts(report: Report) -> list[Chart]:
+    """Spending by month: one chart per currency of the purchases, each on its own scale, so
+    that one large project in yuan cannot flatten every purchase in dollars."""
+    groups = currency_groups(report)
+    if len(groups) <= 1:
+        chart = month_chart(report)
+        return [chart] if chart else []
+    charts = []
+    marks = _markers(report)
+    legend = tuple(f"{m['number']} · {m['day']} · {m['label']}" for m in marks)
+    for n, (currency, rows) in enumerate(groups):
+        spec = _with_data("spending_by_month", {"months": _month_values(rows), "markers": marks})
+        records = sum(m.records for m in rows)
+        chart_id = "chart-months" if n == 0 else f"chart-months-{currency.lower()}"
+        caption = (
+            f"The {records} flagged purchase(s) made in {currency}, converted to US dollars, by "
+            "month, on their own scale. Numbered dashed lines: the first day each list applied "
+            "to a matched entity."
+        )
+        title = f"Spending by month: purchases in {currency}"
+        charts.append(Chart(chart_id, title, caption, spec, legend if n == 0 else ()))
+    return charts
+
+
+def month_chart(report: Report, *, after_ban: bool = False) -> Chart | None:
+    """Spending by month (bars, by ban state) with a numbered dashed rule at each list's start.
+
+    With ``after_ban`` only the purchases made while a ban was in force, on their own scale (so
+    that large purchases from before the bans do not flatten them); None when that would show
+    the same bars as the chart of all purchases.
+    """
+    rows = tuple(m for m in report.months if m.in_force or not after_ban)
+    if not rows or (after_ban and len(rows) == len(report.months)):
+        return None
+    marks = _markers(report)
+    spec = _with_data("spending_by_month", {"months": _month_values(rows), "markers": marks})
+    legend = tuple(f"{m['number']} · {m['day']} · {m['label']}" for m in marks)
     if after_ban:
         spec["layer"][0]["encoding"]["color"]["legend"] = None
         caption = (
             "Only the purchases made while a designation of the matched entity was in force, "
-            "on their own scale. Numbered lines as above."
+            "on their own scale. Numbered dashed lines: the first day each list applied to a "
+            "matched entity."
         )
-        return Chart("chart-months-ban", "Spending after a ban, by month", caption, spec)
+        return Chart("chart-months-ban", "Spending after a ban, by month", caption, spec, legend)
     caption = (
         "Flagged purchases with a known date and a US-dollar amount, by month. Numbered "
         "dashed lines: the first day each list applied to a matched entity."
     )
-    legend = tuple(f"{m['number']} · {m['day']} · {m['label']}" for m in marks)
     return Chart("chart-months", "Spending by month", caption, spec, legend)
 
 
@@ -111,18 +156,24 @@ def _lanes(report: Report, gap_days: int = 150, lanes: int = 3) -> list[int]:
 
 
 def timeline_chart(report: Report) -> Chart | None:
-    """Designations per entity as bars over time, with a tick for each purchase naming it."""
+    """Designations per entity as bars over time, with a tick for each purchase naming it.
+
+    A bar runs from when the designation began to reach the entity (its start, or a later
+    relation's: Lorex from Dahua's purchase) to when it stopped (its end, or a relation's end:
+    Lorex when Dahua sold it); only bars with no end run on to the report's date.
+    """
     rows: list[dict[str, Any]] = []
     for g in report.entities:
         for d in g.designations:
-            if d.start:
+            if d.since:
                 rows.append(
                     {
                         "entity": g.name,
                         "list": d.label,
-                        "start": d.start,
-                        "ended": d.ended or "",
-                        "end": d.ended or report.as_of or d.start,
+                        "start": d.since,
+                        "ended": f"{d.until} ({d.end_reason})" if d.until else "in force",
+                        "end": d.until or report.as_of or d.since,
+                        "open": not d.until,
                         "via": d.via or "directly listed",
                     }
                 )
@@ -138,27 +189,39 @@ def timeline_chart(report: Report) -> Chart | None:
     names = list(dict.fromkeys(g.name for g in report.entities))
     spec["encoding"]["y"]["sort"] = names
     per_entity = max(len({r["list"] for r in rows if r["entity"] == n}) for n in names)
-    spec["height"] = {"step": 9 if per_entity > 1 else 20, "for": "offset"}
+    spec["height"] = {"step": 4 if per_entity > 1 else 14, "for": "offset"}
     caption = (
-        "Bars: when each designation reaching the entity was in force (open bars run to the "
-        f"report date {report.as_of}). Black ticks: flagged purchases naming the entity."
+        "Bars: when each designation reached the entity, ending where the designation or the "
+        "relation carrying it ended (Lorex: when Dahua sold it); bars with no end run to the "
+        f"report date {report.as_of}. Black ticks: flagged purchases naming the entity."
     )
     return Chart("chart-timeline", "Designations and purchases per entity", caption, spec)
 
 
-def buyer_chart(report: Report, top: int = TOP_BUYERS) -> Chart | None:
-    """Amounts by buyer (the ``top`` largest), split by ban state."""
-    buyers = [g for g in report.buyers if g.amount_usd][:top]
-    if not buyers:
+def _label(name: str) -> str:
+    """The axis label: the English gloss of a Chinese name, else the name."""
+    found = gloss(name)
+    return found.english if found else name
+
+
+def totals_chart(groups: tuple[Group, ...], kind: str, top: int = TOP_BUYERS) -> Chart | None:
+    """Amounts per buyer or vendor (``kind``), the ``top`` largest, split by ban state.
+
+    Long names are cut on the axis; the full name (and the Chinese original of a glossed
+    name) is in the tooltip and in the table under the chart.
+    """
+    shown = [g for g in groups if g.amount_usd][:top]
+    if not shown:
         return None
     values: list[dict[str, Any]] = []
-    for g in buyers:
+    for g in shown:
         before = round(g.amount_usd - g.in_force_usd, 2)
         for in_force, amount in ((True, g.in_force_usd), (False, before)):
             if amount:
                 values.append(
                     {
-                        "buyer": g.name,
+                        "label": _label(g.name),
+                        "name": g.name,
                         "state": _state(in_force),
                         "amount": amount,
                         "total": g.amount_usd,
@@ -166,12 +229,23 @@ def buyer_chart(report: Report, top: int = TOP_BUYERS) -> Chart | None:
                     }
                 )
     spec = _with_data("amounts_by_buyer", {"buyers": values})
-    shown = (
-        f"the {len(buyers)} largest of {len(report.buyers)}" if len(report.buyers) > top else "all"
+    spec["layer"][0]["encoding"]["tooltip"][0]["title"] = kind
+    which = f"the {len(shown)} largest of {len(groups)}" if len(groups) > top else "all"
+    caption = (
+        f"US dollars per {kind} ({which} {kind}s). Hover a bar for the full name; the table "
+        f"below lists every {kind}."
     )
-    return Chart(
-        "chart-buyers", "Amounts by buyer", f"US dollars per buyer ({shown} buyers).", spec
-    )
+    return Chart(f"chart-{kind}s", f"Amounts by {kind}", caption, spec)
+
+
+def buyer_chart(report: Report, top: int = TOP_BUYERS) -> Chart | None:
+    """Amounts by buyer (the ``top`` largest), split by ban state."""
+    return totals_chart(report.buyers, "buyer", top)
+
+
+def vendor_chart(report: Report, top: int = TOP_BUYERS) -> Chart | None:
+    """Amounts by vendor (the ``top`` largest), split by ban state."""
+    return totals_chart(report.vendors, "vendor", top)
 
 
 def state_map(report: Report, topology: Mapping[str, Any]) -> Chart | None:
@@ -192,9 +266,10 @@ def state_map(report: Report, topology: Mapping[str, Any]) -> Chart | None:
 def build_charts(report: Report, topology: Mapping[str, Any] | None) -> list[Chart]:
     """Every chart that has data, in report order."""
     charts = [
-        month_chart(report),
+        *month_charts(report),
         month_chart(report, after_ban=True),
         timeline_chart(report),
+        vendor_chart(report),
         buyer_chart(report),
     ]
     if topology is not None:

@@ -41,6 +41,29 @@ class DesignationRow:
     via: str
     citation: str
     in_force: bool | None
+    via_from: str | None = None
+    """When every relation to the holder held from (the latest start), if known."""
+    via_until: str | None = None
+    """When a relation to the holder ended (Lorex: sold by Dahua on 2022-11-24), if known."""
+
+    @property
+    def since(self) -> str | None:
+        """When the designation began to reach this entity: its start, or a later relation's."""
+        known = [d for d in (self.start, self.via_from) if d]
+        return max(known) if known else None
+
+    @property
+    def until(self) -> str | None:
+        """When it stopped reaching this entity: the designation's end or a relation's, if any."""
+        known = [d for d in (self.ended, self.via_until) if d]
+        return min(known) if known else None
+
+    @property
+    def end_reason(self) -> str:
+        """Why it stopped: ``designation ended``, ``relation ended`` or empty (still in force)."""
+        if not self.until:
+            return ""
+        return "designation ended" if self.until == self.ended else "relation ended"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +128,8 @@ def _designation(d: Mapping[str, Any]) -> DesignationRow:
         via="; ".join(via) if isinstance(via, list) else str(via),
         citation=str(d.get("citation") or ""),
         in_force=d.get("in_force"),
+        via_from=d.get("via_from") or None,
+        via_until=d.get("via_until") or None,
     )
 
 

@@ -24,6 +24,7 @@ from procurewatch.errors import InputError
 from procurewatch.report.aggregate import Report, build_report
 from procurewatch.report.charts import Chart, build_charts
 from procurewatch.report.extras import fx_function, review_statuses
+from procurewatch.report.glossary import gloss
 from procurewatch.report.inventory import write_inventory_report as write_inventory_report
 from procurewatch.screen.hits import RULES
 
@@ -149,7 +150,9 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(usd=usd, usd_short=usd_short, number=number, script_json=script_json)
+    env.filters.update(
+        usd=usd, usd_short=usd_short, number=number, script_json=script_json, gloss=gloss
+    )
     return env
 
 

@@ -1,4 +1,4 @@
-"""The report's tables: per buyer, per entity, per place, per month, and designation dates. Pure.
+"""The report's tables: per buyer, per vendor, per entity, per place, per month, and designation dates. Pure.
 
 Each table works on the counted records only (see :mod:`procurewatch.report.aggregate`) and
 keeps, per row, the indexes of its records so that the HTML can link to their evidence.
@@ -112,6 +112,23 @@ def by_buyer(counted: list[tuple[int, Record]]) -> tuple[Group, ...]:
             )
         )
     return _ordered(groups)
+
+
+def by_vendor(counted: list[tuple[int, Record]]) -> tuple[Group, ...]:
+    """One row per vendor (names compared without case and spacing), with the entities."""
+    buckets: dict[str, list[tuple[int, Record]]] = defaultdict(list)
+    for i, r in counted:
+        buckets[norm(r.vendor)].append((i, r))
+    return _ordered(
+        _group(
+            key,
+            items[0][1].vendor or "(vendor not given)",
+            items,
+            entities=tuple(dict.fromkeys(n for _, r in items for n in r.entities)),
+            products=_products(r for _, r in items),
+        )
+        for key, items in buckets.items()
+    )
 
 
 def by_entity(counted: list[tuple[int, Record]]) -> tuple[Group, ...]:
