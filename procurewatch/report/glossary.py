@@ -51,7 +51,9 @@ def has_chinese(text: str) -> bool:
 def segments(name: str, longest: int = 0) -> list[tuple[str, str | None]]:
     """The name cut into ``(text, english or None)``: longest glossary term first, left to right
     (terms up to ``longest`` characters when given)."""
-    terms, out, i = glossary(), [], 0
+    terms = glossary()
+    out: list[tuple[str, str | None]] = []
+    i = 0
     while i < len(name):
         for size in range(min(longest or _longest(), len(name) - i), 0, -1):
             piece = name[i : i + size]

@@ -81,7 +81,8 @@ def test_data_cannot_close_a_script_block(run_dir: Path) -> None:
     tags = parse(html)
     scripts = [attrs for tag, attrs in tags.tags if tag == "script"]
     specs = [a for a in scripts if a.get("type") == "application/json"]
-    assert len(scripts) == len(specs) + 2  # the vendored libraries and the bootstrap
+    # the tables' script, the vendored libraries and the bootstrap
+    assert len(scripts) == len(specs) + 3
     for text in tags.scripts[: len(specs)]:
         json.loads(text)
     assert evil not in html
@@ -95,8 +96,10 @@ def test_charts_and_sections(html: str) -> None:
     charts = [a.get("id") for t, a in tags.tags if t == "div" and "data-vega-spec" in a]
     assert charts == [
         "chart-months",
+        "chart-months-cny",
         "chart-months-ban",
         "chart-timeline",
+        "chart-vendors",
         "chart-buyers",
         "chart-map",
     ]
@@ -109,9 +112,10 @@ def test_charts_and_sections(html: str) -> None:
         "2019-10-09",
         "2021-03-12",
     ]
-    for section in ("headline", "charts", "places", "buyers", "entities", "evidence"):
-        assert f'id="{section}"' in html
-    assert html.count('<details id="rec-') == 7
+    sections = ("findings", "headline", "charts", "places", "buyers", "entities", "evidence")
+    at = [html.index(f'<section id="{section}"') for section in sections]
+    assert at == sorted(at), "the findings come first, then figures, charts, tables, evidence"
+    assert html.count('<details class="record" id="rec-') == 7
     assert "<mark>DS-2CD2143G2-I</mark>" in html
     assert "<mark>Hikvision</mark> DS-2DE4225IW-DE PTZ camera (qty 3)" in html
 
@@ -163,6 +167,11 @@ def test_cli_report_unknown_target(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_evidence_is_capped_but_figures_are_not(run_dir: Path) -> None:
     report, charts = build(run_dir)
     html = render(report, charts, max_evidence=2)
-    assert html.count('<details id="rec-') == 2
+    assert html.count('<details class="record" id="rec-') == 2
     assert "5 more flagged records are not shown here" in html
+    cap = html.index('id="cap"')
+    assert cap < html.index('<section id="findings"'), "the cap is said at the top"
+    assert "first 2 of" in html and "hits.jsonl" in html[cap : cap + 800]
+    uncapped = render(report, charts)
+    assert 'id="cap"' not in uncapped
     assert f">{report.headline.counted_records}</div>" in html

@@ -43,3 +43,12 @@ def test_days_around_every_boundary() -> None:
                 shared = core._applied(designations, day)
                 assert shared.designations == core.applicable(designations, day)
                 assert list(shared.summary) == in_force_summary(shared.designations, day)
+
+
+def test_summaries_say_when_the_relation_to_the_holder_held() -> None:
+    """Lorex is covered only while Dahua owned it: the summary says from and until when."""
+    lorex = in_force_summary(TUPLES["lorex"], date(2021, 6, 1))
+    assert lorex and all(d["via_until"] == "2022-11-24" for d in lorex)
+    assert all(str(d["via_from"]).startswith("2018-") for d in lorex)
+    direct = in_force_summary(TUPLES["hikvision"], None)
+    assert all(d["via_from"] is None and d["via_until"] is None for d in direct if not d["via"])

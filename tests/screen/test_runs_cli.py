@@ -15,9 +15,7 @@ from procurewatch.cli_screen import RUNS_HEADER, runs_table
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo"
 
 
-def test_runs_prints_headers_and_inputs(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_runs_prints_headers_and_inputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = tmp_path / "store.duckdb"
     main(["demo", "--out", str(tmp_path / "out"), "--store", str(store), "--quiet"])
     capsys.readouterr()
