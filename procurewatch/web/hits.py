@@ -35,6 +35,10 @@ class HitFilter:
     sort: str = "row"
     limit: int = 50
     offset: int = 0
+    buyer: str | None = None
+    """Text in the buyer's name (any case)."""
+    vendor: str | None = None
+    """Text in the vendor's name (any case)."""
 
 
 def _evidence(
@@ -76,6 +80,9 @@ def _keep(hit: dict[str, Any], f: HitFilter) -> bool:
         return False
     if f.in_force is not None and hit["in_force"] is not f.in_force:
         return False
+    for key, wanted in (("buyer", f.buyer), ("vendor", f.vendor)):
+        if wanted and wanted.casefold() not in str(hit.get(key) or "").casefold():
+            return False
     if f.q:
         needle = f.q.casefold()
         fields = ("vendor", "buyer", "description", "matched_text", "entity_name")

@@ -60,6 +60,8 @@ def hits(
         bool | None, Query(description="Only with a ban in force (or not).")
     ] = None,
     q: Annotated[str | None, Query(max_length=200, description="Text in vendor, buyer ...")] = None,
+    buyer: Annotated[str | None, Query(max_length=200, description="Text in the buyer.")] = None,
+    vendor: Annotated[str | None, Query(max_length=200, description="Text in the vendor.")] = None,
     sort: Annotated[
         HitSort, Query(description="Sort key; a leading '-' sorts descending.")
     ] = "row",
@@ -67,7 +69,9 @@ def hits(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     """A page of the run's hits, each with its evidence and review status."""
-    chosen = HitFilter(status, entity, rule, min_score, in_force, q, sort, limit, offset)
+    chosen = HitFilter(
+        status, entity, rule, min_score, in_force, q, sort, limit, offset, buyer, vendor
+    )
     return hit_page(state, run_id, chosen)
 
 

@@ -24,7 +24,14 @@ from procurewatch.web.models_runs import HitSort, ReviewStatus
 from procurewatch.web.runs import available_files, run_folder
 from procurewatch.web.security import READ_COOKIE, State, read_allowed, same
 from procurewatch.web.state import MiB, ServiceState
-from procurewatch.web.ui_render import highlight, page_links, render, run_figures
+from procurewatch.web.ui_render import (
+    entity_choices,
+    highlight,
+    money,
+    page_links,
+    render,
+    run_figures,
+)
 
 STATIC = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
 
@@ -101,22 +108,30 @@ def run_page(
     rule: Annotated[str | None, Query(max_length=50)] = None,
     min_score: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
+    buyer: Annotated[str | None, Query(max_length=200)] = None,
+    vendor: Annotated[str | None, Query(max_length=200)] = None,
+    in_force: Annotated[str | None, Query(max_length=5, pattern="^(|yes|no)$")] = None,
     sort: HitSort = "row",
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
     """A run's summary and its hits with evidence and review buttons."""
+    banned = {"yes": True, "no": False}.get(in_force or "")
     filters = HitFilter(
-        status, entity or None, rule or None, min_score, None, q or None, sort, 25, offset
-    )
+        status, entity or None, rule or None, min_score, banned, q or None, sort, 25, offset,
+        buyer or None, vendor or None,
+    )  # fmt: skip
     page = hit_page(state, run_id, filters)
     run_id, folder = run_folder(state, page["run_id"])
+    summary = state.read(get_run, state.store_path, run_id)
     for hit in page["hits"]:
         hit["marked"] = highlight(hit)
+        hit["money"] = money(hit, summary)
     return render(
         request,
         "run.html.j2",
         run_id=run_id,
-        summary=run_figures(state.read(get_run, state.store_path, run_id)),
+        summary=run_figures(summary),
+        entities=entity_choices(state, summary),
         files=available_files(folder),
         page=page,
         pages=page_links(page["total"], page["limit"], page["offset"]),
@@ -126,6 +141,9 @@ def run_page(
             "rule": rule or "",
             "min_score": "" if min_score is None else min_score,
             "q": q or "",
+            "buyer": buyer or "",
+            "vendor": vendor or "",
+            "in_force": in_force or "",
             "sort": sort,
         },
     )

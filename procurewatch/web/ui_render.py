@@ -9,13 +9,18 @@ that the template escapes one by one around a ``<mark>``.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from procurewatch.report.aggregate import column_currencies
+from procurewatch.report.glossary import gloss
 from procurewatch.screen.hits import RULES
+
+if TYPE_CHECKING:
+    from procurewatch.web.state import ServiceState
 
 CONTEXT_CHARS = 120
 """Characters of text kept on each side of a highlighted match."""
@@ -35,6 +40,8 @@ def environment() -> jinja2.Environment:
     env.filters["yesno"] = lambda v: "unknown" if v is None else ("yes" if v else "no")
     env.filters["basename"] = lambda v: str(v or "").replace("\\", "/").rsplit("/", 1)[-1]
     env.filters["web_url"] = web_url
+    env.filters["gloss"] = gloss
+    env.filters["when"] = when
     env.globals["rules"] = RULES
     return env
 
@@ -131,3 +138,35 @@ def page_links(total: int, limit: int, offset: int) -> dict[str, int | None]:
         "first": offset + 1 if total else 0,
         "last": min(total, offset + limit),
     }
+
+
+def when(value: object) -> str:
+    """An ISO timestamp to the minute, ``2026-12-06 22:52`` (UTC as recorded)."""
+    text = str(value or "")
+    return text[:16].replace("T", " ") if len(text) >= 16 else text
+
+
+def money(hit: dict[str, Any], summary: dict[str, Any]) -> str:
+    """The hit's amount with its currency: the record's, else the one its amount column's
+    header names, else USD said to be assumed (as the findings report does)."""
+    amount = str(hit.get("amount") or "").strip()
+    if not amount:
+        return ""
+    own = str(hit.get("currency") or "").strip().upper()
+    if own:
+        return f"{amount} {own}"
+    header = column_currencies(summary).get(str(hit.get("source_file") or ""))
+    if header:
+        return f"{amount} {header} (from the amount column's header)"
+    return f"{amount} USD (no currency given; taken as USD)"
+
+
+def entity_choices(state: ServiceState, summary: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(entity id, name)`` of the entities the run's hits name, for the entity filter."""
+    found = summary.get("hits_by_entity") or {}
+    watchlist = state.watchlist()
+    out = []
+    for entity_id in sorted(found):
+        entity = watchlist.get(entity_id)
+        out.append((entity_id, entity.caption if entity else entity_id))
+    return sorted(out, key=lambda item: item[1].casefold())

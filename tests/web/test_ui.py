@@ -72,7 +72,7 @@ def test_matched_text_is_highlighted_in_its_field(screened: tuple[Api, str]) -> 
     api, run_id = screened
     page = api.get(f"/ui/runs/{run_id}", params={"rule": "model", "sort": "-score"}).text
     assert re.search(r"<mark>DS-2[A-Z0-9-]+</mark>", page)
-    assert 'data-endpoint="/hits/' in page and 'data-decision="confirmed"' in page
+    assert 'data-endpoint="/hits/' in page and 'data-decision="confirm"' in page
 
 
 def test_search_page_shows_scores_designations_and_explanation(api: Api) -> None:
@@ -92,3 +92,46 @@ def test_ui_errors_are_pages(api: Api) -> None:
     assert "no run" in page.text
     assert api.get("/ui/static/app.js").headers["content-type"].startswith("text/javascript")
     assert api.get("/ui/static/../app.py").status_code == 404
+
+
+def test_run_list_shows_inputs_dates_and_counts(screened: tuple[Api, str]) -> None:
+    api, run_id = screened
+    page = api.get("/").text
+    runs_table = page[page.index('id="runs"') :]
+    row = runs_table[: runs_table.index(f"<code>{run_id}</code>")]
+    assert "city_checkbook_payments.csv" in row, "the run is named by its input file"
+    assert re.search(r'<td class="date">\d{4}-\d{2}-\d{2} \d{2}:\d{2}</td>', row)
+    assert "<th>Inputs</th>" in page and "Finished (UTC)" in page
+    runs = api.get("/runs").json()["runs"]
+    assert runs[0]["inputs"] and runs[0]["inputs"][0].endswith("city_checkbook_payments.csv")
+
+
+def test_hits_filter_by_buyer_vendor_entity_and_ban(screened: tuple[Api, str]) -> None:
+    api, run_id = screened
+    every = api.get(f"/runs/{run_id}/hits", params={"limit": 500}).json()["hits"]
+    buyer = next(h["buyer"] for h in every if h["buyer"])
+    by_buyer = api.get(f"/runs/{run_id}/hits", params={"buyer": buyer.lower()}).json()
+    assert 0 < by_buyer["total"] < len(every)
+    assert all(buyer.lower() in h["buyer"].lower() for h in by_buyer["hits"])
+    vendor = next(h["vendor"] for h in every if h["vendor"])
+    by_vendor = api.get(f"/runs/{run_id}/hits", params={"vendor": vendor}).json()
+    assert by_vendor["total"] >= 1 and all(vendor in h["vendor"] for h in by_vendor["hits"])
+
+    page = api.get(f"/ui/runs/{run_id}", params={"buyer": buyer, "in_force": "yes"}).text
+    shown = re.findall(r'<article class="hit', page)
+    expected = [h for h in every if buyer.lower() in (h["buyer"] or "").lower() and h["in_force"]]
+    assert len(shown) == min(25, len(expected))
+    assert 'id="filter-entity"' in page and '<option value="hikvision"' in page
+    assert '<option value="yes" selected>' in page
+    none = api.get(f"/ui/runs/{run_id}", params={"vendor": "no such vendor at all"}).text
+    assert "<article class=\"hit" not in none and "0 hits" in none
+    assert api.get(f"/ui/runs/{run_id}", params={"in_force": "maybe"}).status_code == 422
+
+
+def test_amounts_carry_their_currency(screened: tuple[Api, str]) -> None:
+    api, run_id = screened
+    page = api.get(f"/ui/runs/{run_id}").text
+    amounts = re.findall(r'<dd class="amount">([^<]*)</dd>', page)
+    assert amounts, "the checkbook hits have amounts"
+    assert all(re.search(r"\b(USD|CNY|EUR)\b", a) for a in amounts), amounts
+    assert any("taken as USD" in a for a in amounts), "the checkbook gives no currency"
