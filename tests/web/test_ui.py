@@ -124,7 +124,7 @@ def test_hits_filter_by_buyer_vendor_entity_and_ban(screened: tuple[Api, str]) -
     assert 'id="filter-entity"' in page and '<option value="hikvision"' in page
     assert '<option value="yes" selected>' in page
     none = api.get(f"/ui/runs/{run_id}", params={"vendor": "no such vendor at all"}).text
-    assert "<article class=\"hit" not in none and "0 hits" in none
+    assert '<article class="hit' not in none and "0 hits" in none
     assert api.get(f"/ui/runs/{run_id}", params={"in_force": "maybe"}).status_code == 422
 
 
