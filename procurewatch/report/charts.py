@@ -171,6 +171,7 @@ def timeline_chart(report: Report) -> Chart | None:
                         "entity": g.name,
                         "list": d.label,
                         "start": d.since,
+                        "from": d.since,
                         "ended": f"{d.until} ({d.end_reason})" if d.until else "in force",
                         "end": d.until or report.as_of or d.since,
                         "open": not d.until,
@@ -180,7 +181,13 @@ def timeline_chart(report: Report) -> Chart | None:
     if not rows:
         return None
     purchases = [
-        {"entity": g.name, "day": r.day.isoformat(), "vendor": r.vendor, "amount": r.amount_usd}
+        {
+            "entity": g.name,
+            "day": r.day.isoformat(),
+            "date": r.day.isoformat(),
+            "vendor": r.vendor,
+            "amount": r.amount_usd,
+        }
         for g in report.entities
         for r in (report.records[i] for i in g.records)
         if r.day

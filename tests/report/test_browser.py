@@ -33,12 +33,13 @@ COUNT_MARKS = "gs => gs.reduce((n, g) => n + g.querySelectorAll('path, line, tex
 """JavaScript: the number of drawn elements inside Vega's mark groups."""
 
 
-def open_offline(browser: Any, html: Path) -> tuple[Any, list[str], list[str]]:
-    """A page showing ``html``; every request but the file itself is aborted and recorded.
+def open_offline(browser: Any, html: Path, width: int = 1280) -> tuple[Any, list[str], list[str]]:
+    """A page ``width`` px wide showing ``html``; every request but the file itself is aborted
+    and recorded.
 
     Returns the page, the other requests' URLs and the page's script errors.
     """
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport={"width": width, "height": 900})
     own = html.resolve().as_uri()
     others: list[str] = []
     errors: list[str] = []
