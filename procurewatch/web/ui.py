@@ -20,7 +20,7 @@ from procurewatch.web.entities import entity_view
 from procurewatch.web.hits import HitFilter, hit_page
 from procurewatch.web.matching import match_query
 from procurewatch.web.models_match import EntityExample
-from procurewatch.web.models_runs import HitSort, ReviewStatus
+from procurewatch.web.models_runs import HitSort
 from procurewatch.web.runs import available_files, run_folder
 from procurewatch.web.security import READ_COOKIE, State, read_allowed, same
 from procurewatch.web.state import MiB, ServiceState
@@ -103,10 +103,10 @@ def run_page(
     request: Request,
     state: Reader,
     run_id: Annotated[str, Path(max_length=200)],
-    status: ReviewStatus | None = None,
+    status: Annotated[str | None, Query(pattern="^(|pending|confirmed|dismissed)$")] = None,
     entity: Annotated[str | None, Query(max_length=200)] = None,
     rule: Annotated[str | None, Query(max_length=50)] = None,
-    min_score: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
+    min_score: Annotated[str | None, Query(pattern=r"^(|0(\.\d{1,4})?|1(\.0{1,4})?)$")] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     buyer: Annotated[str | None, Query(max_length=200)] = None,
     vendor: Annotated[str | None, Query(max_length=200)] = None,
@@ -114,10 +114,12 @@ def run_page(
     sort: HitSort = "row",
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
-    """A run's summary and its hits with evidence and review buttons."""
+    """A run's summary and its hits with evidence and review buttons. The filter form sends
+    every field, so an empty one means "any"."""
+    score = float(min_score) if min_score else None
     banned = {"yes": True, "no": False}.get(in_force or "")
     filters = HitFilter(
-        status, entity or None, rule or None, min_score, banned, q or None, sort, 25, offset,
+        status or None, entity or None, rule or None, score, banned, q or None, sort, 25, offset,
         buyer or None, vendor or None,
     )  # fmt: skip
     page = hit_page(state, run_id, filters)
@@ -139,7 +141,7 @@ def run_page(
             "status": status or "",
             "entity": entity or "",
             "rule": rule or "",
-            "min_score": "" if min_score is None else min_score,
+            "min_score": min_score or "",
             "q": q or "",
             "buyer": buyer or "",
             "vendor": vendor or "",

@@ -127,6 +127,7 @@ def run_figures(summary: dict[str, Any]) -> dict[str, Any]:
             if isinstance(i, dict)
         ],
         "lists": list(summary.get("lists") or []),
+        "finished_at": str(summary.get("finished_at") or ""),
     }
 
 

@@ -135,3 +135,17 @@ def test_amounts_carry_their_currency(screened: tuple[Api, str]) -> None:
     assert amounts, "the checkbook hits have amounts"
     assert all(re.search(r"\b(USD|CNY|EUR)\b", a) for a in amounts), amounts
     assert any("taken as USD" in a for a in amounts), "the checkbook gives no currency"
+
+
+def test_the_filter_form_with_empty_fields_means_any(screened: tuple[Api, str]) -> None:
+    """The form sends every field; empty ones must not be a 422."""
+    api, run_id = screened
+    every = "status=&buyer=&vendor=&entity=&in_force=&rule=&min_score=&q=&sort=row"
+    page = api.get(f"/ui/runs/{run_id}?{every}")
+    assert page.status_code == 200, page.text[:300]
+    total = api.get(f"/runs/{run_id}/hits").json()["total"]
+    assert f"{total} hits" in page.text
+    high = api.get(f"/ui/runs/{run_id}?min_score=0.99&status=pending")
+    assert high.status_code == 200 and 'value="0.99"' in high.text
+    assert api.get(f"/ui/runs/{run_id}?min_score=2").status_code == 422
+    assert api.get(f"/ui/runs/{run_id}?status=maybe").status_code == 422
