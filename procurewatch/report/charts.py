@@ -135,12 +135,51 @@ def month_chart(report: Report, *, after_ban: bool = False) -> Chart | None:
             "on their own scale. Numbered dashed lines: the first day each list applied to a "
             "matched entity."
         )
+        if len(currency_groups(report)) > 1:
+            _by_currency_log(report, spec)
+            legend = ()  # the monthly charts above number the same lines
+            caption = (
+                "Only the purchases made while a designation of the matched entity was in force, "
+                "in US dollars on a logarithmic scale, coloured by the currency they were made "
+                "in, so that a large project in one currency does not hide the others. Numbered "
+                "dashed lines as in the first monthly chart."
+            )
         return Chart("chart-months-ban", "Spending after a ban, by month", caption, spec, legend)
     caption = (
         "Flagged purchases with a known date and a US-dollar amount, by month. Numbered "
         "dashed lines: the first day each list applied to a matched entity."
     )
     return Chart("chart-months", "Spending by month", caption, spec, legend)
+
+
+def _by_currency_log(report: Report, spec: Spec) -> None:
+    """Turn the after-ban chart into bars per currency (not stacked) on a symlog scale; each
+    month's larger bar is drawn first so that the smaller one stays visible in front of it."""
+    sums: dict[tuple[str, str], list[float]] = {}
+    for _, r in report.counted():
+        if r.in_force and r.day is not None and r.amount_usd is not None:
+            sums.setdefault((r.day.strftime("%Y-%m"), r.currency), []).append(r.amount_usd)
+    values = [
+        {"day": f"{month}-01", "month": month, "currency": currency, "state": currency,
+         "amount": round(sum(v), 2), "records": len(v)}
+        for (month, currency), v in sorted(sums.items(), key=lambda kv: (kv[0][0], -sum(kv[1])))
+    ]  # fmt: skip
+    spec["datasets"]["months"] = values
+    bars = spec["layer"][0]["encoding"]
+    top = max((sum(v) for v in sums.values()), default=1.0)
+    ticks = [10**k for k in range(0, 13) if 10 ** (k - 1) <= top][-8:]
+    bars["y"].update(stack=None, scale={"type": "symlog"}, title="US dollars (log scale)")
+    bars["y"]["axis"] = {
+        **bars["y"].get("axis", {}),
+        "values": ticks,
+        "labelExpr": "format(datum.value, '$~s')",
+    }
+    bars["color"] = {
+        "field": "currency", "type": "nominal", "title": "made in",
+        "scale": {"range": ["#b42318", "#f79009", "#7a5af8", "#0e9384"]},
+        "legend": {"orient": "top", "direction": "horizontal"},
+    }  # fmt: skip
+    bars["tooltip"][1] = {"field": "currency", "type": "nominal", "title": "made in"}
 
 
 def _lanes(report: Report, gap_days: int = 150, lanes: int = 3) -> list[int]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 from importlib import resources
 
-from procurewatch.report.charts import month_charts, timeline_chart, vendor_chart
+from procurewatch.report.charts import month_chart, month_charts, timeline_chart, vendor_chart
 from procurewatch.report.glossary import english_label, gloss, glossary
 
 from .composed import DAHUA_USA, ENTITY_LIST, FCC, FEDERAL, NDAA, hit, sample_hits
@@ -103,3 +103,15 @@ def test_vendor_chart_labels_in_english_and_keeps_full_names() -> None:
     assert dahua["label"] == "Zhejiang Dahua Technology Co. Ltd. (joint-stock)"
     tooltip = chart.spec["layer"][0]["encoding"]["tooltip"]
     assert tooltip[0] == {"field": "name", "title": "vendor"}
+
+
+def test_after_ban_chart_shows_every_currency_on_a_log_scale() -> None:
+    report = build()
+    chart = month_chart(report, after_ban=True)
+    assert chart is not None and "logarithmic" in chart.caption
+    bars = chart.spec["layer"][0]["encoding"]
+    assert bars["y"]["scale"] == {"type": "symlog"} and bars["y"]["stack"] is None
+    assert bars["color"]["field"] == "currency"
+    rows = chart.spec["datasets"]["months"]
+    assert {r["currency"] for r in rows} == {"USD", "CNY"}
+    assert sum(r["records"] for r in rows) == report.headline.in_force_records
