@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from pypinyin import Style, lazy_pinyin
@@ -96,6 +96,7 @@ def _romanised(piece: str) -> str:
     return " ".join(w[:1].upper() + w[1:] for w in _words(piece))
 
 
+@lru_cache(maxsize=8192)
 def gloss(name: str) -> Gloss | None:
     """The English gloss of a name with Chinese characters; None for a name without any."""
     if not has_chinese(name):

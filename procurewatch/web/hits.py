@@ -54,7 +54,8 @@ def _evidence(
     return {str(r[0]): (r[1], r[2], data.get(str(r[0]), {})) for r in rows}
 
 
-def _day(text: str | None) -> date | None:
+def day_of(text: str | None) -> date | None:
+    """A record date as written in the data (ISO, 03/10/2022, 10.03.2022, ...), or None."""
     if not text:
         return None
     try:
@@ -100,7 +101,7 @@ def _sort_key(name: str) -> Any:
         "entity": lambda h: ((h["entity_name"] or "").casefold(), row(h)),
         "rule": lambda h: (h["rule"] or "", row(h)),
         "status": lambda h: (h["review"]["status"], row(h)),
-        "date": lambda h: (_day(h["record_date"]) or date.max, row(h)),
+        "date": lambda h: (day_of(h["record_date"]) or date.max, row(h)),
     }
     return keys[name]
 

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse
 from procurewatch.report.aggregate import column_currencies
 from procurewatch.report.glossary import gloss
 from procurewatch.screen.hits import RULES
+from procurewatch.web.hits import day_of
 
 if TYPE_CHECKING:
     from procurewatch.web.state import ServiceState
@@ -42,6 +43,7 @@ def environment() -> jinja2.Environment:
     env.filters["web_url"] = web_url
     env.filters["gloss"] = gloss
     env.filters["when"] = when
+    env.filters["iso_day"] = iso_day
     env.globals["rules"] = RULES
     return env
 
@@ -145,6 +147,14 @@ def when(value: object) -> str:
     """An ISO timestamp to the minute, ``2026-12-06 22:52`` (UTC as recorded)."""
     text = str(value or "")
     return text[:16].replace("T", " ") if len(text) >= 16 else text
+
+
+def iso_day(value: object) -> str:
+    """A record's date as YYYY-MM-DD when it can be read (03/10/2022 -> 2022-03-10), else as
+    given."""
+    text = str(value or "")
+    found = day_of(text)
+    return found.isoformat() if found else text
 
 
 def money(hit: dict[str, Any], summary: dict[str, Any]) -> str:

@@ -149,3 +149,12 @@ def test_the_filter_form_with_empty_fields_means_any(screened: tuple[Api, str]) 
     assert high.status_code == 200 and 'value="0.99"' in high.text
     assert api.get(f"/ui/runs/{run_id}?min_score=2").status_code == 422
     assert api.get(f"/ui/runs/{run_id}?status=maybe").status_code == 422
+
+
+def test_record_dates_are_shown_in_iso_form(screened: tuple[Api, str]) -> None:
+    api, run_id = screened
+    page = api.get(f"/ui/runs/{run_id}").text
+    days = re.findall(r'<dd class="date" title="as given: ([^"]*)">([^<]*)</dd>', page)
+    assert days, "the checkbook hits have dates"
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso) for _, iso in days), days
+    assert any(given != iso for given, iso in days), "the checkbook writes MM/DD/YYYY"
