@@ -189,6 +189,20 @@ def data_notes(records: Sequence[Record]) -> list[str]:
         notes.append(
             f"{undated} counted record(s) have no readable date (not in the monthly chart)."
         )
+    undated_relations = {
+        e.entity_name
+        for r in counted
+        for e in r.active
+        if any(not d.relation_dates for d in e.designations)
+    }
+    if undated_relations:
+        notes.append(
+            f"This run was screened before hits recorded when ownership relations held, so the "
+            f"timeline cannot end the bars of {len(undated_relations)} entit"
+            f"{'y' if len(undated_relations) == 1 else 'ies'} listed through a parent (e.g. "
+            f"{sorted(undated_relations)[0]}) at a sale; screen the files again (procurewatch "
+            "rescreen) for bars that end."
+        )
     missing = sum(1 for r in counted if r.amount is None)
     if missing:
         notes.append(f"{missing} counted record(s) have no readable amount.")

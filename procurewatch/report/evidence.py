@@ -45,6 +45,9 @@ class DesignationRow:
     """When every relation to the holder held from (the latest start), if known."""
     via_until: str | None = None
     """When a relation to the holder ended (Lorex: sold by Dahua on 2022-11-24), if known."""
+    relation_dates: bool = True
+    """False for a designation through a parent in a run screened before hits recorded when
+    relations held (``via_from``/``via_until``): its timeline bar cannot end at a sale."""
 
     @property
     def since(self) -> str | None:
@@ -130,6 +133,7 @@ def _designation(d: Mapping[str, Any]) -> DesignationRow:
         in_force=d.get("in_force"),
         via_from=d.get("via_from") or None,
         via_until=d.get("via_until") or None,
+        relation_dates=not via or "via_until" in d,
     )
 
 

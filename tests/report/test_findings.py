@@ -115,3 +115,20 @@ def test_after_ban_chart_shows_every_currency_on_a_log_scale() -> None:
     rows = chart.spec["datasets"]["months"]
     assert {r["currency"] for r in rows} == {"USD", "CNY"}
     assert sum(r["records"] for r in rows) == report.headline.in_force_records
+
+
+def test_runs_without_relation_dates_say_their_bars_cannot_end() -> None:
+    old = sample_hits()
+    for item in old:
+        for d in item["designations"]:
+            d.pop("via_until", None)
+        if item["entity_id"] == DAHUA_USA[0]:
+            for d in item["designations"]:
+                d["via"] = ["subsidiary_of dahua"]
+    notes = " ".join(build(old).notes)
+    assert "screen the files again" in notes and DAHUA_USA[1] in notes
+    fresh = sample_hits()
+    for item in fresh:
+        for d in item["designations"]:
+            d["via_until"] = None
+    assert "screen the files again" not in " ".join(build(fresh).notes)
