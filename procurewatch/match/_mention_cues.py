@@ -17,9 +17,10 @@ _WC = r"[^\W_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 """A word character that needs a word edge (letters and digits, but not CJK: no spaces there)."""
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORDS = re.compile(_WC + "+")
-_CLAUSE_MARK = r"[!?;|\n\r\t。；！？()（）\[\]{}<>«»“”\"—–]|\.(?=\s|$)|\s-\s"
+_CLAUSE_MARK = r"[!?;|\t。；！？()（）\[\]{}<>«»“”\"—–]|\.(?=\s|$)|\s-\s|\n\s*\n"
 CLAUSE = re.compile(_CLAUSE_MARK)
-"""Where a clause ends: sentence marks, brackets, field separators, dashes between spaces."""
+"""Where a clause ends: sentence marks, brackets, field separators, dashes between spaces, a
+blank line (a single line break is taken as a wrapped line)."""
 PHRASE = re.compile(_CLAUSE_MARK + r"|[,，、]")
 """Where a phrase ends: a clause mark or a comma."""
 REACH = 160

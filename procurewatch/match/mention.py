@@ -35,9 +35,10 @@ _WORD = re.compile(r"[^\W_]+")
 _JOINER = r"(?:and/or|and|or|nor|y|o|e|ou|et|und|oder|и|или|та|або|ve|veya|و|یا)(?![^\W_])"
 _LIST_GAP = re.compile(rf"[\s,/&+、，]*(?:{_JOINER}|[和与及或])?[\s,/&+、，]*", re.IGNORECASE)
 """What may stand between two makers of one list: commas, slashes and the word "or"/"and"."""
-_HAS_JOINER = re.compile(rf"[,、，]|(?<![^\W_]){_JOINER}", re.IGNORECASE)
+_HAS_JOINER = re.compile(rf"(?<![^\W_]){_JOINER}|[和与及或]", re.IGNORECASE)
 _LIST_WORDS = 3
-"""Words allowed between two makers of one list, with a joiner ("Hikvision cameras or Dahua")."""
+"""Words allowed between two makers of one list when a joining word stands among them
+("Hikvision cameras or Dahua"); a comma alone joins only makers with nothing between them."""
 
 
 def judge_mentions(
