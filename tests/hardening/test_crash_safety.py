@@ -15,8 +15,8 @@ import contextlib
 import hashlib
 import json
 import os
-import signal
 import select
+import signal
 import subprocess
 import sys
 from pathlib import Path
