@@ -195,7 +195,7 @@ def test_ndaa_889_names_and_dates_match_the_statute_file(wl: Watchlist, lists: P
         assert_same_entities(dict(held), des, f"NDAA 889 ({list_id})")
         for entity_id, url in held.items():
             source = wl.sources[des[entity_id].source]
-            assert source.url == url, entity_id
+            assert source.url == url and source.date is not None, entity_id
             enacted = date.fromisoformat(source.date)
             assert des[entity_id].listed == enacted, entity_id
             assert des[entity_id].in_force == enacted.replace(year=enacted.year + years)
