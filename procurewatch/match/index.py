@@ -57,12 +57,17 @@ WEAK_KINDS = (GENERIC, NUMBER)
 """Token kinds that alone never make a candidate (a shared "Systems" or "72" says nothing)."""
 
 
+def _weak(token: Token) -> bool:
+    """A generic word, a number or a public body's level word (``prefecture``, ``city``)."""
+    return token.kind in WEAK_KINDS or token.text in VOCAB.bodies.levels
+
+
 def _keys(token: Token, cjk: bool) -> Iterator[str]:
     if cjk:
         for gram in _bigrams(token.text):
             yield "b:" + gram
         return
-    if token.kind in WEAK_KINDS:
+    if _weak(token):
         yield "w:" + token.key
         return
     yield "t:" + token.key
@@ -94,7 +99,7 @@ class CandidateIndex:
         keys: set[str] = set()
         for token, cjk in _name_tokens(norm):
             keys.update(_keys(token, cjk))
-            if not cjk and token.kind not in WEAK_KINDS and token.text not in self._expanded:
+            if not cjk and not _weak(token) and token.text not in self._expanded:
                 self._expanded.add(token.text)
                 self._longest = max(self._longest, len(token.text))
                 for variant in _deletions(token.text, allowance(len(token.text))):
@@ -126,7 +131,7 @@ class CandidateIndex:
     def _query_keys(self, norm: NormName) -> Iterable[str]:
         for token, cjk in _name_tokens(norm):
             yield from _keys(token, cjk)
-            if cjk or token.kind in WEAK_KINDS:
+            if cjk or _weak(token):
                 continue
             for similar in self._similar_tokens(token.text):
                 yield "t:" + similar
@@ -142,6 +147,7 @@ class CandidateIndex:
         return (
             word in VOCAB.stopwords
             or word in VOCAB.generic
+            or word in VOCAB.bodies.levels
             or word.isdigit()
             or word in VOCAB.legal_class
             or VOCAB.is_legal_word(word)

@@ -14,7 +14,9 @@ The comparison aligns the tokens of a *query* name (the vendor on a record) with
    costs a quarter, unless the other side has its own, different qualifier (Bowne Global
    Solutions (France) is not (Germany)). Two different numbers cost little (fund vintages);
 4. legal forms of different classes (AG vs GmbH) multiply the score by 0.75;
-5. an acronym (PLA) against the initials of the other name scores 0.9.
+5. an acronym (PLA) against the initials of the other name scores 0.9;
+6. two public bodies (a place plus a kind, ``Kashgar PSB``) are compared by
+   :mod:`procurewatch.match.public_body`: the place must agree, the level weighs little.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
 
+from procurewatch.match.public_body import Verdict, compare_bodies
 from procurewatch.normalize.names import (
     GENERIC,
     LEGAL,
@@ -256,8 +259,24 @@ def _sides(query: NormName, candidate: NormName) -> tuple[list[Token], list[Toke
     return q, c, cjk
 
 
+def _body_comparison(query: NormName, candidate: NormName, verdict: Verdict) -> Comparison:
+    how = "public body"
+    return Comparison(
+        query=query.original,
+        candidate=candidate.original,
+        score=verdict.score,
+        pairs=tuple(Pair(a, b, 1.0, how) for a, b in verdict.pairs if a and b),
+        unmatched_query=verdict.unmatched_query,
+        unmatched_candidate=verdict.unmatched_candidate,
+        penalties=verdict.penalties,
+    )
+
+
 def compare_normalized(query: NormName, candidate: NormName) -> Comparison:
     """Compare two normalized names (see the module docstring for the rules)."""
+    verdict = compare_bodies(query, candidate)
+    if verdict is not None:
+        return _body_comparison(query, candidate, verdict)
     q, c, cjk = _sides(query, candidate)
     al = _Alignment(q, c, cjk)
     al.pair_tokens()

@@ -33,6 +33,8 @@ def _country(token: Token) -> bool:
     """A country or territory (``us``, ``canada``, ``america``), not a Chinese place."""
     if token.text in VOCAB.latin_places or token.kind not in (PLACE, GENERIC):
         return False
+    if token.text in VOCAB.bodies.places:  # Kashgar, Hotan: places inside China
+        return False
     return is_place(token.text)
 
 

@@ -21,6 +21,46 @@ def _load(name: str) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class BodyWords:
+    """How public bodies are named: places with their spellings, kinds, level words."""
+
+    places: dict[str, str]
+    """A one-word Latin spelling of a place -> the place's id (``kashi`` -> ``kashgar``)."""
+    phrases: tuple[tuple[str, str], ...]
+    """Multi-word spellings rewritten to one word before splitting, longest first
+    (``public security bureau`` -> ``psb``, ``kizil su`` -> ``kizilsu``)."""
+    kinds: frozenset[str]
+    """The one word of each kind of body (``psb``)."""
+    levels: frozenset[str]
+    """Latin words of administrative level and of autonomous areas' names."""
+    zh_parts: tuple[tuple[str, str, str], ...]
+    """Chinese parts (text, ``place``/``kind``/``level``, id), longest first."""
+
+
+def _body_words(data: dict[str, Any]) -> BodyWords:
+    places: dict[str, str] = {}
+    phrases: dict[str, str] = {}
+    zh: list[tuple[str, str, str]] = []
+    for place_id, entry in data["places"].items():
+        for spelling in entry["latin"]:
+            target = places if " " not in spelling else phrases
+            target[str(spelling)] = str(place_id)
+        zh.extend((str(z), "place", str(place_id)) for z in entry["zh"])
+    for kind, entry in data["kinds"].items():
+        for spelling in entry["latin"]:
+            phrases[str(spelling)] = str(kind)
+        zh.extend((str(z), "kind", str(kind)) for z in entry["zh"])
+    zh.extend((str(z), "level", str(z)) for z in data["levels"]["zh"])
+    return BodyWords(
+        places=places,
+        phrases=tuple(sorted(phrases.items(), key=lambda kv: -len(kv[0]))),
+        kinds=frozenset(str(k) for k in data["kinds"]),
+        levels=frozenset(str(w) for w in data["levels"]["latin"]),
+        zh_parts=tuple(sorted(zh, key=lambda part: -len(part[0]))),
+    )
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     """Legal forms, generic words, stopwords, abbreviations and CJK parts."""
 
@@ -35,6 +75,8 @@ class Vocabulary:
     cjk_generic: tuple[str, ...]
     latin_places: frozenset[str]
     """Pinyin of the CJK places (hangzhou, zhejiang): place words in Latin names too."""
+    bodies: BodyWords
+    """The places, kinds and levels of public bodies (``data/public_bodies.yaml``)."""
 
     def is_legal_word(self, word: str) -> bool:
         """A legal-form word, allowing one typo in words of 4+ letters (``joynt``, ``compan``)."""
@@ -68,6 +110,7 @@ def _build() -> Vocabulary:
         cjk_places=tuple(sorted(generic["cjk_places"], key=len, reverse=True)),
         cjk_generic=tuple(generic["cjk_generic"]),
         latin_places=frozenset("".join(lazy_pinyin(p)) for p in generic["cjk_places"]),
+        bodies=_body_words(_load("public_bodies.yaml")),
     )
 
 
