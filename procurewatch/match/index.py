@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from procurewatch.match.name_gate import RUN_MAX as RUNS_IN_GATE
 from procurewatch.match.name_gate import WordFacts
 from procurewatch.match.names import allowance
 from procurewatch.normalize.names import (
@@ -35,6 +36,7 @@ SIMILAR_CACHE = 200_000
 _WORDS = re.compile(r"[a-z0-9]+")
 PREFIX = 5
 MAX_CANDIDATES = 32
+RUN_MAX = RUNS_IN_GATE
 RELATIVE_FLOOR = 0.5
 """Candidates sharing less than this fraction of the best candidate's key weight are dropped."""
 
@@ -49,6 +51,14 @@ def _deletions(token: str, depth: int) -> set[str]:
     return found
 
 
+def joined_runs(words: list[str]) -> Iterator[str]:
+    """Runs of 2 to :data:`RUN_MAX` adjacent words written together (``hik vision`` ->
+    ``hikvision``; ``hai kang wei shi`` -> ``haikangweishi``): a brand written in parts."""
+    for size in range(2, RUN_MAX + 1):
+        for start in range(len(words) - size + 1):
+            yield "".join(words[start : start + size])
+
+
 def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
 
@@ -58,8 +68,12 @@ WEAK_KINDS = (GENERIC, NUMBER)
 
 
 def _weak(token: Token) -> bool:
-    """A generic word, a number or a public body's level word (``prefecture``, ``city``)."""
-    return token.kind in WEAK_KINDS or token.text in VOCAB.bodies.levels
+    """A generic word, a number, a public body's kind (``psb``) or level (``prefecture``)."""
+    return (
+        token.kind in WEAK_KINDS
+        or token.text in VOCAB.bodies.levels
+        or token.text in VOCAB.bodies.kinds
+    )
 
 
 def _keys(token: Token, cjk: bool) -> Iterator[str]:
@@ -68,9 +82,9 @@ def _keys(token: Token, cjk: bool) -> Iterator[str]:
             yield "b:" + gram
         return
     if _weak(token):
-        yield "w:" + token.key
+        yield "w:" + (token.key or token.text)
         return
-    yield "t:" + token.key
+    yield "t:" + (token.key or token.text)
     if len(token.text) > PREFIX:
         yield "p:" + token.text[:PREFIX]
 
@@ -129,6 +143,7 @@ class CandidateIndex:
         return self._similar[text]
 
     def _query_keys(self, norm: NormName) -> Iterable[str]:
+        yield from ("t:" + joined for joined in joined_runs([t.text for t in norm.content]))
         for token, cjk in _name_tokens(norm):
             yield from _keys(token, cjk)
             if cjk or _weak(token):
@@ -148,6 +163,7 @@ class CandidateIndex:
             word in VOCAB.stopwords
             or word in VOCAB.generic
             or word in VOCAB.bodies.levels
+            or word in VOCAB.bodies.kinds
             or word.isdigit()
             or word in VOCAB.legal_class
             or VOCAB.is_legal_word(word)
@@ -181,6 +197,8 @@ class CandidateIndex:
         words = _WORDS.findall(name.casefold().replace("'", ""))
         if all(self._weak_word(w) for w in words) or any(self._word_may_match(w) for w in words):
             return True
+        if any("t:" + joined in self._postings for joined in joined_runs(words)):
+            return True
         initials = "".join(w for w in words if len(w) == 1)
         if len(initials) > 1 and self._word_may_match(initials):
             return True
@@ -195,6 +213,10 @@ class CandidateIndex:
         :mod:`procurewatch.match.name_gate`, which asks once per distinct word)."""
         legal = word in VOCAB.legal_class or VOCAB.is_legal_word(word)
         return WordFacts(self._weak_word(word), self._word_may_match(word), legal)
+
+    def token_keys(self) -> frozenset[str]:
+        """Every indexed distinctive token (``hikvision``, ``haikangweishi``)."""
+        return frozenset(k[2:] for k in self._postings if k.startswith("t:"))
 
     def letter_keys(self) -> frozenset[str]:
         """Every indexed name with its letters run together (``hikvision``)."""

@@ -6,7 +6,8 @@ The comparison aligns the tokens of a *query* name (the vendor on a record) with
 1. identical tokens pair first; then tokens within an edit allowance that grows with token
    length (none up to 2 characters, 1 up to 5, 2 beyond); numbers pair only when equal;
 2. tokens written together on one side pair with the same letters spaced on the other
-   (``Goodwill`` / ``Good Will``, ``SiemensAG`` / ``Siemens AG``);
+   (``Goodwill`` / ``Good Will``, ``SiemensAG`` / ``Siemens AG``, ``Hik Vision``, pinyin in
+   syllables ``Hai Kang Wei Shi`` / 海康威视), runs of up to four tokens;
 3. the score is the weight of what paired over the weight of everything. Distinctive words
    weigh 1, places 0.8, numbers 0.8, generic words (technology, group, bank) 0.4, legal forms
    nothing. An unpaired query word costs its full weight, an unpaired candidate word 0.6 of
@@ -15,7 +16,10 @@ The comparison aligns the tokens of a *query* name (the vendor on a record) with
    Solutions (France) is not (Germany)). Two different numbers cost little (fund vintages);
 4. legal forms of different classes (AG vs GmbH) multiply the score by 0.75;
 5. an acronym (PLA) against the initials of the other name scores 0.9;
-6. two public bodies (a place plus a kind, ``Kashgar PSB``) are compared by
+6. a look-alike counts against: a query word a letter or two from a short distinctive word
+   (``ZTEK`` / ``ZTE``) or known to name something else (``Hytech`` / ``Hytera``) does not
+   pair, and the score is multiplied by ``1 - LOOKALIKE_WEIGHT``;
+7. two public bodies (a place plus a kind, ``Kashgar PSB``) are compared by
    :mod:`procurewatch.match.public_body`: the place must agree, the level weighs little.
 """
 
@@ -49,6 +53,12 @@ NUMBER_SWAP = 0.15
 LEGAL_CONFLICT = 0.75
 ACRONYM_SCORE = 0.9
 TYPO_COST = 0.7
+LOOKALIKE_WEIGHT = 0.5
+"""How much a look-alike counts against a match: the score is multiplied by 1 minus this."""
+SHORT_BRAND = 3
+"""An edit in a name's only distinctive word, when it is this short (``ZTE Corporation`` /
+``ZTEK``), makes a look-alike: such words are acronyms and coined brands, and a letter more or
+less is another one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +130,17 @@ def token_similarity(a: Token, b: Token, cjk: bool = False) -> float:
     return 1.0 - TYPO_COST * distance / longest
 
 
+def lookalike(query: Token, candidate: Token, sole: bool) -> bool:
+    """Whether a typo pair is a different word rather than a misspelling: an edit in a short
+    word that is the candidate's only distinctive word (``sole``: ``ztek`` / ``zte``), or a
+    query word known to name something else (``hytech`` / ``hytera``,
+    ``data/lookalike_words.yaml``)."""
+    if candidate.kind != WORD or query.kind != WORD:
+        return False
+    short = sole and min(len(query.text), len(candidate.text)) <= SHORT_BRAND
+    return short or query.text in VOCAB.lookalikes
+
+
 @dataclass
 class _Alignment:
     query: list[Token]
@@ -128,6 +149,12 @@ class _Alignment:
     pairs: list[tuple[list[int], list[int], float, str]] = field(default_factory=list)
     used_q: set[int] = field(default_factory=set)
     used_c: set[int] = field(default_factory=set)
+    lookalikes: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def sole_word(self) -> bool:
+        """The candidate has one distinctive word (a brand: ``ZTE Corporation``)."""
+        return sum(1 for t in self.candidate if t.kind == WORD) == 1
 
     def pair_tokens(self) -> None:
         options = []
@@ -137,8 +164,12 @@ class _Alignment:
                 if sim > 0:
                     options.append((sim, i, j))
         for sim, i, j in sorted(options, key=lambda o: (-o[0], o[1], o[2])):
-            if i not in self.used_q and j not in self.used_c:
-                self._take([i], [j], sim, "exact" if sim == 1.0 else "typo")
+            if i in self.used_q or j in self.used_c:
+                continue
+            if sim < 1.0 and lookalike(self.query[i], self.candidate[j], self.sole_word):
+                self.lookalikes.append((self.query[i].text, self.candidate[j].text))
+                continue
+            self._take([i], [j], sim, "exact" if sim == 1.0 else "typo")
 
     def _take(self, qs: list[int], cs: list[int], sim: float, how: str) -> None:
         self.pairs.append((qs, cs, sim, how))
@@ -164,7 +195,7 @@ class _Alignment:
     def _find_run(
         self, tokens: list[Token], used: set[int], single: Token
     ) -> tuple[list[int], float] | None:
-        for size in (2, 3):
+        for size in (2, 3, 4):  # 4: pinyin in syllables (hai kang wei shi)
             for start in range(len(tokens) - size + 1):
                 run = list(range(start, start + size))
                 if used.intersection(run):
@@ -195,6 +226,7 @@ def _unmatched_cost(
             cost += weight
         elif tok.kind == GENERIC and factor < 1.0:
             cost += weight * CANDIDATE_EXTRA_GENERIC
+
         else:
             cost += weight * factor
     return cost
@@ -285,6 +317,10 @@ def compare_normalized(query: NormName, candidate: NormName) -> Comparison:
     acronym = _acronym(query, candidate)
     if acronym > score:
         score, penalties = acronym, ["acronym"]
+    if al.lookalikes:
+        score *= 1.0 - LOOKALIKE_WEIGHT
+        said = ", ".join(f"{q} is not {c}" for q, c in al.lookalikes)
+        penalties.append(f"look-alike ({said})")
     if query.letters and query.letters == candidate.letters and score < SAME_LETTERS:
         score, penalties = SAME_LETTERS, ["same letters, spaced differently"]
     classes_q, classes_c = _legal_classes(query.legal), _legal_classes(candidate.legal)

@@ -77,6 +77,8 @@ class Vocabulary:
     """Pinyin of the CJK places (hangzhou, zhejiang): place words in Latin names too."""
     bodies: BodyWords
     """The places, kinds and levels of public bodies (``data/public_bodies.yaml``)."""
+    lookalikes: frozenset[str]
+    """Words near a short listed brand word that name something else (``hytech``)."""
 
     def is_legal_word(self, word: str) -> bool:
         """A legal-form word, allowing one typo in words of 4+ letters (``joynt``, ``compan``)."""
@@ -111,6 +113,7 @@ def _build() -> Vocabulary:
         cjk_generic=tuple(generic["cjk_generic"]),
         latin_places=frozenset("".join(lazy_pinyin(p)) for p in generic["cjk_places"]),
         bodies=_body_words(_load("public_bodies.yaml")),
+        lookalikes=frozenset(str(w) for w in _load("lookalike_words.yaml")["words"]),
     )
 
 

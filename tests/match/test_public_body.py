@@ -121,3 +121,9 @@ def test_xinjiang_beside_a_place_is_its_parent(matcher: Matcher) -> None:
     found = matcher.match_name("Xinjiang Kashgar Public Security Bureau")
     assert found[0].entity.id == "psb-kashgar"
     assert all(m.entity.id != "xuar-psb" or not matcher.is_match(m) for m in found)
+
+
+@pytest.mark.parametrize("query", ["PSB", "Public Security Bureau", "Gansu Public Security Bureau",
+                                   "Beijing PSB", "Harbor Public Security"])  # fmt: skip
+def test_a_body_without_a_listed_place_is_no_match(matcher: Matcher, query: str) -> None:
+    assert not [m for m in matcher.match_name(query) if matcher.is_match(m)]
