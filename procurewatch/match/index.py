@@ -20,10 +20,12 @@ from rapidfuzz.distance import OSA
 from procurewatch.match.name_gate import RUN_MAX as RUNS_IN_GATE
 from procurewatch.match.name_gate import WordFacts
 from procurewatch.match.names import allowance
+from procurewatch.match.public_body import read_body
 from procurewatch.normalize.names import (
     GENERIC,
     LEGAL,
     NUMBER,
+    PLACE,
     NormName,
     Token,
     is_place,
@@ -92,6 +94,9 @@ def _keys(token: Token, cjk: bool) -> Iterator[str]:
 def _name_tokens(norm: NormName) -> list[tuple[Token, bool]]:
     tokens = [(t, norm.cjk) for t in norm.tokens if t.kind != LEGAL]
     tokens += [(t, False) for t in norm.pinyin if t.kind != LEGAL]
+    body = read_body(norm) if norm.cjk else None
+    if body is not None:  # 吐鲁番公安局 meets Turfan Municipality Public Security Bureau
+        tokens += [(Token(place, PLACE, key=place), False) for place in sorted(body.places)]
     return tokens
 
 
@@ -197,7 +202,7 @@ class CandidateIndex:
         words = _WORDS.findall(name.casefold().replace("'", ""))
         if all(self._weak_word(w) for w in words) or any(self._word_may_match(w) for w in words):
             return True
-        if any("t:" + joined in self._postings for joined in joined_runs(words)):
+        if any(self._run_indexed(joined) for joined in joined_runs(words)):
             return True
         initials = "".join(w for w in words if len(w) == 1)
         if len(initials) > 1 and self._word_may_match(initials):
@@ -214,9 +219,19 @@ class CandidateIndex:
         legal = word in VOCAB.legal_class or VOCAB.is_legal_word(word)
         return WordFacts(self._weak_word(word), self._word_may_match(word), legal)
 
+    def _run_indexed(self, joined: str) -> bool:
+        """Whether words written together are an indexed token, or a spelling of an indexed
+        place (``tu lu fan`` -> ``tulufan`` -> ``turpan``)."""
+        if "t:" + joined in self._postings:
+            return True
+        return joined in VOCAB.bodies.places and "t:" + place_key(joined) in self._postings
+
     def token_keys(self) -> frozenset[str]:
-        """Every indexed distinctive token (``hikvision``, ``haikangweishi``)."""
-        return frozenset(k[2:] for k in self._postings if k.startswith("t:"))
+        """Every indexed distinctive token (``hikvision``, ``haikangweishi``), and every spelling
+        of an indexed place of ``public_bodies.yaml`` (``tulufan``)."""
+        tokens = {k[2:] for k in self._postings if k.startswith("t:")}
+        tokens |= {s for s, place in VOCAB.bodies.places.items() if place in tokens}
+        return frozenset(tokens)
 
     def letter_keys(self) -> frozenset[str]:
         """Every indexed name with its letters run together (``hikvision``)."""
@@ -244,4 +259,17 @@ class CandidateIndex:
         ranked = sorted(
             ((k, v) for k, v in weights.items() if v >= floor), key=lambda kv: (-kv[1], kv[0])
         )
-        return [entry_id for entry_id, _ in ranked[:limit]]
+        found = self._body_entries(norm)
+        found += [entry_id for entry_id, _ in ranked if entry_id not in found]
+        return found[:limit]
+
+    def _body_entries(self, norm: NormName) -> list[int]:
+        """For a public body's name, every indexed name of its place, whatever the script:
+        ``新疆公安局`` shares more character pairs with ``新疆警察学院`` than with ``XUAR PSB``."""
+        body = read_body(norm)
+        if body is None:
+            return []
+        found: list[int] = []
+        for place in sorted(body.places):
+            found += [e for e in self._postings.get("t:" + place, ()) if e not in found]
+        return found

@@ -223,9 +223,12 @@ class Matcher:
                     tuple(self.watchlist.effective_designations(entity_id)),
                     note,
                 )
-        ranked = sorted(
-            results.values(), key=lambda m: (-m.score, -len(m.designations), m.entity.id)
-        )
+        said = query.strip().casefold()
+        ranked = sorted(  # on a tie, the name written exactly so wins (Kaspersky Lab, Inc.)
+            results.values(),
+            key=lambda m: (-m.score, m.matched_name.value.casefold() != said,
+                           -len(m.designations), m.entity.id),
+        )  # fmt: skip
         return ranked[:limit]
 
     def is_match(self, result: NameMatch) -> bool:

@@ -16,9 +16,10 @@ The comparison aligns the tokens of a *query* name (the vendor on a record) with
    Solutions (France) is not (Germany)). Two different numbers cost little (fund vintages);
 4. legal forms of different classes (AG vs GmbH) multiply the score by 0.75;
 5. an acronym (PLA) against the initials of the other name scores 0.9;
-6. a look-alike counts against: a query word a letter or two from a short distinctive word
-   (``ZTEK`` / ``ZTE``) or known to name something else (``Hytech`` / ``Hytera``) does not
-   pair, and the score is multiplied by ``1 - LOOKALIKE_WEIGHT``;
+6. a look-alike counts against: a query word a letter or two from a brand that is short
+   (``ZTEK`` / ``ZTE``), another pinyin word (``Huawen`` / ``Huawei``) or known to name
+   something else (``Hytech`` / ``Hytera``) does not pair, and the score is multiplied by
+   ``1 - LOOKALIKE_WEIGHT`` (see :func:`lookalike`);
 7. two public bodies (a place plus a kind, ``Kashgar PSB``) are compared by
    :mod:`procurewatch.match.public_body`: the place must agree, the level weighs little.
 """
@@ -131,14 +132,19 @@ def token_similarity(a: Token, b: Token, cjk: bool = False) -> float:
 
 
 def lookalike(query: Token, candidate: Token, sole: bool) -> bool:
-    """Whether a typo pair is a different word rather than a misspelling: an edit in a short
-    word that is the candidate's only distinctive word (``sole``: ``ztek`` / ``zte``), or a
-    query word known to name something else (``hytech`` / ``hytera``,
-    ``data/lookalike_words.yaml``)."""
+    """Whether a typo pair is a different word rather than a misspelling: a query word known to
+    name something else (``hytech`` / ``hytera``, ``data/lookalike_words.yaml``); or, when the
+    pair is the candidate's only distinctive word (``sole``, a brand), an edit in a short word
+    (``ztek`` / ``zte``) or one that turns a pinyin word into another pinyin word, i.e. another
+    Chinese name (``huawen`` / ``huawei``, ``yixun`` / ``yixin``; ``dahau`` is a typo)."""
     if candidate.kind != WORD or query.kind != WORD:
         return False
-    short = sole and min(len(query.text), len(candidate.text)) <= SHORT_BRAND
-    return short or query.text in VOCAB.lookalikes
+    if query.text in VOCAB.lookalikes:
+        return True
+    if not sole:
+        return False
+    short = min(len(query.text), len(candidate.text)) <= SHORT_BRAND
+    return short or (VOCAB.pinyin_word(query.text) and VOCAB.pinyin_word(candidate.text))
 
 
 @dataclass

@@ -80,7 +80,7 @@ def _latin_body(norm: NormName) -> Body | None:
             continue
         if token.text in VOCAB.bodies.kinds:
             kinds.append(token.text)
-        elif token.text in VOCAB.bodies.levels:
+        elif token.text in VOCAB.bodies.levels or token.text in VOCAB.bodies.syllable_levels:
             levels.add(token.text)
         elif token.kind == PLACE and token.text in VOCAB.bodies.places:
             places.append((token.text, token.key))

@@ -103,7 +103,8 @@ class NormName:
     pinyin: tuple[Token, ...] = ()
     """For CJK names: the same tokens read in pinyin (core syllables joined)."""
     letters: str = ""
-    """Every letter and digit of the name but legal forms, stopwords kept (``van der bilt``)."""
+    """Every letter and digit of the name but legal forms, stopwords kept (``van der bilt``);
+    for a CJK name, its pinyin without the legal form (``hainengda``)."""
 
     @property
     def content(self) -> tuple[Token, ...]:
@@ -166,10 +167,24 @@ def _body_phrases() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(rf"\b(?:{alternatives})\b"), table
 
 
+def _latin_plain(text: str) -> str:
+    """Latin text without its accents and tone marks (``kā shí`` -> ``ka shi``); other
+    scripts as they are."""
+    if text.isascii() or any(c.isalpha() and not _is_latin(c) for c in text):
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _is_latin(char: str) -> bool:
+    return ord(char) < 0x250 or 0x1E00 <= ord(char) <= 0x1EFF
+
+
 def _body_words(text: str) -> str:
-    """Public bodies' phrases as one word: ``public security bureau`` -> ``psb``."""
+    """Public bodies' phrases as one word: ``public security bureau`` -> ``psb``,
+    ``gong an ju`` -> ``psb``, ``ka shi`` -> ``kashgar``."""
     pattern, table = _body_phrases()
-    return pattern.sub(lambda m: table[m.group(0)], text)
+    plain = _latin_plain(text)
+    return pattern.sub(lambda m: table[m.group(0)], plain) if pattern.search(plain) else text
 
 
 def _prepare(text: str) -> str:
@@ -318,7 +333,8 @@ def normalize(name: str) -> NormName:
     if has_cjk(name):
         tokens = tuple(cjk_tokens(name))
         pinyin = tuple(Token(to_pinyin(t.text), t.kind, t.qualifier) for t in tokens)
-        return NormName(name, tokens, cjk=True, pinyin=pinyin)
+        letters = "".join(t.text for t in pinyin if t.kind != LEGAL)  # hai neng da = 海能达
+        return NormName(name, tokens, cjk=True, pinyin=pinyin, letters=letters)
     tokens_list: list[Token] = []
     prepared = _prepare(name)
     for part, qualifier in _split_parens(prepared):
