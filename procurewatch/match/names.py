@@ -135,16 +135,20 @@ def lookalike(query: Token, candidate: Token, sole: bool) -> bool:
     """Whether a typo pair is a different word rather than a misspelling: a query word known to
     name something else (``hytech`` / ``hytera``, ``data/lookalike_words.yaml``); or, when the
     pair is the candidate's only distinctive word (``sole``, a brand), an edit in a short word
-    (``ztek`` / ``zte``) or one that turns a pinyin word into another pinyin word, i.e. another
-    Chinese name (``huawen`` / ``huawei``, ``yixun`` / ``yixin``; ``dahau`` is a typo)."""
+    (``ztek`` / ``zte``), an edit that turns a pinyin word into another pinyin word, i.e. another
+    Chinese name (``huawen`` / ``huawei``, ``yixun`` / ``yixin``; ``dahau`` is a typo), or two
+    edits in a pinyin word of a few syllables (``dahlia`` / ``dahua``)."""
     if candidate.kind != WORD or query.kind != WORD:
         return False
     if query.text in VOCAB.lookalikes:
         return True
     if not sole:
         return False
-    short = min(len(query.text), len(candidate.text)) <= SHORT_BRAND
-    return short or (VOCAB.pinyin_word(query.text) and VOCAB.pinyin_word(candidate.text))
+    if min(len(query.text), len(candidate.text)) <= SHORT_BRAND:
+        return True
+    if not VOCAB.pinyin_word(candidate.text):
+        return False
+    return VOCAB.pinyin_word(query.text) or OSA.distance(query.text, candidate.text) > 1
 
 
 @dataclass
