@@ -34,6 +34,7 @@ from typing import Any
 
 import ahocorasick_rs
 
+from procurewatch.match._mention_cues import MentionCues, load_cues
 from procurewatch.match._text_candidates import (
     Cand,
     Entry,
@@ -55,6 +56,7 @@ from procurewatch.match._text_rules import (
     name_tokens,
     needs_right_edge,
 )
+from procurewatch.match.mention import judge_mentions
 from procurewatch.match.types import TextHit
 from procurewatch.model import Watchlist
 from procurewatch.normalize.text import NormText, normalize_batch
@@ -80,6 +82,8 @@ class _Tables:
     captions: dict[str, str]
     tokens: dict[str, frozenset[str]]
     """Maker group id -> words of its names (for the look-alike rule)."""
+    cues: MentionCues | None
+    """The mention rules' cues (None: every mention is taken as affirmative)."""
 
 
 class TextScanner:
@@ -101,8 +105,13 @@ class TextScanner:
         entity_ids: Collection[str] | None = None,
         window: int = 80,
         keep_uncontexted: bool = False,
+        mention_rules: bool = True,
     ) -> TextScanner:
         """Compile the names and product families of ``watchlist`` (or of ``entity_ids``).
+
+        With ``mention_rules`` each hit is also read in its context
+        (:mod:`procurewatch.match.mention`): a mention that excludes the maker, refers to it,
+        cites it as a banned party or names a place gets ``set_aside`` with the reason.
 
         Raises :class:`~procurewatch.errors.WatchlistError` for an invalid family pattern.
         """
@@ -118,6 +127,7 @@ class TextScanner:
             groups=groups,
             captions={e.id: e.caption for e in watchlist.entities.values()},
             tokens=name_tokens(watchlist, groups),
+            cues=load_cues() if mention_rules else None,
         )
         return cls(tables, window=window, keep_uncontexted=keep_uncontexted)
 
@@ -166,7 +176,10 @@ class TextScanner:
     def _hits(self, norm: NormText, matches: list[Match]) -> list[TextHit]:
         cands = self._candidates(norm.text, matches)
         cands = [c for c in cands if self._judge(norm.text, c, cands)]
-        return [self._to_hit(norm, c) for c in resolve(cands)]
+        hits = [self._to_hit(norm, c) for c in resolve(cands)]
+        if self._t.cues is None:
+            return hits
+        return judge_mentions(norm.source, hits, self._t.groups, self._t.cues)
 
     def _candidates(self, text: str, matches: list[Match]) -> list[Cand]:
         cands: list[Cand] = []

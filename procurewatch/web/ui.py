@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, FastAPI, Form, HTTPException, Path, Quer
 from fastapi.responses import RedirectResponse, Response
 
 from procurewatch.store.runs import get_run, list_runs
+from procurewatch.store.set_aside import open_mentions
 from procurewatch.web.entities import entity_view
 from procurewatch.web.hits import HitFilter, hit_page
 from procurewatch.web.matching import match_query
@@ -135,6 +136,7 @@ def run_page(
         summary=run_figures(summary),
         entities=entity_choices(state, summary),
         files=available_files(folder),
+        aside=state.read(open_mentions, state.store_path, run_id),
         page=page,
         pages=page_links(page["total"], page["limit"], page["offset"]),
         filters={
