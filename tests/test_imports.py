@@ -67,8 +67,10 @@ def test_a_planted_broken_import_fails_the_tests_of_that_module(tmp_path: Path) 
          str(ROOT / "tests" / "report" / "test_run_store.py"), "--basetemp", str(tmp_path / "t")],
         cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
+    output = done.stdout + done.stderr
     summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr
-    assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-2000:]
-    assert "failed" in summary or "error" in summary, summary
+    # 1: a test failed; 4: the break stopped collection (a conftest imports the module). Both
+    # fail the suite; a skip (0) would hide the break.
+    assert done.returncode in (1, 4), output[-5000:]
     assert "skipped" not in summary, summary
-    assert "_planted_missing_module" in done.stdout, done.stdout[-3000:]
+    assert "_planted_missing_module" in output, output[-5000:]

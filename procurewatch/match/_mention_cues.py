@@ -10,6 +10,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from procurewatch.match._cue_set import CueSet
 from procurewatch.yamlload import safe_load
 
 CUES_FILE = "mention_cues.yaml"
@@ -23,6 +24,8 @@ CLAUSE = re.compile(_CLAUSE_MARK)
 blank line (a single line break is taken as a wrapped line)."""
 PHRASE = re.compile(_CLAUSE_MARK + r"|[,，、]")
 """Where a phrase ends: a clause mark or a comma."""
+LABEL_MARKS = (":", "=", "：")
+"""Every field label of ``affirmative_before`` ends with one of these (a cheap first test)."""
 REACH = 160
 """How many characters around a mention are read for cues."""
 AFTER_GAP_WORDS = 2
@@ -72,15 +75,17 @@ class Gap:
 class MentionCues:
     """The compiled cues; each method returns the words that decided, or ""."""
 
-    excl_before: re.Pattern[str]
-    excl_after: re.Pattern[str]
-    ref_before: re.Pattern[str]
-    ref_after: re.Pattern[str]
-    compliance_words: re.Pattern[str]
-    signals: re.Pattern[str]
+    excl_before: CueSet
+    excl_after: CueSet
+    ref_before: CueSet
+    ref_after: CueSet
+    compliance_words: CueSet
+    numbers: re.Pattern[str]
+    """An amount with a currency or a quantity (tried only on texts with a digit)."""
+    price_words: CueSet
     adjacent: re.Pattern[str]
     not_cues: re.Pattern[str]
-    predicates: re.Pattern[str]
+    predicates: CueSet
     number_words: frozenset[str]
     place_after: re.Pattern[str]
     place_before: re.Pattern[str]
@@ -107,18 +112,22 @@ class MentionCues:
 
     def compliance(self, text: str) -> str:
         """A compliance word anywhere in ``text``."""
-        found = self.compliance_words.search(text)
-        return repr(found.group(0)) if found else ""
+        found = self.compliance_words.first(text)
+        return repr(found) if found else ""
 
     def purchase_signal(self, text: str) -> str:
         """A price, amount with a currency or quantity anywhere in ``text``."""
-        found = self.signals.search(text)
-        return found.group(0) if found else ""
+        if any(c.isdigit() for c in text):
+            found = self.numbers.search(text)
+            if found is not None:
+                return found.group(0)
+        return self.price_words.first(text)
 
     def affirmative(self, text: str, start: int, end: int) -> bool:
         """A field label naming the maker right before it, or "or equivalent" right after."""
         head = text[max(0, start - 30) : start]
-        return bool(self.affirm_before.search(head) or self.affirm_after.match(text, end))
+        labelled = any(mark in head for mark in LABEL_MARKS) and self.affirm_before.search(head)
+        return bool(labelled or self.affirm_after.match(text, end))
 
     def place(self, text: str, start: int, end: int) -> str:
         """A street or place word right after the name (or a street word right before it)."""
@@ -138,36 +147,30 @@ class MentionCues:
             return f"{found.group(0).strip()!r} before the name"
         return "in a list of personal names" if _in_name_list(text, start, end) else ""
 
-    def _before(self, cues: re.Pattern[str], text: str, start: int, gap: Gap) -> str:
+    def _before(self, cues: CueSet, text: str, start: int, gap: Gap) -> str:
         lo = _clause_start(text, start)
-        window = text[lo:start]
-        for found in reversed(list(cues.finditer(window))):
-            between = window[found.end() :]
-            if self._false_cue(window, found) or self.predicates.search(between):
+        for cue_start, cue_end, cue in reversed(cues.find(text, lo, start)):
+            between = text[cue_end:start]
+            if self._false_cue(text, lo, cue_start, cue) or self.predicates.find(between):
                 continue
-            adjacent = self.adjacent.fullmatch(found.group(0)) is not None
+            adjacent = self.adjacent.fullmatch(cue) is not None
             if gap.allows(between, adjacent=adjacent):
-                return found.group(0)
+                return cue
         return ""
 
-    def _after(self, cues: re.Pattern[str], text: str, end: int, words: int) -> str:
-        window = text[end : _clause_end(text, end)]
-        for found in cues.finditer(window):
-            adjacent = self.adjacent.fullmatch(found.group(0)) is not None
-            if Gap(words, words).allows(window[: found.start()], adjacent=adjacent):
-                return found.group(0)
+    def _after(self, cues: CueSet, text: str, end: int, words: int) -> str:
+        for cue_start, _, cue in cues.find(text, end, _clause_end(text, end)):
+            adjacent = self.adjacent.fullmatch(cue) is not None
+            if Gap(words, words).allows(text[end:cue_start], adjacent=adjacent):
+                return cue
         return ""
 
-    def _false_cue(self, window: str, found: re.Match[str]) -> bool:
+    def _false_cue(self, text: str, lo: int, start: int, cue: str) -> bool:
         """A look-alike of a cue ("sans fil", "No. 5") or "no" after "Part"."""
-        if self.not_cues.match(window, found.start()):
+        if self.not_cues.match(text, start):
             return True
-        words = _WORDS.findall(window[: found.start()])
-        return (
-            found.group(0).lower() == "no"
-            and bool(words)
-            and words[-1].lower() in self.number_words
-        )
+        words = _WORDS.findall(text[lo:start])
+        return cue.lower() == "no" and bool(words) and words[-1].lower() in self.number_words
 
 
 def _clause_start(text: str, start: int) -> int:
@@ -197,17 +200,19 @@ def _clause_end_clause(text: str, end: int) -> int:
 def compile_cues(data: Mapping[str, Any]) -> MentionCues:
     """Compile the cue file's sections."""
     signals = data["purchase_signals"]
+    numbers = f"(?:{signals['amount']})|(?:{signals['quantity']})"
     place_after = "|".join(sorted(_flat(data["place_after"]), key=len, reverse=True))
     return MentionCues(
-        excl_before=_union(_flat(data["exclusion_before"])),
-        excl_after=_union(_flat(data["exclusion_after"])),
-        ref_before=_union(_flat(data["reference_before"])),
-        ref_after=_union(_flat(data["reference_after"])),
-        compliance_words=_union(_flat(data["compliance"])),
-        signals=re.compile("|".join(f"(?:{signals[k]})" for k in sorted(signals)), re.I),
+        excl_before=CueSet(_flat(data["exclusion_before"])),
+        excl_after=CueSet(_flat(data["exclusion_after"])),
+        ref_before=CueSet(_flat(data["reference_before"])),
+        ref_after=CueSet(_flat(data["reference_after"])),
+        compliance_words=CueSet(_flat(data["compliance"])),
+        numbers=re.compile(numbers, re.IGNORECASE),
+        price_words=CueSet(_flat(signals["price_words"])),
         adjacent=re.compile("|".join(f"(?:{c})" for c in _flat(data["adjacent_only"])), re.I),
         not_cues=_union(_flat(data["not_cues"])),
-        predicates=_union(_flat(data["negated_predicates"])),
+        predicates=CueSet(_flat(data["negated_predicates"])),
         number_words=frozenset(w.lower() for w in _flat(data["number_words"])),
         place_after=re.compile(rf"[\s-]*(?:{place_after})(?!{_WC})", re.I),
         place_before=re.compile(rf"{_union(_flat(data['place_before'])).pattern}\s*$", re.I),

@@ -48,10 +48,12 @@ def judge_mentions(
     if not hits:
         return []
     ordered = sorted(hits, key=lambda h: (h.start, h.end))
-    signal = cues.purchase_signal(text)
+    compliance = cues.compliance(text)
+    if compliance and cues.purchase_signal(text):
+        compliance = ""  # a price, amount or quantity: the text is about a purchase
     out: list[TextHit] = []
     for run in _runs(text, ordered):
-        reason = _run_reason(text, run, ordered, groups, cues, signal)
+        reason = _run_reason(text, run, ordered, groups, cues, compliance)
         out += [_with(h, _own_reason(text, h, cues) or reason) for h in run]
     return out
 
@@ -96,9 +98,10 @@ def _run_reason(
     hits: list[TextHit],
     groups: Mapping[str, str],
     cues: MentionCues,
-    signal: str,
+    compliance: str,
 ) -> str:
-    """Why a list of mentions is set aside, or "" when it is used affirmatively."""
+    """Why a list of mentions is set aside, or "" when it is used affirmatively;
+    ``compliance`` is the text's compliance word when it has no sign of a purchase."""
     start, end = run[0].start, max(h.end for h in run)
     if cues.affirmative(text, start, end):
         return ""
@@ -108,10 +111,11 @@ def _run_reason(
     cue = cues.reference(text, start, end)
     if cue and not _own_model_elsewhere(run, hits, groups):
         return f"reference: {cue}"
-    if signal or any(h.rule == "model" for h in run) or _own_model_elsewhere(run, hits, groups):
+    if not compliance or any(h.rule == "model" for h in run):
         return ""
-    cue = cues.compliance(text)
-    return f"compliance: {cue}; no price, quantity or model in the text" if cue else ""
+    if _own_model_elsewhere(run, hits, groups):
+        return ""
+    return f"compliance: {compliance}; no price, quantity or model in the text"
 
 
 def _own_model_elsewhere(run: Run, hits: list[TextHit], groups: Mapping[str, str]) -> bool:

@@ -157,11 +157,18 @@ class TextScanner:
         return self.scan_many([text])[0]
 
     def scan_many(self, texts: Sequence[str | None]) -> list[list[TextHit]]:
-        """The hits of each text (an empty list for None or empty texts)."""
+        """The hits of each text (an empty list for None or empty texts). A text that repeats
+        in the batch is scanned once (its hit list is shared)."""
+        index: dict[str, int] = {}
+        order = [index.setdefault(t or "", len(index)) for t in texts]
+        found = self._scan_distinct(list(index))
+        return [found[i] for i in order]
+
+    def _scan_distinct(self, texts: list[str]) -> list[list[TextHit]]:
         out: list[list[TextHit]] = [[] for _ in texts]
         if self._automaton is None:
             return out
-        batch = normalize_batch([t or "" for t in texts])
+        batch = normalize_batch(texts)
         found: dict[int, list[Match]] = defaultdict(list)
         offsets = batch.offsets
         for pid, start, end in self._automaton.find_matches_as_indexes(

@@ -106,6 +106,12 @@ class Vocabulary:
         """Whether ``word`` is two or more pinyin syllables written together (``huawei``)."""
         return _pinyin_parts(self.pinyin_syllables, word) >= 2
 
+    def pinyin_split(self, word: str) -> tuple[str, ...]:
+        """``word`` cut into the fewest pinyin syllables (``dahua`` -> da, hua); () if it
+        does not split into two or more."""
+        parts = _pinyin_cut(self.pinyin_syllables, word)
+        return parts if len(parts) >= 2 else ()
+
     def is_legal_word(self, word: str) -> bool:
         """A legal-form word, allowing one typo in words of 4+ letters (``joynt``, ``compan``)."""
         if word in self.legal_words or word in self.legal_class:
@@ -133,6 +139,21 @@ def _pinyin_parts(syllables: frozenset[str], word: str) -> int:
             if fits and (best[end] < 0 or best[start] + 1 < best[end]):
                 best[end] = best[start] + 1
     return max(best[-1], 0)
+
+
+@lru_cache(maxsize=4096)
+def _pinyin_cut(syllables: frozenset[str], word: str) -> tuple[str, ...]:
+    """The fewest-syllable cut of ``word`` (its syllables in order), or () if none."""
+    best: list[tuple[str, ...] | None] = [()] + [None] * len(word)
+    for end in range(1, len(word) + 1):
+        for size in range(1, min(6, end) + 1):
+            head = best[end - size]
+            if head is None or word[end - size : end] not in syllables:
+                continue
+            found = best[end]
+            if found is None or len(head) + 1 < len(found):
+                best[end] = (*head, word[end - size : end])
+    return best[-1] or ()
 
 
 def _build() -> Vocabulary:
