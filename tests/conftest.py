@@ -29,3 +29,13 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"needs the shared test data folder {SHARED_DATA}, which is absent")
     return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def _own_default_store(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test's default store is a fresh file of its own, never the user's
+    ``~/.procurewatch/store.duckdb`` (which another procurewatch may have written)."""
+    folder = tmp_path_factory.mktemp("default-store")
+    monkeypatch.setenv("PROCUREWATCH_STORE", str(folder / "store.duckdb"))
