@@ -86,6 +86,7 @@ class MentionCues:
     adjacent: re.Pattern[str]
     not_cues: re.Pattern[str]
     predicates: CueSet
+    negators: frozenset[str]
     number_words: frozenset[str]
     place_after: re.Pattern[str]
     place_before: re.Pattern[str]
@@ -151,7 +152,7 @@ class MentionCues:
         lo = _clause_start(text, start)
         for cue_start, cue_end, cue in reversed(cues.find(text, lo, start)):
             between = text[cue_end:start]
-            if self._false_cue(text, lo, cue_start, cue) or self.predicates.find(between):
+            if self._false_cue(text, lo, cue_start, cue) or self._about_predicate(cue, between):
                 continue
             adjacent = self.adjacent.fullmatch(cue) is not None
             if gap.allows(between, adjacent=adjacent):
@@ -164,6 +165,10 @@ class MentionCues:
             if Gap(words, words).allows(text[end:cue_start], adjacent=adjacent):
                 return cue
         return ""
+
+    def _about_predicate(self, cue: str, between: str) -> bool:
+        """A plain negation of a word between it and the maker ("not compliant")."""
+        return cue.lower() in self.negators and bool(self.predicates.find(between))
 
     def _false_cue(self, text: str, lo: int, start: int, cue: str) -> bool:
         """A look-alike of a cue ("sans fil", "No. 5") or "no" after "Part"."""
@@ -213,6 +218,7 @@ def compile_cues(data: Mapping[str, Any]) -> MentionCues:
         adjacent=re.compile("|".join(f"(?:{c})" for c in _flat(data["adjacent_only"])), re.I),
         not_cues=_union(_flat(data["not_cues"])),
         predicates=CueSet(_flat(data["negated_predicates"])),
+        negators=frozenset(w.lower() for w in _flat(data["predicate_negators"])),
         number_words=frozenset(w.lower() for w in _flat(data["number_words"])),
         place_after=re.compile(rf"[\s-]*(?:{place_after})(?!{_WC})", re.I),
         place_before=re.compile(rf"{_union(_flat(data['place_before'])).pattern}\s*$", re.I),
