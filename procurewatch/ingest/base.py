@@ -24,6 +24,8 @@ from typing import Protocol, runtime_checkable
 
 import pyarrow as pa
 
+from procurewatch.ingest.valueformat import ValueFormats
+
 FORMATS = (
     "csv",
     "tsv",
@@ -72,6 +74,8 @@ class FieldMap:
     date: str | None = None
     place: tuple[str, ...] = ()
     record_id: str | None = None
+    formats: ValueFormats = field(default_factory=ValueFormats)
+    """How the amount and date columns write their values (decided from a sample)."""
 
     def columns(self) -> tuple[str, ...]:
         """Every column the map refers to, once each, in role order."""

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from procurewatch.errors import InputError, UsageError
-from procurewatch.ingest import ocds, usaspending
+from procurewatch.ingest import ocds, usaspending, valueformat
 from procurewatch.ingest.base import FORMATS, BaseReader
 from procurewatch.ingest.columns import (
     apply_mapping,
@@ -27,6 +27,7 @@ from procurewatch.ingest.encoding import decode_sample, detect_encoding, looks_b
 from procurewatch.ingest.jsonfiles import JsonReader, sniff_json
 from procurewatch.ingest.parquetfile import ParquetReader, parquet_columns
 from procurewatch.ingest.tabular import DelimitedReader
+from procurewatch.ingest.valueformat import ValueFormats
 from procurewatch.ingest.xlsx import XlsxReader, sniff_sheet
 
 _EXTENSIONS = {
@@ -71,7 +72,33 @@ def open_input(
     no_records = not reader.columns and reader.format in ("json", "jsonl")  # "[]": nothing to do
     if require_roles and not no_records:
         require_screenable(reader.field_map, reader.columns, str(path))
+    reader.field_map = replace(reader.field_map, formats=_formats(reader))
     return reader
+
+
+def _formats(reader: BaseReader) -> ValueFormats:
+    """The amount and date formats, decided from the first values of those columns."""
+    fmap = reader.field_map
+    wanted = [c for c in (fmap.amount, fmap.date) if c]
+    if not wanted:
+        return fmap.formats
+    values: dict[str, list[str | None]] = {c: [] for c in wanted}
+    batches = replace(reader, batch_size=valueformat.SAMPLE_VALUES, rejects=[]).batches()
+    try:
+        batch = next(batches, None)
+    except InputError:
+        batch = None
+    finally:
+        getattr(batches, "close", lambda: None)()
+    if batch is not None:
+        values = {c: batch.column(c).to_pylist() for c in wanted if c in batch.schema.names}
+    layout = getattr(reader, "layout", None)
+    return valueformat.decide(
+        fmap.amount,
+        values.get(fmap.amount or "", []),
+        values.get(fmap.date or "", []),
+        getattr(layout, "delimiter", None),
+    )
 
 
 def _sample(path: Path) -> bytes:
