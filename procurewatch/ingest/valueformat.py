@@ -58,6 +58,8 @@ class ValueFormats:
     day_first: bool = False
     """Whether ``03/04/2021`` is the 3rd of April (day first) rather than March 4th."""
     notes: tuple[str, ...] = ()
+    no_currency: bool = False
+    """Neither the amount column's header, its values nor a currency column names a currency."""
 
 
 def header_unit(header: str) -> tuple[float, str]:
@@ -183,8 +185,10 @@ def decide(
     amounts: Sequence[str | None],
     dates: Sequence[str | None],
     delimiter: str | None = None,
+    currency_column: bool = False,
 ) -> ValueFormats:
-    """The formats of one input from its amount column's header and values and its dates."""
+    """The formats of one input from its amount column's header and values and its dates
+    (``currency_column``: the input has a column naming each amount's currency)."""
     notes: list[str] = []
     amount = AmountFormat()
     if amount_header is not None:
@@ -193,7 +197,25 @@ def decide(
         amount = AmountFormat(decimal, unit, label, currency_in(amount_header))
         if note:
             notes.append(f"amount column {amount_header!r}: {note}")
+        named = amount.currency or currency_column or any(currency_in(a or "") for a in amounts)
+        no_currency = bool(amounts) and not named
+    else:
+        no_currency = False
     day_first, note = decide_day_first(dates)
     if note:
         notes.append(f"date column: {note}")
-    return ValueFormats(amount, day_first, tuple(notes))
+    return ValueFormats(amount, day_first, tuple(notes), no_currency)
+
+
+def input_notes(
+    formats: ValueFormats, amount_header: str | None, default_currency: str | None
+) -> list[str]:
+    """What a run says about one input's formats: the undecided ones and, without
+    ``--currency``, an amount column that names no currency."""
+    notes = list(formats.notes)
+    if formats.no_currency and not default_currency:
+        notes.append(
+            f"amount column {amount_header!r} names no currency: amounts are not converted "
+            "to USD (screen with --currency CODE to set one)"
+        )
+    return notes

@@ -112,11 +112,18 @@ def input_currency(item: Mapping[str, Any]) -> tuple[str, str] | None:
     return (found, f"currency from the amount column {column!r}") if found else None
 
 
+def _iso_day(iso: str | None) -> date | None:
+    try:
+        return date.fromisoformat(iso) if iso else None
+    except ValueError:
+        return None
+
+
 def _money(record: Record, fallback: tuple[str, str] | None) -> None:
     hit = record.first
-    record.amount = parse_amount(hit.amount)
+    record.amount = hit.amount_value if hit.amount_value is not None else parse_amount(hit.amount)
     record.currency = currency_of(hit.amount, hit.currency, None)
-    record.day = parse_date(hit.record_date)
+    record.day = _iso_day(hit.date) or parse_date(hit.record_date)
     why = ""
     if not record.currency and fallback is not None:
         record.currency, why = fallback
