@@ -23,7 +23,7 @@ from procurewatch.atomic import atomic_write
 from procurewatch.errors import InputError
 from procurewatch.report.aggregate import Report, build_report
 from procurewatch.report.charts import Chart, build_charts
-from procurewatch.report.extras import fx_function, review_statuses
+from procurewatch.report.extras import fx_function, input_notes, review_statuses
 from procurewatch.report.inventory import write_inventory_report as write_inventory_report
 from procurewatch.screen.hits import RULES
 
@@ -173,7 +173,8 @@ def build(out_dir: Path, *, store: Path | None = None) -> tuple[Report, list[Cha
     hits = read_hits(out_dir)
     fx, fx_note = fx_function()
     statuses, review_note = review_statuses(find_store(out_dir, store), hits)
-    report = build_report(hits, summary, statuses=statuses, fx=fx, notes=(fx_note, review_note))
+    notes = (fx_note, review_note, *input_notes(summary))
+    report = build_report(hits, summary, statuses=statuses, fx=fx, notes=notes)
     return report, build_charts(report, us_states_topology())
 
 

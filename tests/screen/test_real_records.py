@@ -156,6 +156,8 @@ def test_hit_in_second_text_column_shows_its_own_text(run: Any, tmp_path: Path) 
     assert run("report", str(out))[0] == 0
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "<mark>大华</mark> DH-IPC-HFW 摄像头" in html
+    # the field map that was guessed, with the unit read from the amount column's header
+    assert "Columns read in" in html and "amount=中标金额（万元） (x10,000 (万元), CNY)" in html
 
 
 def test_report_shows_iso_dates(run: Any, tmp_path: Path) -> None:
