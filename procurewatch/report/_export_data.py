@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from procurewatch import settings
 from procurewatch.currency import default_table, to_usd
 from procurewatch.errors import InputError
 from procurewatch.review.decisions import status_of
@@ -192,6 +193,7 @@ def load_export(out_dir: Path, store_path: Path | None = None) -> ExportData:
     except ValueError as exc:
         raise InputError(f"not valid JSON ({exc})", path=str(summary_path)) from None
     hits = read_hits(hits_path)
+    store_path = settings.decisions_store(out_dir, store_path)
     reviewed = store_path is not None and store_path.is_file()
     status = status_of(store_path if reviewed else None, hits)
     records = group_records(hits, status, summary.get("inputs") or [])

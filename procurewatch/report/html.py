@@ -81,16 +81,11 @@ def read_hits(out_dir: Path) -> list[dict[str, Any]]:
 
 
 def find_store(out_dir: Path, store: Path | None) -> Path | None:
-    """The store with review decisions: ``--store``, else ``DIR/store.duckdb``, else the default."""
-    if store is not None:
-        return store
-    local = out_dir / "store.duckdb"
-    if local.is_file():
-        return local
+    """The store with review decisions: ``--store``, else ``DIR/store.duckdb``, else the default
+    (:func:`procurewatch.settings.decisions_store`)."""
     from procurewatch import settings
 
-    default = settings.store_path()
-    return default if default.is_file() else None
+    return settings.decisions_store(out_dir, store)
 
 
 def _asset(name: str) -> str:

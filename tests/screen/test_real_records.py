@@ -169,3 +169,39 @@ def test_report_shows_iso_dates(run: Any, tmp_path: Path) -> None:
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "<strong>2020-05-28</strong>" in html
     assert "<strong>05/28/2020</strong>" not in html
+
+
+def test_export_reads_the_default_store_like_report(run: Any, tmp_path: Path) -> None:
+    src = tmp_path / "springfield.xlsx"
+    _cover_workbook(src)
+    out = tmp_path / "out"
+    assert run("screen", str(src), "--out", str(out), "-q")[0] == 0
+    hits = _hits(out)
+    first, second = hits[0]["hit_id"], hits[1]["hit_id"]
+    assert run("review", "confirm", "latest", first, "--reviewer", "ana")[0] == 0
+    code, _, err = run(
+        "review", "dismiss", "latest", second, "--reviewer", "ana", "--reason", "not a device"
+    )
+    assert code == 0, err
+    assert run("export", str(out), "--format", "csv", "--out", str(tmp_path / "e.csv"))[0] == 0
+    with (tmp_path / "e.csv").open(encoding="utf-8", newline="") as fh:
+        statuses = {r["hit_id"]: r["review_status"] for r in csv.DictReader(fh)}
+    assert statuses[first] == "confirmed" and statuses[second] == "dismissed"
+    assert run("export", str(out), "--format", "md", "--out", str(tmp_path / "e.md"))[0] == 0
+    summary = (tmp_path / "e.md").read_text(encoding="utf-8")
+    assert "none recorded" not in summary and "1 confirmed" in summary
+
+
+def test_inventory_refuses_a_checkbook(run: Any, tmp_path: Path) -> None:
+    src = tmp_path / "checkbook.csv"
+    src.write_text(
+        "Check Date,Vendor Name,Department,Invoice Description,Amount\n"
+        "2021-03-01,Huawei Road Bakery,Parks,Pastries for volunteers,85.00\n"
+        "2021-03-02,Acme Office Supply,Finance,Toner,120.50\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("inventory", str(src), "--out", str(tmp_path / "inv"))
+    assert code == 1 and out == ""
+    assert "looks like procurement data" in err and "procurewatch screen" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "inv" / "findings.csv").exists()
