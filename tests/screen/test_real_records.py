@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +157,12 @@ def test_hit_in_second_text_column_shows_its_own_text(run: Any, tmp_path: Path) 
     assert run("report", str(out))[0] == 0
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "<mark>大华</mark> DH-IPC-HFW 摄像头" in html
+    # the total: 150 + 200.5 万元 = 3,505,000 yuan, about $542,600 at 6.46 yuan per dollar
+    # (Federal Reserve H.10, mid-2021), not $350
+    total = re.search(r">\$([\d,]+)</div><div class=\"label\">total amount \(USD\)", html)
+    assert total is not None
+    reference = 3_505_000 / 6.46
+    assert abs(int(total.group(1).replace(",", "")) - reference) / reference < 0.05
     # the field map that was guessed, with the unit read from the amount column's header
     assert "Columns read in" in html and "amount=中标金额（万元） (x10,000 (万元), CNY)" in html
 
