@@ -114,7 +114,7 @@ def decide_decimal(values: Iterable[str | None], delimiter: str | None = None) -
     the values could be read either way and the separator was assumed)."""
     comma = dot = either = 0
     for value in values:
-        vote = _decimal_vote(value or "")
+        vote = _decimal_vote(value or "", delimiter)
         comma += vote == ","
         dot += vote == "."
         either += vote == "?"
@@ -130,9 +130,10 @@ def decide_decimal(values: Iterable[str | None], delimiter: str | None = None) -
     )
 
 
-def _decimal_vote(value: str) -> str:
+def _decimal_vote(value: str, delimiter: str | None = None) -> str:
     """``,`` or ``.`` when a value shows its decimal separator, ``?`` when it reads either way,
-    empty when it has no separator."""
+    empty when it has no separator. ``1,234`` groups thousands (money has two decimals, not
+    three) unless the file is semicolon-separated, where it reads either way."""
     text = re.sub(r"[\s'\u00a0\u202f]", "", value)
     match = re.search(r"\d[\d.,]*", text)
     if match is None:
@@ -145,7 +146,7 @@ def _decimal_vote(value: str) -> str:
         many = number.count(groups.group(1)) > 1
         if many:  # 1.234.567: the dots group thousands
             return "," if groups.group(1) == "." else "."
-        return "?"
+        return "." if groups.group(1) == "," and delimiter != ";" else "?"
     for sep in ",.":
         if sep in number:
             return sep if number.count(sep) == 1 else ("," if sep == "." else ".")

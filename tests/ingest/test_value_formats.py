@@ -76,8 +76,12 @@ def test_decimal_separator_decided_by_the_column() -> None:
     # every value reads either way: the semicolon file is taken as European, and says so
     sep, note = decide_decimal(["1.234", "2.500"], delimiter=";")
     assert sep == "," and "either way" in note
-    sep, note = decide_decimal(["1,234", "2,500"], delimiter=",")
+    sep, note = decide_decimal(["1.234", "2.500"], delimiter=",")
     assert sep == "." and "either way" in note
+    # whole-dollar amounts of a US export: thousands commas, nothing to say
+    assert decide_decimal(["1,234", "12,500"], delimiter=",") == (".", "")
+    sep, note = decide_decimal(["1,234", "2,500"], delimiter=";")
+    assert sep == "," and "either way" in note
 
 
 def test_european_amount_is_1234_56() -> None:
