@@ -21,7 +21,11 @@ def export_command(
     out: Annotated[Path, typer.Option("--out", help="The file to write.")],
     store: Annotated[
         Path | None,
-        typer.Option("--store", help="Store file with review decisions (without it: all pending)."),
+        typer.Option(
+            "--store",
+            help="Store file with review decisions (default: DIR/store.duckdb, else the "
+            "default store, as for report).",
+        ),
     ] = None,
 ) -> None:
     """Export a screen's hits with review status: CSV, JSON, XLSX, Markdown summary or FtM."""

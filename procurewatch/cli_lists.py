@@ -19,6 +19,7 @@ from procurewatch.model import Entity, Watchlist
 from procurewatch.watchlist.serialize import entity_to_dict
 
 if TYPE_CHECKING:
+    from procurewatch.store.lists import InUse, ListVersion
     from procurewatch.watchlist.diff import DiffSide, ListDiff
 
 lists_app = typer.Typer(
@@ -49,18 +50,41 @@ def import_command(
     ] = None,
     store: StoreOption = None,
     as_json: JsonOption = False,
+    use: Annotated[
+        bool,
+        typer.Option(
+            "--use",
+            help="Screen with this version from now on, even if it is older or much smaller "
+            "than the one in use.",
+        ),
+    ] = False,
 ) -> None:
-    """Import a list file as a new list version in the store; prints its id and counts."""
+    """Import a list file as a new list version in the store; prints its id and counts.
+
+    The new version is used for screening when its content is at least as recent as the
+    version in use and not much smaller; otherwise the one in use stays, and the command says
+    how to switch (--use, or procurewatch lists use ID).
+    """
     from procurewatch.store.db import open_store
-    from procurewatch.store.lists import save_list
+    from procurewatch.store.lists import in_use, save_list, use_version
     from procurewatch.watchlist.importers import parse_file
 
     imported = parse_file(file, kind)
     with open_store(resolve_store(store)) as opened:
         result = save_list(opened, imported)
+        if use:
+            use_version(opened, result.version.id)
+        current = next(u for u in in_use(opened) if u.version.kind == result.version.kind)
+    status = _use_status(result.version, current)
     if as_json:
         print_json(
-            {"created": result.created, **result.version.summary(), "issues": result.version.issues}
+            {
+                "created": result.created,
+                **result.version.summary(),
+                "in_use": current.version.id == result.version.id,
+                "status": status,
+                "issues": result.version.issues,
+            }
         )
         return
     console = Console()
@@ -78,6 +102,41 @@ def import_command(
     )
     _print_issues(console, imported.warnings, [i.describe() for i in imported.rejected], "rejected")
     _print_issues(console, (), [i.describe() for i in imported.skipped], "skipped")
+    if status:
+        console.print(status, markup=False, soft_wrap=True)
+
+
+def _use_status(version: ListVersion, current: InUse) -> str:
+    """A sentence when the imported version is not the one in use: why, and how to switch."""
+    from procurewatch.store.lists import kept_because
+
+    if current.version.id == version.id:
+        return ""
+    why = (
+        "it was chosen with `lists use`"
+        if current.chosen
+        else kept_because(version, current.version)
+    )
+    return (
+        f"not in use: {current.version.id} stays the {version.kind} version screening uses, as "
+        f"{why}; to screen with {version.id} instead: procurewatch lists use {version.id}"
+    )
+
+
+@lists_app.command("use")
+def use_command(
+    version_id: Annotated[
+        str, typer.Argument(help="The list version to screen with (see lists versions).")
+    ],
+    store: StoreOption = None,
+) -> None:
+    """Screen with this list version for its kind from now on (even an older or smaller one)."""
+    from procurewatch.store.db import open_store
+    from procurewatch.store.lists import use_version
+
+    with open_store(resolve_store(store)) as opened:
+        version = use_version(opened, version_id)
+    Console().print(f"{version.id} is now the {version.kind} version screening uses", markup=False)
 
 
 def _print_issues(
@@ -93,17 +152,21 @@ def _print_issues(
 
 @lists_app.command("versions")
 def versions_command(store: StoreOption = None, as_json: JsonOption = False) -> None:
-    """List the imported list versions, newest first; '*' marks the ones screening uses."""
+    """List the imported list versions, newest first; '*' marks the ones screening uses, and
+    says why (the most recent content, or chosen with lists use)."""
     from procurewatch.store.db import open_store
-    from procurewatch.store.lists import latest_versions, list_versions
+    from procurewatch.store.lists import in_use, list_versions
 
     path = resolve_store(store)
     if not path.is_file():
         rows: list[dict[str, Any]] = []
     else:
         with open_store(path, read_only=True) as opened:
-            in_use = {v.id for v in latest_versions(opened)}
-            rows = [{**v.summary(), "in_use": v.id in in_use} for v in list_versions(opened)]
+            used = {u.version.id: u.why for u in in_use(opened)}
+            rows = [
+                {**v.summary(), "in_use": v.id in used, "why": used.get(v.id, "")}
+                for v in list_versions(opened)
+            ]
     if as_json:
         print_json({"store": str(path), "versions": rows})
         return
@@ -112,7 +175,7 @@ def versions_command(store: StoreOption = None, as_json: JsonOption = False) -> 
             f"No list versions in {path}; import one with: procurewatch lists import FILE"
         )
         return
-    columns = ("", "id", "kind", "imported", "file date", "entities", "rejected", "file")
+    columns = ("", "id", "kind", "imported", "file date", "entities", "rejected", "file", "in use")
     _table(Console(), f"List versions in {path}", columns, [_version_cells(r) for r in rows])
 
 
@@ -126,6 +189,7 @@ def _version_cells(row: dict[str, Any]) -> tuple[str, ...]:
         f"{row['entities']:,}",
         f"{row['rejected_rows']:,}",
         Path(row["source_path"]).name,
+        row["why"],
     )
 
 

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from procurewatch.cli_common import StoreOption, app, print_json, resolve_store
 from procurewatch.errors import InputError, StoreError, UsageError
+from procurewatch.ingest.columns import describe_field_map
 from procurewatch.screen.engines.local import Progress as ProgressFn
 from procurewatch.screen.publish import check_out_dir, publish_outputs
 from procurewatch.screen.run import RunResult, run_screen
@@ -81,6 +82,16 @@ def _report_line(result: RunResult, out: Path) -> str:
     )
 
 
+def field_map_lines(result: RunResult) -> list[str]:
+    """For each input, the columns taken for each role (and the amount's unit and currency),
+    then any note on a format that could not be decided."""
+    lines = []
+    for item in result.inputs:
+        lines.append(f"{item.path}: {describe_field_map(item.field_map)}")
+        lines.extend(f"  note: {note}" for note in result.notes(item))
+    return lines
+
+
 def execute(
     inputs: list[Path],
     out: Path,
@@ -89,6 +100,7 @@ def execute(
     quiet: bool,
     currency: str | None = None,
     force: bool = False,
+    sheet: str | None = None,
 ) -> RunResult:
     """Screen, write the outputs and record the run in the store.
 
@@ -102,7 +114,12 @@ def execute(
     watchlist = load_watchlist(resolve_store(store))
     with progress_bar(quiet) as progress:
         result = run_screen(
-            inputs, watchlist, mapping=mapping or None, progress=progress, default_currency=currency
+            inputs,
+            watchlist,
+            mapping=mapping or None,
+            progress=progress,
+            default_currency=currency,
+            sheet=sheet,
         )
     publish_outputs(out, result)
     try:
@@ -184,6 +201,14 @@ def screen_command(
         bool,
         typer.Option("--force", help="Replace the outputs of an earlier run in the --out folder."),
     ] = False,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet",
+            help="Workbook sheet to read: NAME, a number from 1, or all (default: the sheet "
+            "whose header names a vendor or description column).",
+        ),
+    ] = None,
 ) -> None:
     """Screen procurement records against the watchlist and write the hits with their evidence.
 
@@ -192,11 +217,18 @@ def screen_command(
     mapping = parse_mapping(map_)
     check_out_dir(out, force)
     if engine is Engine.spark:
+        if sheet is not None:
+            raise UsageError("--sheet needs the local engine (Spark reads CSV, TSV and Parquet)")
         result = execute_spark(inputs, out, store, mapping, currency, spark_master)
     else:
         if spark_master is not None:
             raise UsageError("--spark-master needs --engine spark")
-        result = execute([Path(i) for i in inputs], out, store, mapping, quiet, currency, force)
+        result = execute(
+            [Path(i) for i in inputs], out, store, mapping, quiet, currency, force, sheet
+        )
+    if not quiet:
+        for line in field_map_lines(result):
+            typer.echo(line)
     typer.echo(_report_line(result, out), err=quiet)
 
 

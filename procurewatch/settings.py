@@ -28,6 +28,19 @@ def store_path() -> Path:
     return Path(explicit) if explicit else home() / "store.duckdb"
 
 
+def decisions_store(out_dir: Path, given: Path | None = None) -> Path | None:
+    """The store with the review decisions of a screen's output folder, the same for every
+    command that reads them (report, export, ...): ``--store``, else ``DIR/store.duckdb``,
+    else the default store (:func:`store_path`); None when none of these exists."""
+    if given is not None:
+        return given
+    local = out_dir / "store.duckdb"
+    if local.is_file():
+        return local
+    default = store_path()
+    return default if default.is_file() else None
+
+
 def duckdb_threads() -> int:
     """DuckDB worker threads."""
     return int(os.environ.get("PROCUREWATCH_THREADS", str(os.cpu_count() or 1)))

@@ -79,11 +79,14 @@ def test_versions_and_show(run: Any, lists: Path, tmp_path: Path) -> None:
         assert run("lists", "import", str(lists / name), "--store", store)[0] == 0
     code, out, _ = run("lists", "versions", "--json", "--store", store)
     versions = json.loads(out)["versions"]
+    # the file imported second holds older content (2022 against 2026): the first stays in use
     assert code == 0 and [(v["kind"], v["in_use"]) for v in versions] == [
-        ("fcc", True),
         ("fcc", False),
+        ("fcc", True),
     ]
+    assert versions[1]["why"].startswith("most recent content (2026-")
     assert versions[1]["skipped_rows"] == 4 and versions[0]["entities"] == 11
+    assert run("lists", "use", versions[0]["id"], "--store", store)[0] == 0
     code, out, _ = run("lists", "show", "--json", "--store", store)
     shown = json.loads(out)
     assert code == 0 and shown["versions"][-1] == versions[0]["id"]
@@ -133,3 +136,51 @@ def test_missing_file_and_wrong_kind(run: Any, lists: Path, tmp_path: Path) -> N
         2,
         "error: unknown list format 'xml'; use one of csl, ofac, fcc, dod1260h\n",
     )
+
+
+def test_older_sample_does_not_take_the_full_list_out_of_use(
+    run: Any, lists: Path, tmp_path: Path
+) -> None:
+    store = str(tmp_path / "store.duckdb")
+    full, sample = "trade_gov_csl_2023_watchman.csv", "trade_gov_csl_sample_watchman_2025.csv"
+    assert run("lists", "import", str(lists / full), "--store", store)[0] == 0
+    code, out, _ = run("lists", "import", str(lists / sample), "--store", store)
+    # the sample is dated 2023-07-19 inside, whatever its file name says
+    assert code == 0 and out.startswith("imported csl-2023-") and "13 entities" in out
+    assert "not in use: csl-2023-" in out and "content is older (2023-07-19" in out
+    assert "procurewatch lists use csl-2023-" in out
+    code, out, _ = run("lists", "versions", "--json", "--store", store)
+    used = [v for v in json.loads(out)["versions"] if v["in_use"]]
+    assert [v["entities"] for v in used] == [4219]
+    # an Entity List party that only the full file holds still matches
+    code, out, _ = run("match", "Albrecht Import-Export", "--json", "--store", store)
+    results = json.loads(out)["results"]
+    assert code == 0 and results and results[0]["match"]
+    assert "us-bis-entity-list" in {d["list"] for d in results[0]["designations"]}
+    # switching is explicit, and then the full file's party is no longer in the watchlist
+    sample_id = next(
+        v["id"]
+        for v in json.loads(run("lists", "versions", "--json", "--store", store)[1])["versions"]
+        if v["entities"] == 13
+    )
+    assert run("lists", "use", sample_id, "--store", store)[0] == 0
+    code, out, _ = run("match", "Albrecht Import-Export", "--json", "--store", store)
+    assert code == 0 and json.loads(out)["results"] == []
+
+
+def test_import_with_use_switches_at_once(run: Any, lists: Path, tmp_path: Path) -> None:
+    store = str(tmp_path / "store.duckdb")
+    assert (
+        run("lists", "import", str(lists / "fcc_covered_list_table.csv"), "--store", store)[0] == 0
+    )
+    code, out, _ = run(
+        "lists",
+        "import",
+        str(lists / "fcc_covered_list_data_2024.csv"),
+        "--use",
+        "--json",
+        "--store",
+        store,
+    )
+    imported = json.loads(out)
+    assert code == 0 and imported["in_use"] is True and imported["status"] == ""

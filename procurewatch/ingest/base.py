@@ -24,6 +24,8 @@ from typing import Protocol, runtime_checkable
 
 import pyarrow as pa
 
+from procurewatch.ingest.valueformat import ValueFormats
+
 FORMATS = (
     "csv",
     "tsv",
@@ -72,6 +74,9 @@ class FieldMap:
     date: str | None = None
     place: tuple[str, ...] = ()
     record_id: str | None = None
+    formats: ValueFormats = field(default_factory=ValueFormats, compare=False)
+    """How the amount and date columns write their values (decided from a sample; not part of
+    what makes two field maps equal)."""
 
     def columns(self) -> tuple[str, ...]:
         """Every column the map refers to, once each, in role order."""
@@ -194,10 +199,11 @@ def open_input(
     batch_size: int = 65536,
     fmt: str | None = None,
     require_roles: bool = True,
+    sheet: str | None = None,
 ) -> InputReader:
     """Open ``path`` for reading: see :func:`procurewatch.ingest.detect.open_input`."""
     # imported here: detect imports the readers, which import this module
     from procurewatch.ingest.detect import open_input as _open
 
     return _open(path, mapping=mapping, batch_size=batch_size, fmt=fmt,
-                 require_roles=require_roles)
+                 require_roles=require_roles, sheet=sheet)

@@ -135,3 +135,33 @@ def require_screenable(field_map: FieldMap, columns: Sequence[str], path: str) -
         f"{_listing(columns)}; say which to screen with --map vendor=COL --map text=COL",
         path=path,
     )
+
+
+def describe_field_map(field_map: FieldMap) -> str:
+    """The roles and their columns in one line, with the amount's unit and currency and the
+    date order: ``vendor=Payee; text=Description; amount=Importe (decimal comma, EUR)``."""
+    parts = []
+    for role in ROLES:
+        value = getattr(field_map, role)
+        names = value if isinstance(value, tuple) else (value,) if value else ()
+        if names:
+            parts.append(
+                f"{role}={', '.join(one_line(n, 60) for n in names)}{_detail(role, field_map)}"
+            )
+    return "; ".join(parts) or "no columns recognised"
+
+
+def _detail(role: str, field_map: FieldMap) -> str:
+    amount = field_map.formats.amount
+    if role == "amount":
+        details = [
+            f"x{amount.unit:,.0f} ({amount.unit_label})" if amount.unit != 1 else "",
+            "decimal comma" if amount.decimal == "," else "",
+            amount.currency or "",
+        ]
+    elif role == "date":
+        details = ["day first" if field_map.formats.day_first else ""]
+    else:
+        return ""
+    shown = [d for d in details if d]
+    return f" ({', '.join(shown)})" if shown else ""

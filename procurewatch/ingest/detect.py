@@ -14,8 +14,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from procurewatch.errors import InputError, UsageError
-from procurewatch.ingest import ocds, usaspending
-from procurewatch.ingest.base import FORMATS, BaseReader
+from procurewatch.ingest import ocds, usaspending, valueformat
+from procurewatch.ingest.base import FORMATS, BaseReader, one_line
 from procurewatch.ingest.columns import (
     apply_mapping,
     guess_field_map,
@@ -27,7 +27,8 @@ from procurewatch.ingest.encoding import decode_sample, detect_encoding, looks_b
 from procurewatch.ingest.jsonfiles import JsonReader, sniff_json
 from procurewatch.ingest.parquetfile import ParquetReader, parquet_columns
 from procurewatch.ingest.tabular import DelimitedReader
-from procurewatch.ingest.xlsx import XlsxReader, sniff_sheet
+from procurewatch.ingest.valueformat import ValueFormats
+from procurewatch.ingest.xlsx import XlsxReader, sheet_layouts, sniff_sheet
 
 _EXTENSIONS = {
     ".csv": "csv", ".txt": "csv", ".psv": "csv", ".tsv": "tsv", ".tab": "tsv",
@@ -52,13 +53,16 @@ def open_input(
     batch_size: int = 65536,
     fmt: str | None = None,
     require_roles: bool = True,
+    sheet: str | None = None,
 ) -> BaseReader:
     """A reader for ``path``: format and encoding detected (or ``fmt``), roles set.
 
     ``mapping`` holds ``--map`` overrides, role → column (several columns comma-separated;
     empty clears the role). Raises :class:`InputError` for a file that cannot be read, an unknown
     role or column, or (unless ``require_roles`` is false, for tables read for other purposes
-    such as inventories) a table with neither a vendor nor a description column.
+    such as inventories) a table with neither a vendor nor a description column. ``sheet``
+    picks a workbook's sheet by name or 1-based number (``all``: see
+    :func:`procurewatch.screen.engines.local.screen_files`; here the best sheet).
     """
     path = Path(path)
     if fmt is not None and fmt not in FORMATS:
@@ -66,12 +70,59 @@ def open_input(
     if batch_size < 1:
         raise UsageError(f"batch size must be at least 1, not {batch_size}")
     sample = _sample(path)
-    reader = _build(fmt or _detect(path, sample), path, sample, batch_size, refine=fmt is None)
+    kind = fmt or _detect(path, sample)
+    if sheet and sheet != "all" and kind != "xlsx":
+        raise UsageError(f"--sheet applies to .xlsx workbooks; {path} is {kind}")
+    chosen = sheet if sheet != "all" else None
+    reader = _build(kind, path, sample, batch_size, refine=fmt is None, sheet=chosen)
     reader.field_map = apply_mapping(reader.field_map, mapping, reader.columns, str(path))
     no_records = not reader.columns and reader.format in ("json", "jsonl")  # "[]": nothing to do
     if require_roles and not no_records:
-        require_screenable(reader.field_map, reader.columns, str(path))
+        try:
+            require_screenable(reader.field_map, reader.columns, str(path))
+        except InputError as err:
+            raise _with_sheets(err, reader) from None
+    reader.field_map = replace(reader.field_map, formats=_formats(reader))
     return reader
+
+
+def _with_sheets(err: InputError, reader: BaseReader) -> InputError:
+    """The error, for a workbook with several sheets, saying how to pick another."""
+    if not isinstance(reader, XlsxReader) or reader.layout is None:
+        return err
+    names = [layout.sheet for layout in sheet_layouts(reader.path)]
+    if len(names) < 2:
+        return err
+    listing = ", ".join(repr(one_line(n, 40)) for n in names[:30])
+    message = str(err).removeprefix(f"{err.path}: ")
+    return InputError(f"{message} (read sheet {reader.layout.sheet!r}); or pick the sheet "
+                      f"with --sheet NAME: the sheets with data are {listing}", path=err.path)
+
+
+def _formats(reader: BaseReader) -> ValueFormats:
+    """The amount and date formats, decided from the first values of those columns."""
+    fmap = reader.field_map
+    wanted = [c for c in (fmap.amount, fmap.date) if c]
+    if not wanted:
+        return fmap.formats
+    values: dict[str, list[str | None]] = {c: [] for c in wanted}
+    batches = replace(reader, batch_size=valueformat.SAMPLE_VALUES, rejects=[]).batches()
+    try:
+        batch = next(batches, None)
+    except InputError:
+        batch = None
+    finally:
+        getattr(batches, "close", lambda: None)()
+    if batch is not None:
+        values = {c: batch.column(c).to_pylist() for c in wanted if c in batch.schema.names}
+    layout = getattr(reader, "layout", None)
+    return valueformat.decide(
+        fmap.amount,
+        values.get(fmap.amount or "", []),
+        values.get(fmap.date or "", []),
+        getattr(layout, "delimiter", None),
+        fmap.currency is not None,
+    )
 
 
 def _sample(path: Path) -> bytes:
@@ -136,7 +187,8 @@ def _json_lines(text: str) -> bool:
         return False
 
 
-def _build(kind: str, path: Path, sample: bytes, batch_size: int, refine: bool) -> BaseReader:
+def _build(kind: str, path: Path, sample: bytes, batch_size: int, refine: bool,
+           sheet: str | None = None) -> BaseReader:
     encoding = detect_encoding(sample)
     if kind in ocds.FORMATS:
         return ocds.open_ocds(path, kind, encoding, batch_size)
@@ -149,10 +201,10 @@ def _build(kind: str, path: Path, sample: bytes, batch_size: int, refine: bool) 
         return JsonReader(path=path, format=kind, columns=columns, field_map=field_map,
                           batch_size=batch_size, layout=layout)
     if kind == "xlsx":
-        sheet = sniff_sheet(path)
-        return XlsxReader(path=path, format=kind, columns=sheet.columns,
-                          field_map=guess_field_map(sheet.columns), batch_size=batch_size,
-                          layout=sheet)
+        found = sniff_sheet(path, sheet)
+        return XlsxReader(path=path, format=kind, columns=found.columns,
+                          field_map=guess_field_map(found.columns), batch_size=batch_size,
+                          layout=found)
     if kind == "parquet":
         names = parquet_columns(path)
         return ParquetReader(path=path, format=kind, columns=names,

@@ -27,7 +27,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from procurewatch.errors import InputError, UsageError
-from procurewatch.ingest.base import InputReader, one_line, open_input
+from procurewatch.ingest.base import FieldMap, InputReader, one_line, open_input
 from procurewatch.ingest.nmap import NmapReader, check_nmap_xml
 
 INVENTORY_FORMATS = ("csv", "tsv", "xlsx", "json", "jsonl", "nmap")
@@ -194,6 +194,8 @@ def open_inventory(
         raise UsageError(f"unknown inventory format {fmt!r}; use one of: {known}")
     reader, roles = _reader(path, fmt, batch_size)
     if reader.format != "nmap":  # nmap rows have fixed roles
+        if not mapping and looks_like_procurement(reader.field_map, roles):
+            raise _procurement_error(reader, path)
         roles = apply_inventory_mapping(roles, mapping, reader.columns, str(path))
     if not roles.screened():
         listing = _listing(reader.columns)
@@ -203,6 +205,31 @@ def open_inventory(
             path=str(path),
         )
     return InventoryInput(reader, roles)
+
+
+_MAKER_WORDS = frozenset({"manufacturer", "make", "brand", "mfr", "mfg", "oem", "maker"})
+
+
+def looks_like_procurement(field_map: FieldMap, roles: InventoryMap) -> bool:
+    """Whether a table is procurement data rather than a device inventory: no MAC, model,
+    serial, IP or host name column, no column named for a maker (only vendor/supplier/payee
+    names, which say who was paid, not who made a device), and an amount column."""
+    if roles.mac or roles.model or roles.serial or roles.ip or roles.hostname:
+        return False
+    makers = [c for c in roles.manufacturer if _MAKER_WORDS & set(_words(c))]
+    return not makers and field_map.amount is not None and bool(field_map.vendor)
+
+
+def _procurement_error(reader: InputReader, path: Path) -> InputError:
+    fmap = reader.field_map
+    shown = ", ".join(dict.fromkeys(c for c in (*fmap.vendor, fmap.amount, fmap.date) if c))
+    return InputError(
+        f"this looks like procurement data (columns {shown}), not a device inventory: it has no "
+        "MAC address, manufacturer or model column; screen it with `procurewatch screen "
+        f"{path} --out DIR`, or, if it is an inventory, name its columns with --map "
+        "manufacturer=COL --map model=COL",
+        path=str(path),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,14 @@
 """Excel workbooks (.xlsx, .xlsm), streamed row by row with openpyxl's read-only mode.
 
-The first worksheet with data is read. Its header is the first row with two or more values among
-the first 20 (so a title row above the table is skipped), else its first non-empty row.
+The sheet and header row that hold the table are found: among the first 30 rows of every
+sheet, the row whose cells name the most column roles (vendor, description, amount, date ...,
+by the vocabulary of :mod:`.columns`) is the header, so a cover sheet, a title row, notes above
+the header or a "Prepared by" line are skipped; the first sheet wins a tie. When no row names a
+vendor or description column, the first sheet with data is read from its first row with two
+or more values. ``--sheet NAME|N`` picks a sheet (its header found the same way); ``--sheet
+all`` reads every sheet with a table, each as an input of its own (``book.xlsx#Sheet2``).
+A two-row header (group titles merged over the column names) reads from its row of names,
+which names the most roles.
 Cells become text: whole numbers without ``.0``, dates as ISO 8601, formulas as their last
 computed value. ``_row`` is the row under the header (``_row`` + header row = the sheet row);
 ``Reject.line`` is the sheet row. A row with values beyond the header's columns is rejected.
@@ -30,8 +37,8 @@ MAX_SHARED_STRINGS_BYTES = 100 << 20
 workbook, the manifest ``[Content_Types].xml``, relationships, document properties."""
 UNREAD_PARTS = ("xl/media/", "xl/embeddings/", "docProps/thumbnail")
 """Parts the reader never unpacks (pictures, embedded objects): their size does not matter."""
-HEADER_SEARCH_ROWS = 20
-"""Rows searched for the header (the first with two or more values)."""
+HEADER_SEARCH_ROWS = 30
+"""Rows searched for the header."""
 MAX_RATIO = 200
 """Largest compression ratio of a part bigger than 16 MiB (a zip bomb packs far tighter)."""
 
@@ -43,6 +50,8 @@ class SheetLayout:
     sheet: str
     header_row: int  # 1-based sheet row of the header
     columns: tuple[str, ...]
+    score: tuple[int, int, int] = (0, 0, 0)
+    """How well the header names the roles: (vendor or description named, roles named, cells)."""
 
 
 def check_archive(path: Path) -> None:
@@ -73,37 +82,83 @@ def check_archive(path: Path) -> None:
             )
 
 
-def sniff_sheet(path: Path) -> SheetLayout:
-    """The first sheet with data and its header row."""
+def sniff_sheet(path: Path, sheet: str | None = None) -> SheetLayout:
+    """The sheet and header row holding the table (``sheet``: a sheet name or 1-based number)."""
+    layouts = sheet_layouts(path, sheet)
+    if not layouts:
+        raise InputError("the workbook has no data (every sheet is empty)", path=str(path))
+    tables = [layout for layout in layouts if layout.score[0]]
+    return max(tables, key=lambda layout: layout.score) if tables else layouts[0]
+
+
+def sheet_layouts(path: Path, sheet: str | None = None) -> list[SheetLayout]:
+    """Each non-empty sheet (or only ``sheet``) with its best header row, in workbook order."""
     check_archive(path)
     workbook = _open(path)
     try:
-        for sheet in workbook.worksheets:
-            sheet.reset_dimensions()  # stored dimensions may be wrong; read every cell
-            found = _header(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True))
-            if found is not None:
-                number, cells = found
-                return SheetLayout(sheet.title, number, unique_names(cells))
+        sheets = [_pick(workbook, sheet, path)] if sheet else list(workbook.worksheets)
+        layouts = []
+        for found in sheets:
+            found.reset_dimensions()  # stored dimensions may be wrong; read every cell
+            layout = _layout(
+                found.title, found.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
+            )
+            if layout is not None:
+                layouts.append(layout)
+        return layouts
+    except InputError:
+        raise
     except Exception as err:
         raise _unreadable(path, err) from None
     finally:
         workbook.close()
-    raise InputError("the workbook has no data (every sheet is empty)", path=str(path))
 
 
-def _header(rows: Iterator[tuple[Any, ...]]) -> tuple[int, list[str | None]] | None:
-    """The header: the first row with two or more values (a title row above it is skipped),
-    else the first non-empty row."""
-    first: tuple[int, list[str | None]] | None = None
+def _pick(workbook: Any, sheet: str, path: Path) -> Any:
+    names = list(workbook.sheetnames)
+    if sheet in names:
+        return workbook[sheet]
+    if sheet.isdigit() and 1 <= int(sheet) <= len(names):
+        return workbook[names[int(sheet) - 1]]
+    listing = ", ".join(repr(one_line(n, 40)) for n in names[:30])
+    raise InputError(
+        f"no sheet {one_line(sheet, 60)!r} in the workbook; its sheets are: "
+        f"{listing} (give --sheet a name, a number from 1, or all)",
+        path=str(path),
+    )
+
+
+def _layout(title: str, rows: Iterator[tuple[Any, ...]]) -> SheetLayout | None:
+    """The sheet's header: the row naming the most roles; else its first row with two or more
+    values (a title row above it is skipped); else its first non-empty row."""
+    from procurewatch.ingest.columns import guess_field_map  # columns imports this package
+
+    best: SheetLayout | None = None
+    first: SheetLayout | None = None
     for number, values in enumerate(rows, start=1):
-        cells = [_text(value) for value in values]
-        while cells and not cells[-1]:
-            cells.pop()
-        if sum(1 for cell in cells if cell) >= 2:
-            return number, cells
-        if cells and first is None:
-            first = number, cells
-    return first
+        cells = _merged([_text(value) for value in values])
+        filled = sum(1 for cell in cells if cell)
+        if not filled:
+            continue
+        names = unique_names(cells)
+        fmap = guess_field_map([n for n, c in zip(names, cells, strict=True) if c])
+        roles = sum(
+            1 for role in ("vendor", "buyer", "text", "amount", "date") if getattr(fmap, role)
+        )
+        score = (int(bool(fmap.vendor or fmap.text)), roles if filled >= 2 else 0, filled)
+        layout = SheetLayout(title, number, names, score)
+        if first is None or (first.score[2] < 2 <= filled):
+            first = layout
+        if score[0] and (best is None or score[:2] > best.score[:2]):
+            best = layout
+    return best or first
+
+
+def _merged(cells: list[str | None]) -> list[str | None]:
+    """Header cells without trailing blanks."""
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
 
 
 def _open(path: Path) -> Any:
@@ -128,6 +183,17 @@ class XlsxReader(BaseReader):
     """One worksheet of an .xlsx workbook."""
 
     layout: SheetLayout | None = None
+    label: str | None = None
+    """The name the rows are known by when several sheets of one workbook are read
+    (``book.xlsx#Sheet2``); None: the path."""
+
+    def make_batch(self, arrays: Any, rows: pa.Array) -> pa.RecordBatch:
+        """A batch whose ``_source_file`` is :attr:`label` when set."""
+        batch = super().make_batch(arrays, rows)
+        if self.label is None:
+            return batch
+        source = pa.repeat(pa.scalar(self.label, pa.string()), len(rows))
+        return batch.set_column(batch.num_columns - 2, "_source_file", source)
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         """Batches of ``batch_size`` rows of text."""

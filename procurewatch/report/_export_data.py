@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from procurewatch import settings
 from procurewatch.currency import default_table, to_usd
 from procurewatch.errors import InputError
 from procurewatch.review.decisions import status_of
@@ -101,11 +102,18 @@ def input_currency(item: Mapping[str, Any]) -> tuple[str, str] | None:
     return (found, f"currency from the amount column {column!r}") if found else None
 
 
+def _iso_day(iso: str | None) -> date | None:
+    try:
+        return date.fromisoformat(iso) if iso else None
+    except ValueError:
+        return None
+
+
 def _money(record: Record, fallback: tuple[str, str] | None) -> None:
     hit = record.first
-    record.amount = parse_amount(hit.amount)
+    record.amount = hit.amount_value if hit.amount_value is not None else parse_amount(hit.amount)
     record.currency = currency_of(hit.amount, hit.currency, None)
-    record.day = parse_date(hit.record_date)
+    record.day = _iso_day(hit.date) or parse_date(hit.record_date)
     why = ""
     if not record.currency and fallback is not None:
         record.currency, why = fallback
@@ -174,6 +182,7 @@ def load_export(out_dir: Path, store_path: Path | None = None) -> ExportData:
     except ValueError as exc:
         raise InputError(f"not valid JSON ({exc})", path=str(summary_path)) from None
     hits = read_hits(hits_path)
+    store_path = settings.decisions_store(out_dir, store_path)
     reviewed = store_path is not None and store_path.is_file()
     status = status_of(store_path if reviewed else None, hits)
     records = group_records(hits, status, summary.get("inputs") or [])

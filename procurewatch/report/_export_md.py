@@ -64,7 +64,10 @@ def _headline(data: ExportData) -> str:
         f"in {len(in_force):,} records",
     ]
     if not data.reviewed:
-        lines.append("- Review: none recorded (no store given); every hit counts as pending")
+        lines.append(
+            "- Review: none recorded (no store with decisions: give --store, or keep them in "
+            "DIR/store.duckdb or the default store); every hit counts as pending"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from procurewatch.report._export_data import ExportData, Record
 from procurewatch.review.model import CONFIRMED, DISMISSED
-from procurewatch.screen.hits import HIT_COLUMNS
+from procurewatch.screen.hits import HIT_COLUMNS, VALUE_COLUMNS
 
 REVIEW_COLUMNS = (
     "review_status",
@@ -17,7 +17,11 @@ REVIEW_COLUMNS = (
     "amount_usd",
     "fx_note",
 )
-HIT_EXPORT_COLUMNS = (*HIT_COLUMNS, *REVIEW_COLUMNS)
+HIT_EXPORT_COLUMNS = (
+    *HIT_COLUMNS,
+    *(c for c in VALUE_COLUMNS if c not in REVIEW_COLUMNS),
+    *REVIEW_COLUMNS,
+)
 """Columns of the hits table: ``hits.csv`` plus review status and the amount in US dollars."""
 
 BUYER_COLUMNS = (

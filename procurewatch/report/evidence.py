@@ -138,9 +138,10 @@ def _designation(d: Mapping[str, Any]) -> DesignationRow:
 
 
 def highlight(hit: Mapping[str, Any]) -> tuple[str, str, str]:
-    """The field text split at the match: the span in the description, else the first occurrence."""
+    """The text of the hit's own field split at the match: at the span, else at the first
+    occurrence (hits written before ``field_text`` existed: the record's description)."""
     matched = str(hit.get("matched_text") or "")
-    text = str(hit.get("description") or "")
+    text = str(hit.get("field_text") or hit.get("description") or "")
     span = hit.get("span")
     if span and len(span) == 2 and text[int(span[0]) : int(span[1])] == matched and matched:
         start, end = int(span[0]), int(span[1])

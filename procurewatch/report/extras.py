@@ -87,3 +87,30 @@ def _state(value: Any) -> ReviewState:
     label = str(getattr(value, "label", status))
     detail = label + (f" by {who}" if who else "") + (f": {why}" if why else "")
     return ReviewState(cast(Status, status), detail)
+
+
+def input_notes(summary: Mapping[str, Any]) -> list[str]:
+    """For each input of ``summary.json``, the columns read for each role (with the amount's
+    unit and currency), then what could not be decided about its amounts and dates."""
+    from procurewatch.ingest.base import FieldMap
+    from procurewatch.ingest.columns import describe_field_map
+    from procurewatch.ingest.valueformat import AmountFormat, ValueFormats
+
+    lines = []
+    for item in summary.get("inputs") or []:
+        raw = item.get("field_map") if isinstance(item, Mapping) else None
+        if not isinstance(raw, Mapping):
+            continue
+        formats = raw.get("formats") or {}
+        amount = AmountFormat(**(formats.get("amount") or {}))
+        value_formats = ValueFormats(amount, bool(formats.get("day_first")))
+        roles: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in raw.items() if k != "formats"
+        }
+        try:
+            fmap = FieldMap(**roles, formats=value_formats)
+        except TypeError:
+            continue
+        lines.append(f"Columns read in {item.get('path')}: {describe_field_map(fmap)}.")
+    lines.extend(f"Note on {note}" for note in summary.get("notes") or [])
+    return lines

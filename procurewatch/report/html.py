@@ -23,7 +23,7 @@ from procurewatch.atomic import atomic_write
 from procurewatch.errors import InputError
 from procurewatch.report.aggregate import Report, build_report
 from procurewatch.report.charts import Chart, build_charts
-from procurewatch.report.extras import fx_function, review_statuses
+from procurewatch.report.extras import fx_function, input_notes, review_statuses
 from procurewatch.report.glossary import gloss
 from procurewatch.report.inventory import write_inventory_report as write_inventory_report
 from procurewatch.report.set_aside import SetAside, load_set_aside
@@ -83,16 +83,11 @@ def read_hits(out_dir: Path) -> list[dict[str, Any]]:
 
 
 def find_store(out_dir: Path, store: Path | None) -> Path | None:
-    """The store with review decisions: ``--store``, else ``DIR/store.duckdb``, else the default."""
-    if store is not None:
-        return store
-    local = out_dir / "store.duckdb"
-    if local.is_file():
-        return local
+    """The store with review decisions: ``--store``, else ``DIR/store.duckdb``, else the default
+    (:func:`procurewatch.settings.decisions_store`)."""
     from procurewatch import settings
 
-    default = settings.store_path()
-    return default if default.is_file() else None
+    return settings.decisions_store(out_dir, store)
 
 
 def _asset(name: str) -> str:
@@ -194,7 +189,8 @@ def build_all(out_dir: Path, *, store: Path | None = None) -> tuple[Report, list
     hits = read_hits(out_dir) + aside.restored
     fx, fx_note = fx_function()
     statuses, review_note = review_statuses(found, hits)
-    report = build_report(hits, summary, statuses=statuses, fx=fx, notes=(fx_note, review_note))
+    notes = (fx_note, review_note, *input_notes(summary))
+    report = build_report(hits, summary, statuses=statuses, fx=fx, notes=notes)
     return report, build_charts(report, us_states_topology()), aside
 
 

@@ -104,6 +104,14 @@ def _first(group: list[Mapping[str, Any]], name: str) -> str:
     return next((str(h[name]).strip() for h in group if h.get(name) not in (None, "")), "")
 
 
+def _day(iso: str) -> date | None:
+    """The ISO date screen wrote (``date``), else None."""
+    try:
+        return date.fromisoformat(iso) if iso else None
+    except ValueError:
+        return None
+
+
 def _record(
     key: tuple[str, int],
     group: list[Mapping[str, Any]],
@@ -112,8 +120,9 @@ def _record(
     column_currency: str,
 ) -> Record:
     date_text = _first(group, "record_date")
-    day = parse_date(date_text)
-    amount = parse_amount(_first(group, "amount"))
+    day = _day(_first(group, "date")) or parse_date(date_text)
+    value = _first(group, "amount_value")
+    amount = float(value) if value else parse_amount(_first(group, "amount"))
     own = _first(group, "currency").upper()
     currency = own or column_currency or "USD"
     usd, note = usd_of(amount, currency, day, fx)

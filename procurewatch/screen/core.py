@@ -29,7 +29,7 @@ from procurewatch.match.types import TextHit
 from procurewatch.model import EffectiveDesignation, Entity
 from procurewatch.screen.hits import Hit
 from procurewatch.screen.leads import lead_explanation, lead_via
-from procurewatch.screen.values import parse_date
+from procurewatch.screen.values import money_facts, parse_date
 
 TEXT_RULES = {"name": "text-name", "brand": "text-brand", "alias": "text-alias", "model": "model"}
 DESCRIPTION_CHARS = 300
@@ -118,6 +118,10 @@ class RecordInfo:
     amount: str | None
     currency: str | None
     description: str | None
+    amount_value: float | None = None
+    amount_usd: float | None = None
+    texts: Mapping[str, str | None] | None = None
+    """The record's text columns and their values (for each hit the text of its own field)."""
 
 
 def _column(batch: pa.RecordBatch, name: str | None) -> list[str | None]:
@@ -146,20 +150,28 @@ def _records(
     vendors, buyers = _first(sub, fmap.vendor), _first(sub, fmap.buyer)
     amounts, currencies = _column(sub, fmap.amount), _column(sub, fmap.currency)
     texts = _first(sub, fmap.text)
-    return {
-        row: RecordInfo(
+    columns = {c: _column(sub, c) for c in (*fmap.vendor, *fmap.parent, *fmap.buyer, *fmap.text)}
+    infos: dict[int, RecordInfo] = {}
+    for k, row in enumerate(rows):
+        day = parse_date(dates[k], fmap.formats.day_first)
+        value, currency, usd = money_facts(
+            amounts[k], currencies[k], fmap.formats.amount, ctx.default_currency, day
+        )
+        infos[row] = RecordInfo(
             str(files[k]),
             int(numbers[k] or 0),
-            parse_date(dates[k]),
+            day,
             dates[k],
             vendors[k],
             buyers[k],
             amounts[k],
-            currencies[k] or ctx.default_currency,
+            currency,
             (texts[k] or "")[:DESCRIPTION_CHARS] or None,
+            value,
+            usd,
+            {c: values[k] for c, values in columns.items()},
         )
-        for k, row in enumerate(rows)
-    }
+    return infos
 
 
 def any_in_force(designations: Iterable[EffectiveDesignation], day: date | None) -> bool | None:
@@ -274,6 +286,10 @@ def _hit(
         amount=rec.amount,
         currency=rec.currency,
         description=rec.description,
+        date=rec.day.isoformat() if rec.day else None,
+        amount_value=rec.amount_value,
+        amount_usd=rec.amount_usd,
+        field_text=_field_text(rec, column),
         via=applied.via,
         lead=entity.lead,
         explanation=explanation,
@@ -282,6 +298,12 @@ def _hit(
         input_sha256=sha,
         set_aside=set_aside,
     )
+
+
+def _field_text(rec: RecordInfo, column: str) -> str | None:
+    """The text of the field a hit was found in (at most :data:`DESCRIPTION_CHARS`)."""
+    value = (rec.texts or {}).get(column)
+    return value[:DESCRIPTION_CHARS] if value else None
 
 
 Found = tuple[int, str, str, str, NameMatch | TextHit]

@@ -31,7 +31,17 @@ HIT_COLUMNS = (
     "lead",
     "explanation",
 )
-"""Columns of ``hits.csv`` in order (DESIGN.md contract plus evidence columns)."""
+"""Columns of ``hits.csv`` in order (DESIGN.md contract plus evidence columns), as the store's
+``hits`` table has them."""
+
+VALUE_COLUMNS = ("date", "amount_value", "amount_usd", "field_text")
+"""Columns ``hits.csv`` has after :data:`HIT_COLUMNS`: the record's date as ISO, the amount
+with its units applied (in ``currency``), the amount in US dollars at the record month's rate,
+and the text of the field the hit was found in (``description`` is the record's first text
+column). The store keeps them in each hit's JSON."""
+
+CSV_COLUMNS = (*HIT_COLUMNS, *VALUE_COLUMNS)
+"""Every column of ``hits.csv``."""
 
 RULES = {
     "vendor-name": "the vendor/supplier/payee name matches a watchlist name",
@@ -72,6 +82,15 @@ class Hit:
     span: tuple[int, int] | None = None
     designations: tuple[dict[str, Any], ...] = dataclasses.field(default_factory=tuple)
     input_sha256: str = ""
+    date: str | None = None
+    """The record's date as ISO ``YYYY-MM-DD`` (``record_date`` is as written)."""
+    amount_value: float | None = None
+    """The amount as a number in ``currency`` with its units applied (150 in a 万元 column:
+    1,500,000; ``1.234,56``: 1234.56); ``amount`` is as written."""
+    amount_usd: float | None = None
+    """``amount_value`` in US dollars at the record month's average rate (ECB)."""
+    field_text: str | None = None
+    """The text of the field the hit was found in (``field``): the words that matched."""
     set_aside: str = ""
     """Why the context rules set this mention aside (an exclusion clause, a reference use, a
     place or a person): empty for a hit. A set-aside mention goes to ``set_aside.csv``, not
@@ -96,7 +115,7 @@ class Hit:
 
     def row_dict(self) -> dict[str, Any]:
         """The flat form written to ``hits.csv``."""
-        data = dict(zip(HIT_COLUMNS, _ROW_VALUES(self), strict=True))
+        data = dict(zip(CSV_COLUMNS, _ROW_VALUES(self), strict=True))
         data["lists"] = ";".join(self.lists)
         data["in_force"] = "" if self.in_force is None else str(self.in_force).lower()
         data["lead"] = str(self.lead).lower()
@@ -141,7 +160,8 @@ def set_aside_row(hit: Hit) -> dict[str, Any]:
     return {
         "hit_id": hit.hit_id, "source_file": hit.source_file, "row": hit.row,
         "field": hit.field, "matched_text": hit.matched_text, "entity_id": hit.entity_id,
-        "entity_name": hit.entity_name, "reason": hit.set_aside, "text": hit.description,
+        "entity_name": hit.entity_name, "reason": hit.set_aside,
+        "text": hit.field_text or hit.description,
     }  # fmt: skip
 
 
@@ -149,4 +169,4 @@ _FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Hit))
 _INIT_FIELDS = frozenset(f.name for f in dataclasses.fields(Hit) if f.init)
 """The fields of :class:`Hit` in order, ``hit_id`` last (looked up once, not per hit)."""
 _FIELD_VALUES = attrgetter(*_FIELD_NAMES)
-_ROW_VALUES = attrgetter(*HIT_COLUMNS)
+_ROW_VALUES = attrgetter(*CSV_COLUMNS)

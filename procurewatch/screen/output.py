@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from procurewatch.atomic import atomic_write
-from procurewatch.screen.hits import HIT_COLUMNS, Hit
+from procurewatch.screen.hits import CSV_COLUMNS, Hit
 
 _FORMULA_START = frozenset("=+-@\t\r")
 
@@ -78,7 +78,7 @@ def write_json(path: Path, data: Any) -> None:
 
 def write_hits(out_dir: Path, hits: Sequence[Hit]) -> None:
     """``hits.csv`` and ``hits.jsonl``."""
-    write_csv(out_dir / "hits.csv", HIT_COLUMNS, (h.row_dict() for h in hits))
+    write_csv(out_dir / "hits.csv", CSV_COLUMNS, (h.row_dict() for h in hits))
     shared = SharedJson()
     with atomic_write(out_dir / "hits.jsonl") as fh:
         fh.writelines(hit_json(h, shared) + "\n" for h in hits)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from procurewatch.cache import DiskCache
+from procurewatch.ingest.valueformat import input_notes
 from procurewatch.match.matcher import Matcher
 from procurewatch.match.text import TextScanner
 from procurewatch.model import Watchlist
@@ -49,6 +50,11 @@ class RunResult:
         people), in input and row order: not hits, kept in ``set_aside.csv``."""
         return [h for i in self.inputs for h in i.set_aside]
 
+    def notes(self, item: InputResult) -> list[str]:
+        """What could not be decided about an input's amounts and dates, said once."""
+        currency = self.parameters.get("default_currency")
+        return input_notes(item.field_map.formats, item.field_map.amount, currency)
+
     def summary(self) -> dict[str, Any]:
         """The ``summary.json`` content."""
         hits = self.hits
@@ -65,6 +71,7 @@ class RunResult:
             "hits_by_rule": dict(Counter(h.rule for h in hits).most_common()),
             "hits_by_entity": dict(Counter(h.entity_id for h in hits).most_common()),
             "set_aside": len(self.set_aside),
+            "notes": [f"{i.path}: {n}" for i in self.inputs for n in self.notes(i)],
             "set_aside_by_reason": dict(
                 Counter(h.set_aside.split(":", 1)[0] for h in self.set_aside).most_common()
             ),
@@ -113,13 +120,17 @@ def run_screen(
     batch_size: int = 65536,
     progress: Progress | None = None,
     default_currency: str | None = None,
+    sheet: str | None = None,
 ) -> RunResult:
-    """Screen ``paths`` against ``watchlist`` with the local engine."""
+    """Screen ``paths`` against ``watchlist`` with the local engine (``sheet``: a workbook's
+    sheet by name or number, or ``all``)."""
     started = datetime.now(UTC)
     clock = time.perf_counter()
     ctx = build_context(watchlist, default_currency)
     compiled = time.perf_counter()
-    inputs = screen_files(paths, ctx, mapping=mapping, batch_size=batch_size, progress=progress)
+    inputs = screen_files(
+        paths, ctx, mapping=mapping, batch_size=batch_size, progress=progress, sheet=sheet
+    )
     timings = {"compile_s": compiled - clock, "screen_s": time.perf_counter() - compiled}
     return RunResult(
         run_id=new_run_id(started),
@@ -133,6 +144,7 @@ def run_screen(
             "mapping": dict(mapping or {}),
             "batch_size": batch_size,
             "default_currency": default_currency,
+            "sheet": sheet,
         },
         timings=timings,
     )

@@ -1,8 +1,13 @@
 """Imported list versions in the store: save one, list them, load their entities.
 
-Nothing is ever deleted or overwritten: importing a newer file adds a version, and screening
-uses the newest version of each kind unless told which versions to use. A file whose SHA-256
-is already stored is not stored again (:attr:`SaveResult.created` is False).
+Nothing is ever deleted or overwritten: importing a file adds a version. Which version of each
+kind screening uses is decided by the versions' content, not by their file names or the order
+they were imported in: a version takes over from the one in use only when it is at least as
+recent (its publication date, the newest date inside the file) and not much smaller (at least
+:data:`SMALLER` of the entities). So importing an old sample of a list after the full file
+leaves the full file in use. An analyst can choose a version with ``lists use`` (or ``lists
+import --use``); that choice holds until another one. A file whose SHA-256 is already stored is
+not stored again (:attr:`SaveResult.created` is False).
 """
 
 from __future__ import annotations
@@ -129,12 +134,92 @@ def get_version(store: Store, version_id: str) -> ListVersion:
     return found[0]
 
 
+SMALLER = 0.5
+"""A version with fewer than this share of the entities of the one in use (a sample, an extract)
+does not take over by itself."""
+
+
+@dataclass(frozen=True)
+class InUse:
+    """The version of a list kind that screening uses, and why."""
+
+    version: ListVersion
+    why: str
+    chosen: bool = False
+    """Chosen by an analyst (``lists use``) rather than by content."""
+
+
 def latest_versions(store: Store) -> list[ListVersion]:
-    """The newest import of each list kind, ordered by kind."""
-    newest: dict[str, ListVersion] = {}
-    for version in list_versions(store):
-        newest.setdefault(version.kind, version)
-    return [newest[kind] for kind in sorted(newest)]
+    """The version of each list kind screening uses (:func:`in_use`), ordered by kind."""
+    return [found.version for found in in_use(store)]
+
+
+def in_use(store: Store) -> list[InUse]:
+    """The version of each list kind screening uses, with the reason, ordered by kind."""
+    by_kind: dict[str, list[ListVersion]] = {}
+    for version in reversed(list_versions(store)):  # oldest import first
+        by_kind.setdefault(version.kind, []).append(version)
+    chosen = dict(store.con.execute("SELECT kind, version_id FROM list_in_use").fetchall())
+    out = []
+    for kind in sorted(by_kind):
+        versions = by_kind[kind]
+        pick = next((v for v in versions if v.id == chosen.get(kind)), None)
+        if pick is not None:
+            out.append(InUse(pick, "chosen with `procurewatch lists use`", chosen=True))
+        else:
+            out.append(_by_content(versions))
+    return out
+
+
+def _by_content(versions: Sequence[ListVersion]) -> InUse:
+    """Of the versions of one kind (oldest import first), the one screening uses."""
+    current = versions[0]
+    for version in versions[1:]:
+        if supersedes(version, current):
+            current = version
+    others = len(versions) - 1
+    if not others:
+        return InUse(current, "the only version")
+    dated = current.file_date.isoformat() if current.file_date else "no date"
+    return InUse(
+        current,
+        f"most recent content ({dated}, {current.entity_count:,} entities) of {len(versions)} "
+        "versions",
+    )
+
+
+def supersedes(new: ListVersion, current: ListVersion) -> bool:
+    """Whether ``new`` takes over from ``current`` by content: at least as recent and at least
+    :data:`SMALLER` of its entities."""
+    newer = (new.file_date or date.min) >= (current.file_date or date.min)
+    return newer and new.entity_count >= SMALLER * current.entity_count
+
+
+def kept_because(new: ListVersion, current: ListVersion) -> str:
+    """Why ``current`` stays in use rather than the just imported ``new``."""
+    if (new.file_date or date.min) < (current.file_date or date.min):
+        new_date = new.file_date.isoformat() if new.file_date else "no date"
+        return (
+            f"its content is older ({new_date}, against "
+            f"{current.file_date.isoformat() if current.file_date else 'no date'})"
+        )
+    return f"it is much smaller ({new.entity_count:,} entities against {current.entity_count:,})"
+
+
+def use_version(store: Store, version_id: str, now: datetime | None = None) -> ListVersion:
+    """Make screening use ``version_id`` for its list kind until another choice."""
+    version = get_version(store, version_id)
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    with store.transaction() as con:
+        con.execute("DELETE FROM list_in_use WHERE kind = ?", [version.kind])
+        con.execute("INSERT INTO list_in_use VALUES (?, ?, ?)", [version.kind, version.id, now])
+    return version
+
+
+def clear_choice(store: Store, kind: str) -> None:
+    """Go back to choosing the version of ``kind`` by content."""
+    with store.transaction() as con:
+        con.execute("DELETE FROM list_in_use WHERE kind = ?", [kind])
 
 
 def _issues(imported: ImportedList) -> dict[str, Any]:

@@ -172,6 +172,17 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        6,
+        "the list version an analyst chose to use for a list kind",
+        """
+        CREATE TABLE list_in_use (
+            kind VARCHAR PRIMARY KEY,         -- csl | ofac-sdn | fcc ...
+            version_id VARCHAR NOT NULL,      -- the chosen list_versions.id
+            chosen_at TIMESTAMP NOT NULL
+        );
+        """,
+    ),
 ]
 """Every migration, in order. Append new ones at the end; never edit a released one."""
 

@@ -118,6 +118,7 @@ def _with_evidence(
         "lead": lead,
         "span": data.get("span"),
         "designations": data.get("designations") or [],
+        **{k: data.get(k) for k in ("date", "amount_value", "amount_usd", "field_text")},
     }
 
 

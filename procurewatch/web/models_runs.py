@@ -136,6 +136,14 @@ class HitOut(BaseModel):
     span: list[int] | None = None
     designations: list[DesignationOut] = Field(default_factory=list)
     review: ReviewOut
+    date: str | None = None
+    """The record's date as ISO ``YYYY-MM-DD`` (``record_date``: as written)."""
+    amount_value: float | None = None
+    """The amount with its units applied, in ``currency``."""
+    amount_usd: float | None = None
+    """The amount in US dollars at the record month's rate."""
+    field_text: str | None = None
+    """The text of the field the hit was found in (``description``: the record's first text)."""
 
 
 class HitPage(BaseModel):

@@ -98,14 +98,15 @@ def _clip(before: str, after: str) -> tuple[str, str]:
 
 
 def highlight(hit: dict[str, Any]) -> dict[str, str]:
-    """``{"before", "match", "after"}``: the matched text in the text it was found in."""
+    """``{"before", "match", "after"}``: the matched text in the text of its own field
+    (``field_text``; hits written before it existed: the record's description)."""
     matched = str(hit.get("matched_text") or "")
     span = hit.get("span")
-    description = str(hit.get("description") or "")
+    description = str(hit.get("field_text") or hit.get("description") or "")
     if span and len(span) == 2 and description[span[0] : span[1]].casefold() == matched.casefold():
         before, after = _clip(description[: span[0]], description[span[1] :])
         return {"before": before, "match": description[span[0] : span[1]], "after": after}
-    for key in ("vendor", "buyer", "description"):
+    for key in ("field_text", "vendor", "buyer", "description"):
         text = str(hit.get(key) or "")
         at = text.casefold().find(matched.casefold()) if matched else -1
         if at >= 0:

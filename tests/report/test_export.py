@@ -260,8 +260,12 @@ def test_markdown_summary_for_a_journalist(screened: tuple[Path, Path]) -> None:
     assert "Dahua Plumbing" not in text and "Dahua pipe" not in text
 
 
-def test_markdown_without_a_store_counts_everything_pending(screened: tuple[Path, Path]) -> None:
+def test_markdown_without_a_store_counts_everything_pending(
+    screened: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     out, _ = screened
+    # no --store, no DIR/store.duckdb and no default store (export reads it, as report does)
+    monkeypatch.setenv("PROCUREWATCH_STORE", str(tmp_path / "absent" / "store.duckdb"))
     export_markdown(out, out / "x.md")
     text = (out / "x.md").read_text(encoding="utf-8")
     assert "- Records flagged: 4 (0 confirmed, 4 awaiting review; 0 dismissed" in text

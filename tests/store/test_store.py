@@ -20,6 +20,7 @@ from procurewatch.store.lists import (
     load_entities,
     load_entity,
     save_list,
+    use_version,
 )
 from procurewatch.store.schema import MIGRATIONS, latest_version
 from procurewatch.watchlist.assemble import load_watchlist, merge_imported
@@ -93,8 +94,11 @@ def test_latest_version_per_kind_and_named_versions(
         save_list(store, fcc_table, now=datetime(2026, 1, 1))
         save_list(store, dod, now=datetime(2026, 1, 2))
         save_list(store, fcc_2024, now=datetime(2026, 1, 3))
-        assert [v.id for v in latest_versions(store)] == [dod.version_id, fcc_2024.version_id]
+        # the fcc file imported last holds older content (2022 against 2026): not in use
+        assert [v.id for v in latest_versions(store)] == [dod.version_id, fcc_table.version_id]
         assert list_versions(store)[0].id == fcc_2024.version_id
+        use_version(store, fcc_2024.version_id)
+        assert [v.id for v in latest_versions(store)] == [dod.version_id, fcc_2024.version_id]
         assert get_version(store, fcc_table.version_id).skipped_count == 4
         assert load_entity(store, [fcc_table.version_id], "fcc-digitalsystem-technology-inc")
         assert load_entity(store, [fcc_2024.version_id], "fcc-digitalsystem-technology-inc") is None
@@ -158,17 +162,17 @@ def test_store_lists_are_added_to_the_bundled_ones(
             save_list(store, imported)
     bundled = load_bundled()
     watchlist = load_watchlist(path)
-    assert watchlist.versions == (*bundled.versions, dod.version_id, fcc_2024.version_id)
+    # the FCC file imported last holds older content (2022) than the first (2026): the first
+    # stays in use, so its entities stay in the watchlist
+    assert watchlist.versions == (*bundled.versions, dod.version_id, fcc_table.version_id)
     assert set(bundled.entities) <= set(watchlist.entities)
     assert "dod1260h-hangzhou-hikvision-digital-technology-co-ltd" in watchlist.entities
-    assert (
-        "fcc-digitalsystem-technology-inc" not in watchlist.entities
-    )  # only in the older FCC file
-    assert {dod.version_id, fcc_2024.version_id} <= set(watchlist.sources)
+    assert "fcc-digitalsystem-technology-inc" in watchlist.entities  # only in the 2026 file
+    assert {dod.version_id, fcc_table.version_id} <= set(watchlist.sources)
     assert {"us-dod-1260h", "us-fcc-covered-list"} <= set(watchlist.lists)
-    named = load_watchlist(path, [fcc_table.version_id])
-    assert named.versions == (*bundled.versions, fcc_table.version_id)
-    assert "fcc-digitalsystem-technology-inc" in named.entities
+    named = load_watchlist(path, [fcc_2024.version_id])
+    assert named.versions == (*bundled.versions, fcc_2024.version_id)
+    assert "fcc-digitalsystem-technology-inc" not in named.entities
 
 
 def _entity(entity_id: str, list_id: str, source: str, name: str) -> Entity:

@@ -33,6 +33,7 @@ from procurewatch import settings
 from procurewatch.ingest import duckcsv
 from procurewatch.ingest.base import FieldMap, InputReader, Reject, open_input
 from procurewatch.ingest.tabular import DelimitedReader
+from procurewatch.ingest.xlsx import XlsxReader, sheet_layouts
 from procurewatch.screen.core import ScreenContext, candidate_rows, screen_batch
 from procurewatch.screen.hits import Hit, split_set_aside
 
@@ -150,13 +151,17 @@ def screen_file(
     progress: Progress | None = None,
     workers: int | None = None,
     fast: bool | None = None,
+    sheet: str | None = None,
+    label: str | None = None,
 ) -> InputResult:
     """Screen one input file: a clean CSV through DuckDB's parallel parser unless ``fast`` is
     False (default: :func:`procurewatch.settings.fast_csv`), anything else on ``workers``
     processes (default: one per core)."""
     fast = settings.fast_csv() if fast is None else fast
-    reader = open_input(path, mapping=mapping, batch_size=batch_size)
-    result = InputResult(str(path), reader.format, fingerprint(path), reader.field_map)
+    reader = open_input(path, mapping=mapping, batch_size=batch_size, sheet=sheet)
+    if label is not None and isinstance(reader, XlsxReader):
+        reader.label = label
+    result = InputResult(label or str(path), reader.format, fingerprint(path), reader.field_map)
     if fast and duckcsv.eligible(reader) and _fast(reader, ctx, result, progress):
         return result
     workers = default_workers() if workers is None else workers
@@ -211,8 +216,11 @@ def screen_files(
     progress: Progress | None = None,
     workers: int | None = None,
     fast: bool | None = None,
+    sheet: str | None = None,
 ) -> list[InputResult]:
-    """Screen several input files in order."""
+    """Screen several input files in order; ``sheet`` picks a workbook's sheet by name or
+    number, or (``all``) screens every sheet holding a table as an input of its own
+    (``book.xlsx#Sheet2``)."""
     return [
         screen_file(
             p,
@@ -222,6 +230,20 @@ def screen_files(
             progress=progress,
             workers=workers,
             fast=fast,
+            sheet=one,
+            label=label,
         )
         for p in paths
+        for one, label in _sheets(p, sheet)
     ]
+
+
+def _sheets(path: Path, sheet: str | None) -> list[tuple[str | None, str | None]]:
+    """``(sheet, label)`` of each input a path gives: every table sheet of a workbook for
+    ``--sheet all`` (labelled ``path#sheet``), else the path itself."""
+    if sheet != "all" or path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return [(sheet, None)]
+    tables = [layout.sheet for layout in sheet_layouts(path) if layout.score[0]]
+    if len(tables) < 2:
+        return [(tables[0] if tables else None, None)]
+    return [(name, f"{path}#{name}") for name in tables]
