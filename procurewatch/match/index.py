@@ -87,10 +87,12 @@ class CandidateIndex:
         self._longest = 0
         self._size = 0
         self._word_answers: dict[str, bool] = {}  # words asked about since the last add
+        self._word_facts: dict[str, WordFacts] = {}  # the same, for the name gate
 
     def add(self, entry_id: int, norm: NormName) -> None:
         """Index one name under ``entry_id``."""
         self._word_answers.clear()
+        self._word_facts.clear()
         keys: set[str] = set()
         for token, cjk in _name_tokens(norm):
             keys.update(_keys(token, cjk))
@@ -186,9 +188,14 @@ class CandidateIndex:
 
     def word_facts(self, word: str) -> WordFacts:
         """What :meth:`may_have_candidates` needs to know of one word (for
-        :mod:`procurewatch.match.name_gate`, which asks once per distinct word)."""
-        legal = word in VOCAB.legal_class or VOCAB.is_legal_word(word)
-        return WordFacts(self._weak_word(word), self._word_may_match(word), legal)
+        :mod:`procurewatch.match.name_gate`, which asks once per distinct word of a batch;
+        the answers are remembered until the next :meth:`add`, as words recur across batches)."""
+        facts = self._word_facts.get(word)
+        if facts is None:
+            legal = word in VOCAB.legal_class or VOCAB.is_legal_word(word)
+            facts = WordFacts(self._weak_word(word), self._word_may_match(word), legal)
+            self._word_facts[word] = facts
+        return facts
 
     def letter_keys(self) -> frozenset[str]:
         """Every indexed name with its letters run together (``hikvision``)."""

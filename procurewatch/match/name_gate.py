@@ -7,9 +7,8 @@ asking the index only about each distinct *word* (names share their words).
 
 It is conservative by construction: a name is let through (``True``) whenever any test that
 :meth:`~procurewatch.match.matcher.Matcher.match_name` makes could find something, and whenever
-this module does not model a case exactly (a name that is not ASCII, two or more one-letter
-words that might be initials). Only the ``False`` names skip the matcher, and for them the
-matcher would have returned nothing.
+this module does not model a case exactly (a name that is not ASCII). Only the ``False`` names
+skip the matcher, and for them the matcher would have returned nothing.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from procurewatch.arrowtake import int_array
+from procurewatch.arrowtake import bool_array, int_array
 
 NON_WORD = r"[^a-z0-9]+"
 """What separates words (the index's words are runs of ``[a-z0-9]``)."""
@@ -52,11 +51,12 @@ class Gate:
     letters: Collection[str]
     identifiers: Collection[str]
 
-    def may_match(self, names: Sequence[str]) -> np.ndarray:
-        """One bool per name: False only where the matcher would find nothing at all."""
-        if not names:
+    def may_match(self, names: Sequence[str] | pa.Array) -> np.ndarray:
+        """One bool per name (a list, or an Arrow string array without nulls): False only where
+        the matcher would find nothing at all."""
+        if not len(names):
             return np.zeros(0, dtype=bool)
-        array = pa.array(names, pa.string())
+        array = names if isinstance(names, pa.Array) else pa.array(names, pa.string())
         wide = np.asarray(pc.invert(pc.string_is_ascii(array)), dtype=bool)
         found: np.ndarray = wide | self._words_may_match(array) | self._identifier(array)
         heads = pc.split_pattern(array, ",", max_splits=1)
@@ -81,7 +81,7 @@ class Gate:
         flat = pc.list_flatten(parts)
         parents = np.asarray(pc.list_parent_indices(parts), dtype=np.int64)
         real = np.asarray(pc.greater(pc.binary_length(flat), 0), dtype=bool)
-        words, owner = flat.filter(pa.array(real)), parents[real]
+        words, owner = flat.filter(bool_array(real)), parents[real]
         unique = pc.unique(words)
         facts = [self.oracle(w) for w in unique.to_pylist()]
         where = np.asarray(pc.index_in(words, value_set=unique), dtype=np.int64)
@@ -91,19 +91,39 @@ class Gate:
         count = len(names)
         strong = np.bincount(owner[~weak], minlength=count)
         hits = np.bincount(owner[near], minlength=count)
-        single = np.bincount(owner[np.asarray(pc.binary_length(words)) == 1], minlength=count)
+        single = np.asarray(pc.binary_length(words)) == 1
+        initials = self._initials(words, owner, single, count)
         joined = self._joined(words, owner, np.ones(len(words), dtype=bool), count)
         content = self._joined(words, owner, ~legal, count)
-        found: np.ndarray = (strong == 0) | (hits > 0) | (single >= 2) | joined | content
+        found: np.ndarray = (strong == 0) | (hits > 0) | initials | joined | content
         return found
+
+    def _initials(self, words: pa.Array, owner: np.ndarray, single: np.ndarray,
+                  count: int) -> np.ndarray:  # fmt: skip
+        """Whether the one-letter words of each name (two or more), run together, are a word
+        the index knows (``B.V.`` -> ``bv``), as the one-name test asks."""
+        several = np.bincount(owner[single], minlength=count) >= 2
+        if not several.any():
+            return several
+        runs = _runs(words, owner, single, count).filter(bool_array(several))
+        unique = pc.unique(runs)
+        near = np.array([self.oracle(w).may_match for w in unique.to_pylist()], dtype=bool)
+        where = np.asarray(pc.index_in(runs, value_set=unique), dtype=np.int64)
+        several[several] = near[where]
+        return several
 
     def _joined(self, words: pa.Array, owner: np.ndarray, keep: np.ndarray,
                 count: int) -> np.ndarray:  # fmt: skip
         """Whether the kept words of each name, run together, are a whole indexed name."""
         if not self.letters:
             return np.zeros(count, dtype=bool)
-        offsets = np.concatenate([[0], np.cumsum(np.bincount(owner[keep], minlength=count))])
-        lists = pa.ListArray.from_arrays(int_array(offsets, np.int32), words.filter(pa.array(keep)))
-        runs = pc.binary_join(lists, "")
+        runs = _runs(words, owner, keep, count)
         known = pc.is_in(runs, value_set=pa.array(list(self.letters), pa.string()))
         return np.asarray(pc.fill_null(known, False), dtype=bool)
+
+
+def _runs(words: pa.Array, owner: np.ndarray, keep: np.ndarray, count: int) -> pa.Array:
+    """The kept words of each of ``count`` names run together (``owner``: each word's name)."""
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(owner[keep], minlength=count))])
+    lists = pa.ListArray.from_arrays(int_array(offsets, np.int32), words.filter(bool_array(keep)))
+    return pc.binary_join(lists, "")

@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from procurewatch.arrowtake import take_rows
+from procurewatch.arrowtake import bool_array, take_rows
 from procurewatch.ingest.base import FieldMap
 from procurewatch.match.matcher import Matcher, NameMatch, in_force_summary
 from procurewatch.match.rowfilter import ByteCache, RowFilter, build_row_filter
@@ -27,6 +27,7 @@ from procurewatch.match.text import TextScanner
 from procurewatch.match.types import TextHit
 from procurewatch.model import EffectiveDesignation, Entity
 from procurewatch.screen.hits import Hit
+from procurewatch.screen.seen import SeenValues
 from procurewatch.screen.values import parse_date
 
 TEXT_RULES = {"name": "text-name", "brand": "text-brand", "alias": "text-alias", "model": "model"}
@@ -42,7 +43,10 @@ class ScreenContext:
     rowfilter: RowFilter | None = None
     """Picks the rows of a text column worth scanning (None: every row)."""
     name_cache: dict[str, tuple[NameMatch, ...]] = field(default_factory=dict)
-    """Every distinct name scored so far and its matches (mostly empty)."""
+    """The distinct names the matcher scored so far (those the name gate let through, and
+    any asked about alone) and their matches (mostly empty)."""
+    seen: SeenValues = field(default_factory=SeenValues)
+    """Every distinct name met so far, scored or turned away by the gate."""
     flagged_names: dict[str, tuple[NameMatch, ...]] = field(default_factory=dict)
     """The names among them that matched."""
     default_currency: str | None = None
@@ -87,20 +91,17 @@ class ScreenContext:
             self._designations[entity_id] = found
         return found
 
-    def score_new(self, values: Iterable[str | None]) -> None:
+    def score_new(self, values: pa.Array | pa.ChunkedArray | Iterable[str | None]) -> None:
         """Score the values not seen before (each distinct name once per run); the names that
         share no word with the watchlist are told apart in bulk first
         (:mod:`procurewatch.match.name_gate`) and never reach the matcher."""
-        fresh = set(values).difference(self.name_cache)
-        names = [v for v in fresh if v and v.strip()]
-        for value in fresh.difference(names):
-            if value is not None:
-                self.name_cache[value] = ()
-        for value, may in zip(names, self.matcher.gate.may_match(names), strict=True):
-            if may:
-                self.names(value)
-            else:
-                self.name_cache[value] = ()
+        if not isinstance(values, pa.Array | pa.ChunkedArray):
+            values = pa.array(list(values), pa.string())
+        fresh = self.seen.fresh(values)
+        names = fresh.filter(pc.not_equal(pc.utf8_trim_whitespace(fresh), ""))
+        may = self.matcher.gate.may_match(names)
+        for value in names.filter(bool_array(may)).to_pylist():
+            self.names(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,7 +296,7 @@ def _name_found(
         if column not in batch.schema.names:
             continue
         array = batch.column(column)
-        ctx.score_new(pc.unique(array).to_pylist())
+        ctx.score_new(array)
         flagged = ctx.flagged_names
         if not flagged:
             continue
