@@ -29,11 +29,11 @@ def _parse_day(text: str | None) -> date | None:
 
 
 def load_matcher(store: Path | None) -> Matcher:
-    """The matcher over the bundled watchlist plus the lists imported into the store."""
-    from procurewatch.match.matcher import Matcher
-    from procurewatch.watchlist.assemble import load_watchlist
+    """The matcher over the bundled watchlist plus the lists imported into the store (kept
+    compiled between runs: :mod:`procurewatch.matcher_cache`)."""
+    from procurewatch.matcher_cache import load_matcher as cached
 
-    return Matcher.compile(load_watchlist(resolve_store(store)))
+    return cached(resolve_store(store))
 
 
 def result_dict(matcher: Matcher, result: NameMatch, day: date | None) -> dict[str, Any]:

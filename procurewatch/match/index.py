@@ -14,10 +14,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
 
-from procurewatch.match.name_gate import WordFacts
 from procurewatch.match.names import allowance
 from procurewatch.normalize.names import (
     GENERIC,
@@ -29,6 +29,9 @@ from procurewatch.normalize.names import (
     place_key,
 )
 from procurewatch.normalize.vocab import VOCAB
+
+if TYPE_CHECKING:  # numpy and pyarrow: imported when many names are screened
+    from procurewatch.match.name_gate import WordFacts
 
 SIMILAR_CACHE = 200_000
 """Query words whose near neighbours are remembered (the cache is emptied when full)."""
@@ -192,6 +195,8 @@ class CandidateIndex:
         the answers are remembered until the next :meth:`add`, as words recur across batches)."""
         facts = self._word_facts.get(word)
         if facts is None:
+            from procurewatch.match.name_gate import WordFacts
+
             legal = word in VOCAB.legal_class or VOCAB.is_legal_word(word)
             facts = WordFacts(self._weak_word(word), self._word_may_match(word), legal)
             self._word_facts[word] = facts
