@@ -14,7 +14,7 @@ skip the matcher, and for them the matcher would have returned nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -42,6 +42,28 @@ class WordFacts:
 WordOracle = Callable[[str], WordFacts]
 
 
+class WordTable:
+    """The facts of every word asked about so far, in arrays Arrow can index: words recur
+    across the batches of a file, and the oracle (Python) is asked once per word."""
+
+    def __init__(self) -> None:
+        self.words: pa.Array = pa.array([], pa.string())
+        self.facts = np.zeros((0, 3), dtype=bool)
+        """One row per word: weak, may_match, legal."""
+
+    def lookup(self, words: pa.Array, oracle: WordOracle) -> np.ndarray:
+        """The facts of each of ``words`` (one row each, as :attr:`facts`)."""
+        where = pc.index_in(words, value_set=self.words)
+        if where.null_count:
+            new = pc.unique(words.filter(pc.is_null(where)))
+            facts = [oracle(w) for w in new.to_pylist()]
+            rows = np.array([(f.weak, f.may_match, f.legal) for f in facts], dtype=bool)
+            self.words = pa.concat_arrays([self.words, new])
+            self.facts = np.concatenate([self.facts, rows.reshape(-1, 3)])
+            where = pc.index_in(words, value_set=self.words)
+        return self.facts[np.asarray(where, dtype=np.int64)]
+
+
 @dataclass(frozen=True)
 class Gate:
     """The index's answers the gate needs: per word (``oracle``), the keys of whole names run
@@ -50,6 +72,7 @@ class Gate:
     oracle: WordOracle
     letters: Collection[str]
     identifiers: Collection[str]
+    table: WordTable = field(default_factory=WordTable, compare=False, repr=False)
 
     def may_match(self, names: Sequence[str] | pa.Array) -> np.ndarray:
         """One bool per name (a list, or an Arrow string array without nulls): False only where
@@ -82,12 +105,8 @@ class Gate:
         parents = np.asarray(pc.list_parent_indices(parts), dtype=np.int64)
         real = np.asarray(pc.greater(pc.binary_length(flat), 0), dtype=bool)
         words, owner = flat.filter(bool_array(real)), parents[real]
-        unique = pc.unique(words)
-        facts = [self.oracle(w) for w in unique.to_pylist()]
-        where = np.asarray(pc.index_in(words, value_set=unique), dtype=np.int64)
-        weak = np.array([f.weak for f in facts], dtype=bool)[where]
-        near = np.array([f.may_match for f in facts], dtype=bool)[where]
-        legal = np.array([f.legal for f in facts], dtype=bool)[where]
+        facts = self.table.lookup(words, self.oracle)
+        weak, near, legal = facts[:, 0], facts[:, 1], facts[:, 2]
         count = len(names)
         strong = np.bincount(owner[~weak], minlength=count)
         hits = np.bincount(owner[near], minlength=count)

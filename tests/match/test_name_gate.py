@@ -108,16 +108,19 @@ def test_screening_flags_the_same_names_as_scoring_every_name() -> None:
     for name in names:
         every.names(name)
     assert gated.flagged_names.keys() == every.flagged_names.keys()
-    assert set(gated.seen.to_pylist()) == set(names)
+    assert set(gated.seen[""].to_pylist()) == set(names)
     assert set(gated.name_cache) < set(names), "the gate sent every name to the matcher"
 
 
 def test_new_names_are_told_apart_across_batches() -> None:
     ctx = build_context(load_bundled())
-    ctx.score_new(["Acme, Inc.", "Hikvision USA Inc", None, "  "])
-    ctx.score_new(pa.chunked_array([["Hikvision USA Inc", "Dahua Technology"], ["Acme, Inc."]]))
-    assert sorted(ctx.seen.to_pylist()) == ["  ", "Acme, Inc.", "Dahua Technology",
-                                            "Hikvision USA Inc"]  # fmt: skip
+    ctx.score_new(["Acme, Inc.", "Hikvision USA Inc", None, "  "], "vendor")
+    ctx.score_new(pa.chunked_array([["Hikvision USA Inc", "Dahua Technology"], ["Acme, Inc."]]),
+                  "vendor")  # fmt: skip
+    ctx.score_new(["Acme, Inc."], "buyer")
+    assert sorted(ctx.seen["vendor"].to_pylist()) == ["  ", "Acme, Inc.", "Dahua Technology",
+                                                      "Hikvision USA Inc"]  # fmt: skip
+    assert ctx.seen["buyer"].to_pylist() == ["Acme, Inc."]
     assert sorted(ctx.flagged_names) == ["Dahua Technology", "Hikvision USA Inc"]
     assert "Acme, Inc." not in ctx.name_cache, "a name sharing no word reached the matcher"
 
