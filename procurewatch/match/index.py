@@ -125,8 +125,8 @@ class CandidateIndex:
             for token in self._deletes.get(variant, ()):
                 if abs(len(token) - len(text)) <= limit and OSA.distance(token, text) <= limit:
                     found.add(token)
-        self._similar[text] = frozenset(found)
-        return self._similar[text]
+        near = self._similar[text] = frozenset(found)
+        return near  # (the name gate may ask from a reading thread: never read back the cache)
 
     def _query_keys(self, norm: NormName) -> Iterable[str]:
         for token, cjk in _name_tokens(norm):

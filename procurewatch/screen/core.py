@@ -11,6 +11,7 @@ designation of the entity was in force on the record's date.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -45,8 +46,14 @@ class ScreenContext:
     name_cache: dict[str, tuple[NameMatch, ...]] = field(default_factory=dict)
     """The distinct names the matcher scored so far (those the name gate let through, and
     any asked about alone) and their matches (mostly empty)."""
-    seen: SeenValues = field(default_factory=SeenValues)
-    """Every distinct name met so far, scored or turned away by the gate."""
+    seen: dict[str, SeenValues] = field(default_factory=dict)
+    """Every distinct name met so far in each name column, scored or turned away by the gate
+    (by column: a file's buyers need not be looked up among its quarter million vendors)."""
+    pending: deque[str] = field(default_factory=deque)
+    """Names the gate let through, waiting for the matcher."""
+    names_admitted: bool = False
+    """True while an engine admits each batch's names (:func:`admit_names`) before it hands the
+    batch to :func:`screen_batch`, e.g. in its reading thread."""
     flagged_names: dict[str, tuple[NameMatch, ...]] = field(default_factory=dict)
     """The names among them that matched."""
     default_currency: str | None = None
@@ -91,17 +98,32 @@ class ScreenContext:
             self._designations[entity_id] = found
         return found
 
-    def score_new(self, values: pa.Array | pa.ChunkedArray | Iterable[str | None]) -> None:
-        """Score the values not seen before (each distinct name once per run); the names that
-        share no word with the watchlist are told apart in bulk first
+    def score_new(
+        self, values: pa.Array | pa.ChunkedArray | Iterable[str | None], column: str = ""
+    ) -> None:
+        """Score the values of a name column not seen before (each distinct name once per run);
+        the names that share no word with the watchlist are told apart in bulk first
         (:mod:`procurewatch.match.name_gate`) and never reach the matcher."""
+        self.admit(values, column)
+        self.score_pending()
+
+    def admit(
+        self, values: pa.Array | pa.ChunkedArray | Iterable[str | None], column: str = ""
+    ) -> None:
+        """Remember the new names of a column and queue those the gate lets through for the
+        matcher. Arrow work, most of it without the GIL, and the matcher is not called: an engine
+        may do this for the next batch in its reading thread (one thread at a time)."""
         if not isinstance(values, pa.Array | pa.ChunkedArray):
             values = pa.array(list(values), pa.string())
-        fresh = self.seen.fresh(values)
+        fresh = self.seen.setdefault(column, SeenValues()).fresh(values)
         names = fresh.filter(pc.not_equal(pc.utf8_trim_whitespace(fresh), ""))
         may = self.matcher.gate.may_match(names)
-        for value in names.filter(bool_array(may)).to_pylist():
-            self.names(value)
+        self.pending.extend(names.filter(bool_array(may)).to_pylist())
+
+    def score_pending(self) -> None:
+        """Score the queued names (:meth:`admit`)."""
+        while self.pending:
+            self.names(self.pending.popleft())
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,7 +318,10 @@ def _name_found(
         if column not in batch.schema.names:
             continue
         array = batch.column(column)
-        ctx.score_new(array)
+        if ctx.names_admitted:
+            ctx.score_pending()
+        else:
+            ctx.score_new(array, column)
         flagged = ctx.flagged_names
         if not flagged:
             continue
@@ -305,6 +330,14 @@ def _name_found(
         for i, value in zip(rows, take_rows(array, rows).to_pylist(), strict=True):
             found.extend((i, column, rule, value, m) for m in flagged[value])
     return found
+
+
+def admit_names(batch: pa.RecordBatch | pa.Table, fmap: FieldMap, ctx: ScreenContext) -> None:
+    """:meth:`ScreenContext.admit` for every name column of the batch (see
+    :attr:`ScreenContext.names_admitted`)."""
+    for column in (*fmap.vendor, *fmap.parent, *fmap.buyer):
+        if column in batch.schema.names:
+            ctx.admit(batch.column(column), column)
 
 
 def _text_rows(batch: pa.RecordBatch, column: str, rowfilter: RowFilter | None) -> list[int]:
