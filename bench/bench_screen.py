@@ -20,6 +20,9 @@ For each file, in one run and in this order, each measurement ``--repeat`` times
    memory (the child's own ``ru_maxrss``), and the screening alone (``screen_s`` of the run's
    ``summary.json``).
 
+CPU seconds (user + system) are printed too: this process's for the DuckDB queries, with their
+threads, the child's for the command. On a shared machine they vary less than wall time.
+
 Printed: the seconds of each (min–max over the repeats), the ratios within each repeat
 (whole/naive, whole/floor, screening/floor; min–max), and, for the budget's file, which rows
 the naive screen and procurewatch flag (its ``id`` column is the row number). With
@@ -33,6 +36,7 @@ import argparse
 import csv
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -64,14 +68,20 @@ def _read_csv(path: Path) -> str:
     return f"read_csv('{path}', header=true, all_varchar=true)"
 
 
-def floor_seconds(path: Path) -> float:
-    """One DuckDB ``count(*)`` scan of the file."""
+def _cpu() -> float:
+    """CPU seconds of this process so far (DuckDB's threads included)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def floor_seconds(path: Path) -> tuple[float, float]:
+    """One DuckDB ``count(*)`` scan of the file: wall and CPU seconds."""
     con = duckdb.connect()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     con.execute(f"SELECT count(*) FROM {_read_csv(path)}").fetchone()
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _cpu() - cpu
     con.close()
-    return seconds
+    return seconds, cpu
 
 
 def text_columns(path: Path) -> tuple[str, str]:
@@ -84,20 +94,21 @@ def text_columns(path: Path) -> tuple[str, str]:
     return vendor, text
 
 
-def naive_seconds(path: Path, out: Path) -> float:
-    """The naive screen: rows whose vendor or description names a maker, written to CSV."""
+def naive_seconds(path: Path, out: Path) -> tuple[float, float]:
+    """The naive screen: rows whose vendor or description names a maker, written to CSV (wall
+    and CPU seconds)."""
     vendor, text = text_columns(path)
     con = duckdb.connect()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     con.execute(
         f"""COPY (SELECT * FROM {_read_csv(path)}
                   WHERE regexp_matches(coalesce("{vendor}", '') || ' ' || coalesce("{text}", ''),
                                        '{NAIVE_PATTERN}'))
             TO '{out}' (HEADER)"""
     )
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _cpu() - cpu
     con.close()
-    return seconds
+    return seconds, cpu
 
 
 def screen_run(path: Path, out: Path, home: Path) -> dict[str, Any]:
@@ -114,7 +125,8 @@ def screen_run(path: Path, out: Path, home: Path) -> dict[str, Any]:
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"screen failed: {err.strip()}")
     summary = json.loads((out / "summary.json").read_text())
-    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024, "summary": summary}
+    return {"seconds": seconds, "cpu_s": usage.ru_utime + usage.ru_stime,
+            "peak_mb": usage.ru_maxrss / 1024, "summary": summary}  # fmt: skip
 
 
 def hit_set(folder: Path) -> set[tuple[str, ...]]:
@@ -150,8 +162,8 @@ def measure(path: Path, work: Path, repeat: int) -> dict[str, Any]:
     screen_run(path, work / "warm", home)  # builds the cache folder's entries once
     runs: list[dict[str, float]] = []
     for i in range(repeat):
-        floor = floor_seconds(path)
-        naive = naive_seconds(path, work / "naive.csv")
+        floor, floor_cpu = floor_seconds(path)
+        naive, naive_cpu = naive_seconds(path, work / "naive.csv")
         whole = screen_run(path, work / f"out-{i}", home)
         screen_s = whole["summary"]["timings"]["screen_s"]
         runs.append({
@@ -159,6 +171,8 @@ def measure(path: Path, work: Path, repeat: int) -> dict[str, Any]:
             "screen_s": screen_s, "peak_mb": whole["peak_mb"],
             "whole_over_naive": whole["seconds"] / naive, "whole_over_floor": whole["seconds"] / floor,
             "screen_over_floor": screen_s / floor, "naive_over_floor": naive / floor,
+            "floor_cpu_s": floor_cpu, "naive_cpu_s": naive_cpu, "whole_cpu_s": whole["cpu_s"],
+            "cpu_whole_over_naive": whole["cpu_s"] / naive_cpu,
         })  # fmt: skip
     first = json.loads((work / "out-0" / "summary.json").read_text())
     return {
@@ -192,6 +206,8 @@ def describe(name: str, result: dict[str, Any], budget: dict[str, float]) -> lis
         f"  screening alone              {_span(col('screen_s'))} s = "
         f"{_span(col('screen_over_floor'), 1)}x floor",
         f"  peak memory                  {_span(col('peak_mb'), 0)} MB",
+        f"  CPU seconds: floor {_span(col('floor_cpu_s'))}, naive {_span(col('naive_cpu_s'))}, "
+        f"whole command {_span(col('whole_cpu_s'))} = {_span(col('cpu_whole_over_naive'))}x naive",
     ]
     for key, limit in budget.items():
         worst = max(col(key))
