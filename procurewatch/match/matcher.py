@@ -17,6 +17,7 @@ from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from procurewatch.match.brand_rule import brand_described
 from procurewatch.match.index import CandidateIndex
 from procurewatch.match.names import Comparison, Pair, compare_normalized
 from procurewatch.match.place_rule import PLACE_QUALIFIED_SCORE, place_qualified
@@ -106,7 +107,9 @@ class Matcher:
         self._norms: list[NormName] = []
         self._index = CandidateIndex()
         self._identifiers: dict[str, list[tuple[str, str]]] = {}
-        self._curated = frozenset(e.id for e in watchlist.entities.values() if e.dataset == "bundled")
+        self._curated = frozenset(
+            e.id for e in watchlist.entities.values() if e.dataset == "bundled"
+        )
         """Entities of the bundled, curated watchlist: only their names get the place rule
         (:mod:`procurewatch.match.place_rule`); an imported list's one-word names would not
         bear it (``Alfa USA``)."""
@@ -147,7 +150,12 @@ class Matcher:
         (:mod:`procurewatch.match.name_gate`)."""
         from procurewatch.match.name_gate import Gate
 
-        return Gate(self._index.word_facts, self._index.letter_keys(), frozenset(self._identifiers))
+        return Gate(
+            self._index.word_facts,
+            self._index.letter_keys(),
+            frozenset(self._identifiers),
+            self._index.token_keys(),
+        )
 
     def match_identifier(self, value: str) -> list[NameMatch]:
         """Entities carrying this identifier (exact, ignoring case, spaces and dashes)."""
@@ -178,7 +186,9 @@ class Matcher:
             comparison = _contained(norm, listed) or compare_normalized(norm, listed)
             entity_id = self.entries[entry_id].entity_id
             if comparison.score < PLACE_QUALIFIED_SCORE and entity_id in self._curated:
-                comparison = place_qualified(norm, listed) or comparison
+                comparison = (
+                    place_qualified(norm, listed) or brand_described(norm, listed) or comparison
+                )
             if entity_id not in best or comparison.score > best[entity_id][0]:
                 best[entity_id] = (comparison.score, entry_id, comparison)
         return best
@@ -218,9 +228,12 @@ class Matcher:
                     tuple(self.watchlist.effective_designations(entity_id)),
                     note,
                 )
-        ranked = sorted(
-            results.values(), key=lambda m: (-m.score, -len(m.designations), m.entity.id)
-        )
+        said = query.strip().casefold()
+        ranked = sorted(  # on a tie, the name written exactly so wins (Kaspersky Lab, Inc.)
+            results.values(),
+            key=lambda m: (-m.score, m.matched_name.value.casefold() != said,
+                           -len(m.designations), m.entity.id),
+        )  # fmt: skip
         return ranked[:limit]
 
     def is_match(self, result: NameMatch) -> bool:

@@ -22,6 +22,8 @@ import pyarrow.compute as pc
 
 from procurewatch.arrowtake import bool_array, int_array
 
+RUN_MAX = 4
+"""The longest run of adjacent words tried as one token (as the index's ``RUN_MAX``)."""
 NON_WORD = r"[^a-z0-9]+"
 """What separates words (the index's words are runs of ``[a-z0-9]``)."""
 NOT_IDENT = r"[^0-9A-Z]"
@@ -67,11 +69,14 @@ class WordTable:
 @dataclass(frozen=True)
 class Gate:
     """The index's answers the gate needs: per word (``oracle``), the keys of whole names run
-    together (``letters``) and the identifier keys (``identifiers``)."""
+    together (``letters``), the identifier keys (``identifiers``) and the indexed tokens
+    (``pieces``), which runs of 2-4 adjacent words may spell."""
 
     oracle: WordOracle
     letters: Collection[str]
     identifiers: Collection[str]
+    pieces: Collection[str] = frozenset()
+    """Indexed tokens that adjacent words written together may make (``hik vision``)."""
     table: WordTable = field(default_factory=WordTable, compare=False, repr=False)
 
     def may_match(self, names: Sequence[str] | pa.Array) -> np.ndarray:
@@ -115,6 +120,30 @@ class Gate:
         joined = self._joined(words, owner, np.ones(len(words), dtype=bool), count)
         content = self._joined(words, owner, ~legal, count)
         found: np.ndarray = (strong == 0) | (hits > 0) | initials | joined | content
+        found |= self._runs(words, owner, count)
+        return found
+
+    def _runs(self, words: pa.Array, owner: np.ndarray, count: int) -> np.ndarray:
+        """Whether 2-4 adjacent words of a name, written together, are an indexed token
+        (as :func:`procurewatch.match.index.joined_runs`)."""
+        found = np.zeros(count, dtype=bool)
+        if not self.pieces:
+            return found
+        pieces = pa.array(list(self.pieces), pa.string())
+        total = len(words)
+        for size in range(2, RUN_MAX + 1):
+            width = total - size + 1
+            if width <= 0:
+                break
+            same = np.ones(width, dtype=bool)
+            for k in range(1, size):
+                same &= owner[k : k + width] == owner[:width]
+            if not same.any():
+                continue
+            parts = [words.slice(k, width) for k in range(size)]
+            run = pc.binary_join_element_wise(*parts, "")
+            known = np.asarray(pc.is_in(run, value_set=pieces), dtype=bool) & same
+            found[owner[:width][known]] = True
         return found
 
     def _initials(self, words: pa.Array, owner: np.ndarray, single: np.ndarray,
@@ -124,7 +153,7 @@ class Gate:
         several = np.bincount(owner[single], minlength=count) >= 2
         if not several.any():
             return several
-        runs = _runs(words, owner, single, count).filter(bool_array(several))
+        runs = _run_together(words, owner, single, count).filter(bool_array(several))
         unique = pc.unique(runs)
         near = np.array([self.oracle(w).may_match for w in unique.to_pylist()], dtype=bool)
         where = np.asarray(pc.index_in(runs, value_set=unique), dtype=np.int64)
@@ -136,12 +165,12 @@ class Gate:
         """Whether the kept words of each name, run together, are a whole indexed name."""
         if not self.letters:
             return np.zeros(count, dtype=bool)
-        runs = _runs(words, owner, keep, count)
+        runs = _run_together(words, owner, keep, count)
         known = pc.is_in(runs, value_set=pa.array(list(self.letters), pa.string()))
         return np.asarray(pc.fill_null(known, False), dtype=bool)
 
 
-def _runs(words: pa.Array, owner: np.ndarray, keep: np.ndarray, count: int) -> pa.Array:
+def _run_together(words: pa.Array, owner: np.ndarray, keep: np.ndarray, count: int) -> pa.Array:
     """The kept words of each of ``count`` names run together (``owner``: each word's name)."""
     offsets = np.concatenate([[0], np.cumsum(np.bincount(owner[keep], minlength=count))])
     lists = pa.ListArray.from_arrays(int_array(offsets, np.int32), words.filter(bool_array(keep)))

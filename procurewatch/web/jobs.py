@@ -61,6 +61,8 @@ class Job:
     error: str | None = None
     warning: str | None = None
     summary: dict[str, Any] | None = None
+    finished: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)
+    """Set once the job is done or failed: something to wait on instead of polling."""
 
     def public(self) -> dict[str, Any]:
         """What the API shows (no server paths)."""
@@ -173,3 +175,4 @@ class JobQueue:
             error, status = _one_line(exc), FAILED
         job.finished_at, job.error = _now(), error
         job.status = status
+        job.finished.set()

@@ -134,3 +134,9 @@ def test_the_gate_answers_as_the_one_name_test(matcher: Matcher) -> None:
     ident = matcher.gate._identifier(pa.array(names, pa.string()))
     assert [bool(g) for g in gate] == [a or bool(i) for a, i in zip(alone, ident, strict=True)]
     assert not any(matcher.gate.may_match(ORDINARY))
+
+
+def test_the_gate_tries_the_runs_the_index_tries() -> None:
+    from procurewatch.match import index, name_gate
+
+    assert name_gate.RUN_MAX == index.RUN_MAX
