@@ -21,6 +21,14 @@ def int_array(values: Any, dtype: type[np.signedinteger[Any]] = np.int64) -> pa.
     return pa.Array.from_buffers(kind, len(data), [None, pa.py_buffer(data)])
 
 
+def bool_array(values: Any) -> pa.Array:
+    """An Arrow boolean array of ``values`` (numpy bools), without the import of pandas that
+    ``pa.array`` makes for a numpy argument."""
+    data = np.ascontiguousarray(values, dtype=bool)
+    bits = np.packbits(data, bitorder="little")
+    return pa.Array.from_buffers(pa.bool_(), len(data), [None, pa.py_buffer(bits)])
+
+
 def take_rows(data: Any, rows: Sequence[int]) -> Any:
     """``data`` (array, chunked array, record batch or table) at ``rows`` (ascending)."""
     if isinstance(data, pa.Table):

@@ -9,15 +9,17 @@ import typer
 
 from procurewatch.cli_common import app
 from procurewatch.errors import InputError
-from procurewatch.report.export import FORMATS, export
 
 NOUN = {"ftm": "entities"}
+FORMAT_NAMES = ("csv", "json", "xlsx", "md", "ftm")
+"""The names of :data:`procurewatch.report.export.FORMATS`, for the help text without importing
+the exporters (and openpyxl) at start-up; a test keeps the two the same."""
 
 
 @app.command("export")
 def export_command(
     out_dir: Annotated[Path, typer.Argument(help="The output folder of `procurewatch screen`.")],
-    fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}.")],
+    fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMAT_NAMES)}.")],
     out: Annotated[Path, typer.Option("--out", help="The file to write.")],
     store: Annotated[
         Path | None,
@@ -29,6 +31,8 @@ def export_command(
     ] = None,
 ) -> None:
     """Export a screen's hits with review status: CSV, JSON, XLSX, Markdown summary or FtM."""
+    from procurewatch.report.export import export
+
     if not out_dir.is_dir():
         raise InputError(
             "no such folder; give the --out folder of `procurewatch screen`", path=str(out_dir)

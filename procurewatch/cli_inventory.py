@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from procurewatch.cli_common import StoreOption, app, resolve_store
 from procurewatch.cli_screen import parse_mapping, progress_bar
 from procurewatch.errors import InputError, UsageError
-from procurewatch.screen.inventory_run import InventoryRun, run_inventory, write_inventory_outputs
+
+if TYPE_CHECKING:  # imported by the command (start-up stays short)
+    from procurewatch.screen.inventory_run import InventoryRun
 
 
 def parse_day(text: str | None) -> date:
@@ -89,6 +91,7 @@ def inventory_command(
     Writes findings.csv/.jsonl (evidence), remediation.csv (one line per flagged device, by
     site), mac_notes.csv (MACs that cannot be attributed), rejects.csv and summary.json.
     """
+    from procurewatch.screen.inventory_run import run_inventory, write_inventory_outputs
     from procurewatch.watchlist.assemble import load_watchlist
 
     inventory_day = parse_day(day)

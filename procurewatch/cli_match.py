@@ -7,17 +7,16 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from procurewatch.cli_common import StoreOption, app, print_json, resolve_store
 from procurewatch.errors import InputError, UsageError
-from procurewatch.match.matcher import Matcher, NameMatch, in_force_summary
-from procurewatch.match.names import compare
 from procurewatch.settings import MATCH_THRESHOLD
+
+if TYPE_CHECKING:  # the matcher is imported when a command needs it (start-up stays short)
+    from procurewatch.match.matcher import Matcher, NameMatch
 
 
 def _parse_day(text: str | None) -> date | None:
@@ -30,14 +29,17 @@ def _parse_day(text: str | None) -> date | None:
 
 
 def load_matcher(store: Path | None) -> Matcher:
-    """The matcher over the bundled watchlist plus the lists imported into the store."""
-    from procurewatch.watchlist.assemble import load_watchlist
+    """The matcher over the bundled watchlist plus the lists imported into the store (kept
+    compiled between runs: :mod:`procurewatch.matcher_cache`)."""
+    from procurewatch.matcher_cache import load_matcher as cached
 
-    return Matcher.compile(load_watchlist(resolve_store(store)))
+    return cached(resolve_store(store))
 
 
 def result_dict(matcher: Matcher, result: NameMatch, day: date | None) -> dict[str, Any]:
     """The JSON form of one match result (DESIGN.md contract)."""
+    from procurewatch.match.matcher import in_force_summary
+
     return {
         "entity_id": result.entity.id,
         "name": result.entity.caption,
@@ -55,6 +57,9 @@ def result_dict(matcher: Matcher, result: NameMatch, day: date | None) -> dict[s
 
 
 def _print_table(query: str, rows: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console()
     if not rows:
         console.print(f"No watchlist entity resembles {query!r}.")
@@ -131,6 +136,8 @@ def compare_command(
     ] = MATCH_THRESHOLD,
 ) -> None:
     """Score name pairs: for each row one JSON line {name1, name2, score, match}."""
+    from procurewatch.match.names import compare
+
     for _line, name1, name2 in _read_pairs(pairs):
         result = compare(name1, name2)
         record = {

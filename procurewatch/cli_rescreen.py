@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -14,7 +14,9 @@ from rich.text import Text
 from procurewatch.cli_common import StoreOption, app, print_json, resolve_store
 from procurewatch.cli_screen import progress_bar
 from procurewatch.errors import UsageError
-from procurewatch.screen.rescreen import Rescreen
+
+if TYPE_CHECKING:  # imported by the command (start-up stays short)
+    from procurewatch.screen.rescreen import Rescreen
 
 
 def parse_versions(text: str | None) -> list[str] | None:

@@ -10,9 +10,6 @@ import typer
 
 from procurewatch.cli_common import StoreOption, app, print_json, resolve_store
 from procurewatch.errors import UsageError
-from procurewatch.review import STATUSES, audit_events, export_audit
-from procurewatch.review.decisions import confirm, dismiss, review_run
-from procurewatch.review.rules import deactivate_rule, list_rules
 
 review_app = typer.Typer(
     help="Review hits: confirm or dismiss them (decisions survive re-screens), dismiss rules, "
@@ -55,6 +52,9 @@ def list_command(
     store: StoreOption = None,
 ) -> None:
     """List a run's hits with their review status (decisions from any run and rules apply)."""
+    from procurewatch.review import STATUSES
+    from procurewatch.review.decisions import review_run
+
     if status not in (*STATUSES, "all"):
         raise UsageError(f"--status {status!r}: use pending, confirmed, dismissed or all")
     run_id, hits = review_run(resolve_store(store), run)
@@ -78,6 +78,8 @@ def confirm_command(
     store: StoreOption = None,
 ) -> None:
     """Confirm a hit: the record really involves the listed entity."""
+    from procurewatch.review.decisions import confirm
+
     made = confirm(resolve_store(store), run, hit_id, reviewer=reviewer or "", reason=reason)
     typer.echo(f"confirmed {made.hit_id} of {made.run_id} by {made.reviewer}")
 
@@ -102,6 +104,8 @@ def dismiss_command(
     store: StoreOption = None,
 ) -> None:
     """Dismiss a hit as a false alarm (with --rule: keep dismissing it in future runs)."""
+    from procurewatch.review.decisions import dismiss
+
     if any_vendor and not rule:
         raise UsageError("--any-vendor only goes with --rule")
     made, new_rule = dismiss(
@@ -121,6 +125,8 @@ def dismiss_command(
 @review_app.command("rules")
 def rules_command(as_json: JsonOption = False, store: StoreOption = None) -> None:
     """List the dismiss rules (switched-off ones are marked)."""
+    from procurewatch.review.rules import list_rules
+
     found = list_rules(resolve_store(store))
     if as_json:
         print_json([r.to_dict() for r in found])
@@ -141,6 +147,8 @@ def drop_rule_command(
     store: StoreOption = None,
 ) -> None:
     """Switch a dismiss rule off; the hits only it dismissed become pending again."""
+    from procurewatch.review.rules import deactivate_rule
+
     rule = deactivate_rule(
         resolve_store(store), rule_id, reviewer=reviewer or "", reason=reason or ""
     )
@@ -156,6 +164,8 @@ def audit_command(
     store: StoreOption = None,
 ) -> None:
     """Show the audit log (who decided what, when, against which list versions) or export it."""
+    from procurewatch.review import audit_events, export_audit
+
     path = resolve_store(store)
     if out is not None:
         count = export_audit(path, out)

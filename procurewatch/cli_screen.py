@@ -7,19 +7,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from procurewatch.cli_common import StoreOption, app, print_json, resolve_store
 from procurewatch.errors import InputError, StoreError, UsageError
-from procurewatch.ingest.columns import describe_field_map
-from procurewatch.screen.engines.local import Progress as ProgressFn
-from procurewatch.screen.publish import check_out_dir, publish_outputs
-from procurewatch.screen.run import RunResult, run_screen
-from procurewatch.store.runs import save_run
+
+if TYPE_CHECKING:  # the screening modules are imported by the commands that use them
+    from procurewatch.screen.engines.local import Progress as ProgressFn
+    from procurewatch.screen.run import RunResult
 
 
 class Engine(StrEnum):
@@ -54,6 +51,9 @@ def progress_bar(quiet: bool) -> Iterator[ProgressFn | None]:
     if quiet or not sys.stderr.isatty():
         yield None
         return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     columns = (
         SpinnerColumn(),
         TextColumn("screening"),
@@ -85,6 +85,8 @@ def _report_line(result: RunResult, out: Path) -> str:
 def field_map_lines(result: RunResult) -> list[str]:
     """For each input, the columns taken for each role (and the amount's unit and currency),
     then any note on a format that could not be decided."""
+    from procurewatch.ingest.columns import describe_field_map
+
     lines = []
     for item in result.inputs:
         lines.append(f"{item.path}: {describe_field_map(item.field_map)}")
@@ -107,6 +109,8 @@ def execute(
     An ``out`` folder holding an earlier run's outputs is refused unless ``force``; the outputs
     appear in ``out`` all at once (:mod:`procurewatch.screen.publish`).
     """
+    from procurewatch.screen.publish import check_out_dir, publish_outputs
+    from procurewatch.screen.run import run_screen
     from procurewatch.watchlist.assemble import load_watchlist
 
     _check_inputs(inputs)
@@ -159,6 +163,8 @@ def execute_spark(
 
 
 def _record(result: RunResult, out: Path, store: Path | None) -> None:
+    from procurewatch.store.runs import save_run
+
     save_run(resolve_store(store), result, out)
 
 
@@ -214,6 +220,8 @@ def screen_command(
 
     A --out folder that already holds a run's outputs is refused unless --force.
     """
+    from procurewatch.screen.publish import check_out_dir
+
     mapping = parse_mapping(map_)
     check_out_dir(out, force)
     if engine is Engine.spark:

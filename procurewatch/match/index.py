@@ -14,11 +14,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
 
-from procurewatch.match.name_gate import RUN_MAX as RUNS_IN_GATE
-from procurewatch.match.name_gate import WordFacts
 from procurewatch.match.names import allowance
 from procurewatch.match.public_body import read_body
 from procurewatch.normalize.names import (
@@ -33,12 +32,16 @@ from procurewatch.normalize.names import (
 )
 from procurewatch.normalize.vocab import VOCAB
 
+if TYPE_CHECKING:  # numpy and pyarrow: imported when many names are screened
+    from procurewatch.match.name_gate import WordFacts
+
 SIMILAR_CACHE = 200_000
 """Query words whose near neighbours are remembered (the cache is emptied when full)."""
 _WORDS = re.compile(r"[a-z0-9]+")
 PREFIX = 5
 MAX_CANDIDATES = 32
-RUN_MAX = RUNS_IN_GATE
+RUN_MAX = 4
+"""The longest run of adjacent words tried as one token (the name gate uses the same)."""
 RELATIVE_FLOOR = 0.5
 """Candidates sharing less than this fraction of the best candidate's key weight are dropped."""
 
@@ -111,10 +114,12 @@ class CandidateIndex:
         self._longest = 0
         self._size = 0
         self._word_answers: dict[str, bool] = {}  # words asked about since the last add
+        self._word_facts: dict[str, WordFacts] = {}  # the same, for the name gate
 
     def add(self, entry_id: int, norm: NormName) -> None:
         """Index one name under ``entry_id``."""
         self._word_answers.clear()
+        self._word_facts.clear()
         keys: set[str] = set()
         for token, cjk in _name_tokens(norm):
             keys.update(_keys(token, cjk))
@@ -144,8 +149,8 @@ class CandidateIndex:
             for token in self._deletes.get(variant, ()):
                 if abs(len(token) - len(text)) <= limit and OSA.distance(token, text) <= limit:
                     found.add(token)
-        self._similar[text] = frozenset(found)
-        return self._similar[text]
+        near = self._similar[text] = frozenset(found)
+        return near  # (the name gate may ask from a reading thread: never read back the cache)
 
     def _query_keys(self, norm: NormName) -> Iterable[str]:
         yield from ("t:" + joined for joined in joined_runs([t.text for t in norm.content]))
@@ -215,9 +220,16 @@ class CandidateIndex:
 
     def word_facts(self, word: str) -> WordFacts:
         """What :meth:`may_have_candidates` needs to know of one word (for
-        :mod:`procurewatch.match.name_gate`, which asks once per distinct word)."""
-        legal = word in VOCAB.legal_class or VOCAB.is_legal_word(word)
-        return WordFacts(self._weak_word(word), self._word_may_match(word), legal)
+        :mod:`procurewatch.match.name_gate`, which asks once per distinct word of a batch;
+        the answers are remembered until the next :meth:`add`, as words recur across batches)."""
+        facts = self._word_facts.get(word)
+        if facts is None:
+            from procurewatch.match.name_gate import WordFacts
+
+            legal = word in VOCAB.legal_class or VOCAB.is_legal_word(word)
+            facts = WordFacts(self._weak_word(word), self._word_may_match(word), legal)
+            self._word_facts[word] = facts
+        return facts
 
     def _run_indexed(self, joined: str) -> bool:
         """Whether words written together are an indexed token, or a spelling of an indexed

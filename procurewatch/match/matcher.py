@@ -16,15 +16,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from procurewatch.match.brand_rule import brand_described
 from procurewatch.match.index import CandidateIndex
-from procurewatch.match.name_gate import Gate
 from procurewatch.match.names import Comparison, Pair, compare_normalized
 from procurewatch.match.place_rule import PLACE_QUALIFIED_SCORE, place_qualified
 from procurewatch.model import EffectiveDesignation, Entity, Name, Watchlist
 from procurewatch.normalize.names import NormName, normalize, split_alternatives
 from procurewatch.settings import MATCH_THRESHOLD
+
+if TYPE_CHECKING:  # numpy and pyarrow: imported when many names are screened
+    from procurewatch.match.name_gate import Gate
 
 CONTAINED_SCORE = 0.9
 """Score of a CJK query that contains a whole watchlist name of 5+ characters (a branch office)."""
@@ -146,6 +149,8 @@ class Matcher:
     def gate(self) -> Gate:
         """Decides for many names at once which ones can match anything
         (:mod:`procurewatch.match.name_gate`)."""
+        from procurewatch.match.name_gate import Gate
+
         return Gate(
             self._index.word_facts,
             self._index.letter_keys(),

@@ -7,21 +7,20 @@ asking the index only about each distinct *word* (names share their words).
 
 It is conservative by construction: a name is let through (``True``) whenever any test that
 :meth:`~procurewatch.match.matcher.Matcher.match_name` makes could find something, and whenever
-this module does not model a case exactly (a name that is not ASCII, two or more one-letter
-words that might be initials). Only the ``False`` names skip the matcher, and for them the
-matcher would have returned nothing.
+this module does not model a case exactly (a name that is not ASCII). Only the ``False`` names
+skip the matcher, and for them the matcher would have returned nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from procurewatch.arrowtake import int_array
+from procurewatch.arrowtake import bool_array, int_array
 
 RUN_MAX = 4
 """The longest run of adjacent words tried as one token (as the index's ``RUN_MAX``)."""
@@ -45,6 +44,28 @@ class WordFacts:
 WordOracle = Callable[[str], WordFacts]
 
 
+class WordTable:
+    """The facts of every word asked about so far, in arrays Arrow can index: words recur
+    across the batches of a file, and the oracle (Python) is asked once per word."""
+
+    def __init__(self) -> None:
+        self.words: pa.Array = pa.array([], pa.string())
+        self.facts = np.zeros((0, 3), dtype=bool)
+        """One row per word: weak, may_match, legal."""
+
+    def lookup(self, words: pa.Array, oracle: WordOracle) -> np.ndarray:
+        """The facts of each of ``words`` (one row each, as :attr:`facts`)."""
+        where = pc.index_in(words, value_set=self.words)
+        if where.null_count:
+            new = pc.unique(words.filter(pc.is_null(where)))
+            facts = [oracle(w) for w in new.to_pylist()]
+            rows = np.array([(f.weak, f.may_match, f.legal) for f in facts], dtype=bool)
+            self.words = pa.concat_arrays([self.words, new])
+            self.facts = np.concatenate([self.facts, rows.reshape(-1, 3)])
+            where = pc.index_in(words, value_set=self.words)
+        return self.facts[np.asarray(where, dtype=np.int64)]
+
+
 @dataclass(frozen=True)
 class Gate:
     """The index's answers the gate needs: per word (``oracle``), the keys of whole names run
@@ -56,12 +77,14 @@ class Gate:
     identifiers: Collection[str]
     pieces: Collection[str] = frozenset()
     """Indexed tokens that adjacent words written together may make (``hik vision``)."""
+    table: WordTable = field(default_factory=WordTable, compare=False, repr=False)
 
-    def may_match(self, names: Sequence[str]) -> np.ndarray:
-        """One bool per name: False only where the matcher would find nothing at all."""
-        if not names:
+    def may_match(self, names: Sequence[str] | pa.Array) -> np.ndarray:
+        """One bool per name (a list, or an Arrow string array without nulls): False only where
+        the matcher would find nothing at all."""
+        if not len(names):
             return np.zeros(0, dtype=bool)
-        array = pa.array(names, pa.string())
+        array = names if isinstance(names, pa.Array) else pa.array(names, pa.string())
         wide = np.asarray(pc.invert(pc.string_is_ascii(array)), dtype=bool)
         found: np.ndarray = wide | self._words_may_match(array) | self._identifier(array)
         heads = pc.split_pattern(array, ",", max_splits=1)
@@ -86,20 +109,17 @@ class Gate:
         flat = pc.list_flatten(parts)
         parents = np.asarray(pc.list_parent_indices(parts), dtype=np.int64)
         real = np.asarray(pc.greater(pc.binary_length(flat), 0), dtype=bool)
-        words, owner = flat.filter(pa.array(real)), parents[real]
-        unique = pc.unique(words)
-        facts = [self.oracle(w) for w in unique.to_pylist()]
-        where = np.asarray(pc.index_in(words, value_set=unique), dtype=np.int64)
-        weak = np.array([f.weak for f in facts], dtype=bool)[where]
-        near = np.array([f.may_match for f in facts], dtype=bool)[where]
-        legal = np.array([f.legal for f in facts], dtype=bool)[where]
+        words, owner = flat.filter(bool_array(real)), parents[real]
+        facts = self.table.lookup(words, self.oracle)
+        weak, near, legal = facts[:, 0], facts[:, 1], facts[:, 2]
         count = len(names)
         strong = np.bincount(owner[~weak], minlength=count)
         hits = np.bincount(owner[near], minlength=count)
-        single = np.bincount(owner[np.asarray(pc.binary_length(words)) == 1], minlength=count)
+        single = np.asarray(pc.binary_length(words)) == 1
+        initials = self._initials(words, owner, single, count)
         joined = self._joined(words, owner, np.ones(len(words), dtype=bool), count)
         content = self._joined(words, owner, ~legal, count)
-        found: np.ndarray = (strong == 0) | (hits > 0) | (single >= 2) | joined | content
+        found: np.ndarray = (strong == 0) | (hits > 0) | initials | joined | content
         found |= self._runs(words, owner, count)
         return found
 
@@ -126,13 +146,32 @@ class Gate:
             found[owner[:width][known]] = True
         return found
 
+    def _initials(self, words: pa.Array, owner: np.ndarray, single: np.ndarray,
+                  count: int) -> np.ndarray:  # fmt: skip
+        """Whether the one-letter words of each name (two or more), run together, are a word
+        the index knows (``B.V.`` -> ``bv``), as the one-name test asks."""
+        several = np.bincount(owner[single], minlength=count) >= 2
+        if not several.any():
+            return several
+        runs = _run_together(words, owner, single, count).filter(bool_array(several))
+        unique = pc.unique(runs)
+        near = np.array([self.oracle(w).may_match for w in unique.to_pylist()], dtype=bool)
+        where = np.asarray(pc.index_in(runs, value_set=unique), dtype=np.int64)
+        several[several] = near[where]
+        return several
+
     def _joined(self, words: pa.Array, owner: np.ndarray, keep: np.ndarray,
                 count: int) -> np.ndarray:  # fmt: skip
         """Whether the kept words of each name, run together, are a whole indexed name."""
         if not self.letters:
             return np.zeros(count, dtype=bool)
-        offsets = np.concatenate([[0], np.cumsum(np.bincount(owner[keep], minlength=count))])
-        lists = pa.ListArray.from_arrays(int_array(offsets, np.int32), words.filter(pa.array(keep)))
-        runs = pc.binary_join(lists, "")
+        runs = _run_together(words, owner, keep, count)
         known = pc.is_in(runs, value_set=pa.array(list(self.letters), pa.string()))
         return np.asarray(pc.fill_null(known, False), dtype=bool)
+
+
+def _run_together(words: pa.Array, owner: np.ndarray, keep: np.ndarray, count: int) -> pa.Array:
+    """The kept words of each of ``count`` names run together (``owner``: each word's name)."""
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(owner[keep], minlength=count))])
+    lists = pa.ListArray.from_arrays(int_array(offsets, np.int32), words.filter(bool_array(keep)))
+    return pc.binary_join(lists, "")

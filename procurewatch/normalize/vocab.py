@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from importlib.metadata import version
 from typing import Any
 
-from pypinyin import lazy_pinyin
 from rapidfuzz.distance import OSA
 
 from procurewatch import yamlload
+from procurewatch.cache import DiskCache
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -56,8 +60,9 @@ def _body_words(data: dict[str, Any]) -> BodyWords:
     zh.extend((str(z), "level", str(z)) for z in data["levels"]["zh"])
     levels = {str(w) for w in data["levels"]["latin"]}
     syllable_levels: set[str] = set()
+    pinyin = _pinyin_of([text for text, _, _ in zh])
     for text, what, ident in zh:  # the pinyin of the Chinese forms, joined and in syllables
-        syllables = lazy_pinyin(text)
+        syllables = pinyin[text]
         if what == "place" and not (len(text) == 2 and text.endswith("州")):  # 博州 ~ 亳州
             places.setdefault("".join(syllables), ident)
             phrases.setdefault(" ".join(syllables), ident)
@@ -128,6 +133,33 @@ def _fuzzy_legal(words: frozenset[str], word: str) -> bool:
     )
 
 
+def _pinyin_of(texts: Sequence[str]) -> dict[str, list[str]]:
+    """The pinyin syllables of each CJK text (place names, the Chinese forms of public bodies),
+    kept in the cache folder: importing pypinyin takes 0.15 s, more than the rest of a
+    ``procurewatch match``. The entry is named by a hash of the texts and pypinyin's version, so
+    a changed list or library builds it again."""
+    key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
+    name = f"pinyin-{key}-pypinyin-{version('pypinyin')}.json"
+    disk = DiskCache()
+    try:
+        kept = json.loads(disk.get(name) or b"null")
+    except ValueError:
+        kept = None
+    if isinstance(kept, dict) and all(isinstance(kept.get(t), list) for t in texts):
+        return {t: [str(s) for s in kept[t]] for t in texts}
+    from pypinyin import lazy_pinyin
+
+    built = {t: list(lazy_pinyin(t)) for t in texts}
+    disk.put(name, json.dumps(built, ensure_ascii=False).encode())
+    return built
+
+
+def _latin_places(places: Sequence[str]) -> frozenset[str]:
+    """Pinyin of the CJK places (hangzhou, zhejiang)."""
+    pinyin = _pinyin_of(places)
+    return frozenset("".join(pinyin[p]) for p in places)
+
+
 @lru_cache(maxsize=65536)
 def _pinyin_parts(syllables: frozenset[str], word: str) -> int:
     """The fewest pinyin syllables ``word`` splits into, or 0 if it does not split."""
@@ -171,7 +203,7 @@ def _build() -> Vocabulary:
         cjk_suffixes=tuple(sorted(legal["cjk_suffixes"], key=len, reverse=True)),
         cjk_places=tuple(sorted(generic["cjk_places"], key=len, reverse=True)),
         cjk_generic=tuple(generic["cjk_generic"]),
-        latin_places=frozenset("".join(lazy_pinyin(p)) for p in generic["cjk_places"]),
+        latin_places=_latin_places([str(p) for p in generic["cjk_places"]]),
         bodies=_body_words(_load("public_bodies.yaml")),
         lookalikes=frozenset(str(w) for w in _load("lookalike_words.yaml")["words"]),
         pinyin_syllables=frozenset(str(w) for w in _load("pinyin_syllables.yaml")["syllables"]),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -20,7 +21,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from procurewatch.arrowtake import take_rows
+from procurewatch.arrowtake import bool_array, take_rows
 from procurewatch.ingest.base import FieldMap
 from procurewatch.match.matcher import Matcher, NameMatch, in_force_summary
 from procurewatch.match.rowfilter import ByteCache, RowFilter, build_row_filter
@@ -29,6 +30,7 @@ from procurewatch.match.types import TextHit
 from procurewatch.model import EffectiveDesignation, Entity
 from procurewatch.screen.hits import Hit
 from procurewatch.screen.leads import lead_explanation, lead_via
+from procurewatch.screen.seen import SeenValues
 from procurewatch.screen.values import money_facts, parse_date
 
 TEXT_RULES = {"name": "text-name", "brand": "text-brand", "alias": "text-alias", "model": "model"}
@@ -44,7 +46,16 @@ class ScreenContext:
     rowfilter: RowFilter | None = None
     """Picks the rows of a text column worth scanning (None: every row)."""
     name_cache: dict[str, tuple[NameMatch, ...]] = field(default_factory=dict)
-    """Every distinct name scored so far and its matches (mostly empty)."""
+    """The distinct names the matcher scored so far (those the name gate let through, and
+    any asked about alone) and their matches (mostly empty)."""
+    seen: dict[str, SeenValues] = field(default_factory=dict)
+    """Every distinct name met so far in each name column, scored or turned away by the gate
+    (by column: a file's buyers need not be looked up among its quarter million vendors)."""
+    pending: deque[str] = field(default_factory=deque)
+    """Names the gate let through, waiting for the matcher."""
+    names_admitted: bool = False
+    """True while an engine admits each batch's names (:func:`admit_names`) before it hands the
+    batch to :func:`screen_batch`, e.g. in its reading thread."""
     flagged_names: dict[str, tuple[NameMatch, ...]] = field(default_factory=dict)
     """The names among them that matched."""
     default_currency: str | None = None
@@ -89,20 +100,32 @@ class ScreenContext:
             self._designations[entity_id] = found
         return found
 
-    def score_new(self, values: Iterable[str | None]) -> None:
-        """Score the values not seen before (each distinct name once per run); the names that
-        share no word with the watchlist are told apart in bulk first
+    def score_new(
+        self, values: pa.Array | pa.ChunkedArray | Iterable[str | None], column: str = ""
+    ) -> None:
+        """Score the values of a name column not seen before (each distinct name once per run);
+        the names that share no word with the watchlist are told apart in bulk first
         (:mod:`procurewatch.match.name_gate`) and never reach the matcher."""
-        fresh = set(values).difference(self.name_cache)
-        names = [v for v in fresh if v and v.strip()]
-        for value in fresh.difference(names):
-            if value is not None:
-                self.name_cache[value] = ()
-        for value, may in zip(names, self.matcher.gate.may_match(names), strict=True):
-            if may:
-                self.names(value)
-            else:
-                self.name_cache[value] = ()
+        self.admit(values, column)
+        self.score_pending()
+
+    def admit(
+        self, values: pa.Array | pa.ChunkedArray | Iterable[str | None], column: str = ""
+    ) -> None:
+        """Remember the new names of a column and queue those the gate lets through for the
+        matcher. Arrow work, most of it without the GIL, and the matcher is not called: an engine
+        may do this for the next batch in its reading thread (one thread at a time)."""
+        if not isinstance(values, pa.Array | pa.ChunkedArray):
+            values = pa.array(list(values), pa.string())
+        fresh = self.seen.setdefault(column, SeenValues()).fresh(values)
+        names = fresh.filter(pc.not_equal(pc.utf8_trim_whitespace(fresh), ""))
+        may = self.matcher.gate.may_match(names)
+        self.pending.extend(names.filter(bool_array(may)).to_pylist())
+
+    def score_pending(self) -> None:
+        """Score the queued names (:meth:`admit`)."""
+        while self.pending:
+            self.names(self.pending.popleft())
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +342,10 @@ def _name_found(
         if column not in batch.schema.names:
             continue
         array = batch.column(column)
-        ctx.score_new(pc.unique(array).to_pylist())
+        if ctx.names_admitted:
+            ctx.score_pending()
+        else:
+            ctx.score_new(array, column)
         flagged = ctx.flagged_names
         if not flagged:
             continue
@@ -328,6 +354,14 @@ def _name_found(
         for i, value in zip(rows, take_rows(array, rows).to_pylist(), strict=True):
             found.extend((i, column, rule, value, m) for m in flagged[value])
     return found
+
+
+def admit_names(batch: pa.RecordBatch | pa.Table, fmap: FieldMap, ctx: ScreenContext) -> None:
+    """:meth:`ScreenContext.admit` for every name column of the batch (see
+    :attr:`ScreenContext.names_admitted`)."""
+    for column in (*fmap.vendor, *fmap.parent, *fmap.buyer):
+        if column in batch.schema.names:
+            ctx.admit(batch.column(column), column)
 
 
 def _text_rows(batch: pa.RecordBatch, column: str, rowfilter: RowFilter | None) -> list[int]:

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from procurewatch.errors import StoreError
 from procurewatch.model import Entity, ListInfo, Source, Watchlist
-from procurewatch.store.db import open_store
-from procurewatch.store.lists import ListVersion, get_version, latest_versions, load_entities
 from procurewatch.watchlist.bundled import load_bundled
 
-Part = tuple[ListVersion, Sequence[Entity]]
+if TYPE_CHECKING:  # DuckDB is imported only when there is a store to read
+    from procurewatch.store.lists import ListVersion
+
+Part = tuple["ListVersion", Sequence[Entity]]
 T = TypeVar("T")
 
 
@@ -35,6 +36,9 @@ def load_watchlist(store_path: Path | None, versions: Sequence[str] | None = Non
                 f"no store at {store_path}; cannot load list versions {', '.join(versions)}"
             )
         return base
+    from procurewatch.store.db import open_store
+    from procurewatch.store.lists import get_version, latest_versions, load_entities
+
     with open_store(Path(store_path), read_only=True) as store:
         chosen = [get_version(store, v) for v in versions] if versions else latest_versions(store)
         parts = [(version, load_entities(store, version.id)) for version in chosen]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -56,7 +57,16 @@ KNOWN = {
     "Harbor Systems Co 72": False,
     "Acme, Inc.": False,
     "Cintas Corporation": False,
+    "Halnex Engineering B.V.": False,  # one-letter words that spell no listed name
+    "Z T E": True,  # initials that do
 }
+
+ORDINARY = [  # composed vendor names with legal forms written as initials
+    "Halnex Engineering B.V.",
+    "Mokohal Printing S.r.l.",
+    "Nexrabel Environmental Services S.A.",
+    "Kawickmi Consulting B V",
+]
 
 
 @pytest.mark.parametrize(("name", "expected"), sorted(KNOWN.items()))
@@ -98,4 +108,35 @@ def test_screening_flags_the_same_names_as_scoring_every_name() -> None:
     for name in names:
         every.names(name)
     assert gated.flagged_names.keys() == every.flagged_names.keys()
-    assert set(gated.name_cache) == set(names)
+    assert set(gated.seen[""].to_pylist()) == set(names)
+    assert set(gated.name_cache) < set(names), "the gate sent every name to the matcher"
+
+
+def test_new_names_are_told_apart_across_batches() -> None:
+    ctx = build_context(load_bundled())
+    ctx.score_new(["Acme, Inc.", "Hikvision USA Inc", None, "  "], "vendor")
+    ctx.score_new(pa.chunked_array([["Hikvision USA Inc", "Dahua Technology"], ["Acme, Inc."]]),
+                  "vendor")  # fmt: skip
+    ctx.score_new(["Acme, Inc."], "buyer")
+    assert sorted(ctx.seen["vendor"].to_pylist()) == ["  ", "Acme, Inc.", "Dahua Technology",
+                                                      "Hikvision USA Inc"]  # fmt: skip
+    assert ctx.seen["buyer"].to_pylist() == ["Acme, Inc."]
+    assert sorted(ctx.flagged_names) == ["Dahua Technology", "Hikvision USA Inc"]
+    assert "Acme, Inc." not in ctx.name_cache, "a name sharing no word reached the matcher"
+
+
+def test_the_gate_answers_as_the_one_name_test(matcher: Matcher) -> None:
+    """For ASCII names without a comma or an identifier the gate makes exactly the index's
+    one-name test: it lets through no more names than the matcher would look at."""
+    names = [n for n in [*_vendor_names(), *KNOWN, *ORDINARY] if n.isascii() and "," not in n]
+    gate = matcher.gate.may_match(names)
+    alone = [matcher._index.may_have_candidates(n) for n in names]
+    ident = matcher.gate._identifier(pa.array(names, pa.string()))
+    assert [bool(g) for g in gate] == [a or bool(i) for a, i in zip(alone, ident, strict=True)]
+    assert not any(matcher.gate.may_match(ORDINARY))
+
+
+def test_the_gate_tries_the_runs_the_index_tries() -> None:
+    from procurewatch.match import index, name_gate
+
+    assert name_gate.RUN_MAX == index.RUN_MAX

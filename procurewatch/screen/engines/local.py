@@ -34,7 +34,7 @@ from procurewatch.ingest import duckcsv
 from procurewatch.ingest.base import FieldMap, InputReader, Reject, open_input
 from procurewatch.ingest.tabular import DelimitedReader
 from procurewatch.ingest.xlsx import XlsxReader, sheet_layouts
-from procurewatch.screen.core import ScreenContext, candidate_rows, screen_batch
+from procurewatch.screen.core import ScreenContext, admit_names, candidate_rows, screen_batch
 from procurewatch.screen.hits import Hit, split_set_aside
 
 SAMPLE = 1 << 20
@@ -190,9 +190,11 @@ def _fast(reader: InputReader, ctx: ScreenContext, result: InputResult,
     assert isinstance(reader, DelimitedReader)
     fast = duckcsv.FastCsv(reader, batch_size=max(reader.batch_size, FAST_BATCH_ROWS))
     fmap, sha = reader.field_map, result.fingerprint
+    ctx.names_admitted = True
     try:
-        # the prefilter runs in the reading thread (Hyperscan lets go of the GIL)
-        tables = fast.prepared(partial(candidate_rows, columns=fmap.text, ctx=ctx))
+        # the prefilter and the new names' gate run in the reading thread (Hyperscan and
+        # Arrow let go of the GIL); the matcher scores what the gate let through
+        tables = fast.prepared(partial(_prepare, fmap=fmap, ctx=ctx))
         _collect(result, ((t.num_rows, screen_batch(t, fmap, ctx, sha, rows))
                           for t, rows in tables), progress)  # fmt: skip
     except duckcsv.NotFast:
@@ -203,8 +205,18 @@ def _fast(reader: InputReader, ctx: ScreenContext, result: InputResult,
         result.records = 0
         reader.rejects.clear()
         return False
+    finally:
+        ctx.names_admitted = False
     result.rejects = list(reader.rejects)
     return True
+
+
+def _prepare(table: pa.Table, fmap: FieldMap, ctx: ScreenContext) -> dict[str, list[int]]:
+    """The reading thread's share of a batch: its new names through the gate, the rows of its
+    text columns the prefilter selects. Names gated here but left unscored when the fast path
+    gives up stay queued (``ctx.pending``) for the careful reader's pass."""
+    admit_names(table, fmap, ctx)
+    return candidate_rows(table, columns=fmap.text, ctx=ctx)
 
 
 def screen_files(
