@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -158,12 +159,15 @@ def render(
     *,
     max_evidence: int = MAX_EVIDENCE,
     set_aside: SetAside | None = None,
+    reading: Sequence[str] = (),
 ) -> str:
     """The report page as a string; at most ``max_evidence`` records get an evidence block;
-    ``set_aside`` lists the mentions the context rules set aside (collapsed)."""
+    ``set_aside`` lists the mentions the context rules set aside and ``reading`` how the inputs
+    were read (both collapsed)."""
     template = _environment().get_template("report.html.j2")
     return template.render(
         set_aside=set_aside or SetAside([], []),
+        reading=list(reading),
         report=report,
         h=report.headline,
         charts=charts,
@@ -182,14 +186,14 @@ def build(out_dir: Path, *, store: Path | None = None) -> tuple[Report, list[Cha
 
 def build_all(out_dir: Path, *, store: Path | None = None) -> tuple[Report, list[Chart], SetAside]:
     """The report model, its charts and the set-aside list; mentions a reviewer confirmed out
-    of the set-aside list count as hits."""
+    of the set-aside list count as hits. How the inputs were read: :func:`input_notes`."""
     summary = read_summary(out_dir)
     found = find_store(out_dir, store)
     aside = load_set_aside(out_dir, found, str(summary.get("run_id") or ""))
     hits = read_hits(out_dir) + aside.restored
     fx, fx_note = fx_function()
     statuses, review_note = review_statuses(found, hits)
-    notes = (fx_note, review_note, *input_notes(summary))
+    notes = (fx_note, review_note)
     report = build_report(hits, summary, statuses=statuses, fx=fx, notes=notes)
     return report, build_charts(report, us_states_topology()), aside
 
@@ -197,7 +201,8 @@ def build_all(out_dir: Path, *, store: Path | None = None) -> tuple[Report, list
 def write_report(out_dir: Path, *, store: Path | None = None) -> Path:
     """Write ``out_dir/report.html`` (atomically) from the run's outputs in ``out_dir``."""
     report, charts, aside = build_all(out_dir, store=store)
+    reading = input_notes(read_summary(out_dir))
     path = out_dir / REPORT_FILE
     with atomic_write(path) as fh:
-        fh.write(render(report, charts, set_aside=aside))
+        fh.write(render(report, charts, set_aside=aside, reading=reading))
     return path

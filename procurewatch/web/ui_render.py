@@ -165,6 +165,9 @@ def money(hit: dict[str, Any], summary: dict[str, Any]) -> str:
     if not amount:
         return ""
     own = str(hit.get("currency") or "").strip().upper()
+    value = hit.get("amount_value")
+    if own and isinstance(value, (int, float)):
+        return f"{amount} = {value:,.2f} {own}"  # as read: units (万元) and separators applied
     if own:
         return f"{amount} {own}"
     header = column_currencies(summary).get(str(hit.get("source_file") or ""))
