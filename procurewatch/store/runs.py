@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from procurewatch.errors import StoreError
 from procurewatch.screen.hits import HIT_COLUMNS, Hit
+from procurewatch.store.attempts import mark_complete, unfinished_runs
 from procurewatch.store.db import open_store
 
 if TYPE_CHECKING:
@@ -111,7 +112,8 @@ def load_hit_data(
 
 
 def save_run(path: Path, result: RunResult, out_dir: Path) -> None:
-    """Record ``result`` (written to ``out_dir``) in the store at ``path``."""
+    """Record ``result`` (its outputs go to ``out_dir``) in the store at ``path``, and mark its
+    attempt complete (:mod:`procurewatch.store.attempts`); call it before publishing the outputs."""
     summary = result.summary()
     with open_store(path) as store, store.transaction() as con:
         con.execute(
@@ -153,10 +155,11 @@ def save_run(path: Path, result: RunResult, out_dir: Path) -> None:
         shared = designations.rows(result.run_id)
         if shared:  # executemany refuses an empty list
             con.executemany("INSERT INTO hit_designations VALUES (?, ?, ?)", shared)
+        mark_complete(con, result.run_id)
 
 
 def list_runs(path: Path) -> list[dict[str, Any]]:
-    """Every run in the store, newest first."""
+    """Every complete run in the store, newest first."""
     if not path.is_file():
         return []
     with open_store(path, read_only=True) as store:
@@ -164,6 +167,14 @@ def list_runs(path: Path) -> list[dict[str, Any]]:
             f"SELECT {', '.join(RUN_FIELDS)} FROM runs ORDER BY started_at DESC"
         ).fetchall()
     return [dict(zip(RUN_FIELDS, row, strict=True)) for row in rows]
+
+
+def list_unfinished(path: Path) -> list[dict[str, Any]]:
+    """Runs that started but are not complete: ``running``, ``killed`` or ``failed``."""
+    if not path.is_file():
+        return []
+    with open_store(path, read_only=True) as store:
+        return unfinished_runs(store.con)
 
 
 def get_run(path: Path, run_id: str) -> dict[str, Any]:

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 from procurewatch.errors import ProcurewatchError
 from procurewatch.report.html import write_report
 from procurewatch.screen.publish import publish_outputs
-from procurewatch.screen.run import run_screen
+from procurewatch.screen.run import new_run_id, run_screen
+from procurewatch.store.attempts import begin_run, mark_failed
 from procurewatch.store.runs import save_run
 
 if TYPE_CHECKING:
@@ -88,13 +89,21 @@ def _one_line(exc: BaseException) -> str:
 
 
 def screen_job(state: ServiceState, job: Job) -> None:
-    """Screen the job's files, write the outputs and the report, record the run."""
+    """Record the run as running, screen the job's files, save the run, then write the outputs
+    and the report (outputs appear only once the store records their run)."""
     watchlist = state.watchlist()
-    result = run_screen(
-        job.inputs, watchlist, mapping=job.mapping or None, default_currency=job.currency
-    )
+    run_id = new_run_id(datetime.now(UTC))
+    state.write(begin_run, state.store_path, run_id, job.out_dir, "service")
+    try:
+        result = run_screen(
+            job.inputs, watchlist, mapping=job.mapping or None, default_currency=job.currency
+        )
+        result.run_id = run_id
+        state.write(save_run, state.store_path, result, job.out_dir)
+    except Exception as exc:
+        state.write(mark_failed, state.store_path, run_id, _one_line(exc))
+        raise
     publish_outputs(job.out_dir, result)
-    state.write(save_run, state.store_path, result, job.out_dir)
     job.run_id = result.run_id
     summary = result.summary()
     job.summary = {k: summary[k] for k in SUMMARY_KEYS}
