@@ -122,7 +122,7 @@ def test_service_and_command_line_share_one_store(tmp_path: Path) -> None:
     assert first.wait(300) == 0, first.communicate()[1]
     with (tmp_path / "first" / "hits.csv").open(encoding="utf-8") as fh:
         hits = [row for row in csv.DictReader(fh)]
-    run_id = hits[0]["run_id"] if "run_id" in hits[0] else _only_run(store)
+    run_id = _only_run(store)
     hit_ids = sorted({row["hit_id"] for row in hits})
     assert len(hit_ids) >= 5, hit_ids
 
@@ -137,39 +137,36 @@ def test_service_and_command_line_share_one_store(tmp_path: Path) -> None:
         _wait_up(url, server)
         with Readers(url, run_id) as readers:
             time.sleep(1.0)  # the readers are busy before the writers start
-            commands = (
-                [
-                    _cli(
-                        [
-                            "screen",
-                            str(data),
-                            "--out",
-                            str(tmp_path / f"s{i}"),
-                            "--store",
-                            str(store),
-                            "-q",
-                        ],
-                        tmp_path,
-                    )  # fmt: skip
-                    for i in range(2)
-                ]
-                + [
-                    _cli(
-                        [
-                            "review",
-                            "confirm",
-                            run_id,
-                            hit_id,
-                            "--reviewer",
-                            f"analyst{i}",
-                            "--store",
-                            str(store),
-                        ],
-                        tmp_path,
-                    )  # fmt: skip
-                    for i, hit_id in enumerate(hit_ids[:5])
-                ]
-            )
+            commands = [
+                _cli(
+                    [
+                        "screen",
+                        str(data),
+                        "--out",
+                        str(tmp_path / f"s{i}"),
+                        "--store",
+                        str(store),
+                        "-q",
+                    ],
+                    tmp_path,
+                )
+                for i in range(2)
+            ] + [
+                _cli(
+                    [
+                        "review",
+                        "confirm",
+                        run_id,
+                        hit_id,
+                        "--reviewer",
+                        f"analyst{i}",
+                        "--store",
+                        str(store),
+                    ],
+                    tmp_path,
+                )
+                for i, hit_id in enumerate(hit_ids[:5])
+            ]
             results = [(p.wait(600), *p.communicate()) for p in commands]
         for code, _out, err in results:
             assert code == 0, err
