@@ -291,6 +291,7 @@ def test_a_second_process_is_told_the_store_is_in_use(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    monkeypatch.setenv("PROCUREWATCH_STORE_WAIT", "1")  # then give up with the error
     store, out = tmp_path / "store.duckdb", tmp_path / "out"
     assert here(screen_args(small_csv, out, store), tmp_path, monkeypatch) == 0
     holder = subprocess.Popen(
