@@ -66,6 +66,11 @@ def check_out_dir(out: Path, force: bool) -> None:
         )
 
 
+def folder_run_id(out: Path) -> str | None:
+    """The run whose outputs ``out`` holds (its ``summary.json``), if any."""
+    return _run_id(out / "summary.json")
+
+
 def _run_id(summary: Path) -> str | None:
     try:
         value = json.loads(summary.read_text(encoding="utf-8")).get("run_id")

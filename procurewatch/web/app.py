@@ -119,5 +119,6 @@ def create_app(
         max_upload_bytes=config.max_upload_bytes,
         max_body_bytes=config.max_body_bytes,
         allowed_hosts=config.allowed_hosts,
+        upload_token=config.token,
     )
     return app

@@ -23,6 +23,7 @@ from procurewatch.screen.publish import publish_outputs
 from procurewatch.screen.run import new_run_id, run_screen
 from procurewatch.store.attempts import begin_run, mark_failed
 from procurewatch.store.runs import save_run
+from procurewatch.web.paths import scrub
 
 if TYPE_CHECKING:
     from procurewatch.web.state import ServiceState
@@ -69,8 +70,8 @@ class Job:
             "job_id": self.job_id,
             "status": self.status,
             "run_id": self.run_id,
-            "error": self.error,
-            "warning": self.warning,
+            "error": scrub(self.error) if self.error else None,
+            "warning": scrub(self.warning) if self.warning else None,
             "files": list(self.files),
             "created_at": self.created_at,
             "started_at": self.started_at,
