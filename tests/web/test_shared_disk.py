@@ -64,7 +64,7 @@ def test_concurrent_requests_build_the_report_once(
     app = make_app(tmp_path)
     api = Api(app)
     built: list[Path] = []
-    real = web_runs.write_report
+    real = web_runs.write_report  # type: ignore[attr-defined]
 
     def counted(folder: Path, **kwargs: Any) -> Path:
         built.append(folder)
