@@ -24,6 +24,7 @@ from procurewatch.screen.run import new_run_id, run_screen
 from procurewatch.store.attempts import begin_run, mark_failed
 from procurewatch.store.runs import save_run
 from procurewatch.web.paths import scrub
+from procurewatch.web.retention import sweep
 
 if TYPE_CHECKING:
     from procurewatch.web.state import ServiceState
@@ -183,3 +184,11 @@ class JobQueue:
             error, status = _one_line(exc), FAILED
         job.finished_at, job.error = _now(), error
         job.status = status
+        self.tidy()
+
+    def tidy(self) -> None:
+        """Remove uploads and staging no longer needed (:mod:`procurewatch.web.retention`)."""
+        with self._lock:
+            active = {j.job_id for j in self._jobs.values() if j.status in (QUEUED, RUNNING)}
+        config = self._state.config
+        sweep(config.data_dir, config.keep_uploads_days, active)
