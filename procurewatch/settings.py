@@ -55,3 +55,12 @@ def store_wait() -> float:
         return max(0.0, float(os.environ.get("PROCUREWATCH_STORE_WAIT", "600")))
     except ValueError:
         return 600.0
+
+
+def job_memory_mb() -> int:
+    """Address-space cap in MiB of the service's screening processes
+    (``PROCUREWATCH_JOB_MEMORY_MB``; 0, the default: no cap)."""
+    try:
+        return max(0, int(os.environ.get("PROCUREWATCH_JOB_MEMORY_MB", "0")))
+    except ValueError:
+        return 0

@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 from procurewatch.errors import ProcurewatchError
 from procurewatch.report.html import write_report
 from procurewatch.screen.publish import publish_outputs
-from procurewatch.screen.run import new_run_id, run_screen
+from procurewatch.screen.run import new_run_id
 from procurewatch.store.attempts import begin_run, mark_failed
 from procurewatch.store.runs import save_run
+from procurewatch.web.job_process import JobProcesses
 from procurewatch.web.paths import scrub
 from procurewatch.web.retention import sweep
 
@@ -97,9 +98,7 @@ def screen_job(state: ServiceState, job: Job) -> None:
     run_id = new_run_id(datetime.now(UTC))
     state.write(begin_run, state.store_path, run_id, job.out_dir, "service")
     try:
-        result = run_screen(
-            job.inputs, watchlist, mapping=job.mapping or None, default_currency=job.currency
-        )
+        result = state.jobs.processes.screen(job.inputs, watchlist, job.mapping, job.currency)
         result.run_id = run_id
         state.write(save_run, state.store_path, result, job.out_dir)
     except Exception as exc:
@@ -126,6 +125,7 @@ class JobQueue:
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
+        self.processes = JobProcesses(self._workers)
 
     def submit(self, job: Job) -> Job:
         """Queue ``job``; start the workers on first use."""
@@ -165,6 +165,7 @@ class JobQueue:
             self._queue.put(None)
         for thread in threads:
             thread.join(timeout)
+        self.processes.close()
 
     def _work(self) -> None:
         while True:

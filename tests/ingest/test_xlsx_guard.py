@@ -131,3 +131,71 @@ def test_a_gigabyte_cell_is_rejected_in_bounded_memory(tmp_path: Path) -> None:
     assert "Hikvision" in (tmp_path / "out" / "hits.csv").read_text(encoding="utf-8")
     assert peak_kib < 1 << 20, f"peak {peak_kib >> 10} MiB"
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < 1 << 21  # the test itself
+
+
+def _status(pid: int, key: str) -> int:
+    """A /proc/PID/status figure in KiB (VmRSS, VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    raise AssertionError(f"no {key} for pid {pid}")
+
+
+@pytest.mark.slow
+def test_the_service_screens_a_gigabyte_cell_and_gives_the_memory_back(tmp_path: Path) -> None:
+    """Uploaded, the 1.8 GB-cell workbook is a reject; the service stays small (the job runs
+    in a child process that ends with the job) and its memory returns to its idle size."""
+    import os
+    import socket
+    import time
+
+    import httpx
+
+    path = _workbook(tmp_path / "bomb.xlsx", [
+        [b"Vendor Name", b"Description"],
+        [b"Hikvision USA Inc", b"camera"],
+        [b"ACME", _low_entropy(1800 << 20)],
+    ])  # fmt: skip
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    token = "memory-test-token-0123456789"
+    env = {**os.environ, "PROCUREWATCH_HOME": str(tmp_path), "PROCUREWATCH_TOKEN": token}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "procurewatch.cli", "serve", "--port", str(port), "--store",
+         str(tmp_path / "store.duckdb")], env=env, cwd=tmp_path, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url, auth = f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {token}"}
+
+    def screen(file: Path) -> dict[str, object]:
+        with file.open("rb") as fh:
+            job = httpx.post(f"{url}/screen", files={"files": (file.name, fh)}, headers=auth,
+                             timeout=120).json()  # fmt: skip
+        deadline = time.monotonic() + 600
+        while True:
+            state: dict[str, object] = httpx.get(f"{url}/jobs/{job['job_id']}").json()
+            if state["status"] in ("done", "failed") or time.monotonic() > deadline:
+                return state
+            time.sleep(0.5)
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and server.poll() is None
+                time.sleep(0.2)
+        small = _workbook(tmp_path / "small.xlsx", [[b"Vendor Name"], [b"Hikvision USA Inc"]])
+        assert screen(small)["status"] == "done"  # warm: the matcher is compiled
+        idle = _status(server.pid, "VmRSS")
+        job = screen(path)
+        assert job["status"] == "done", job
+        summary = job["summary"]
+        assert isinstance(summary, dict) and summary["rejected_rows"] == 1 and summary["hits"] >= 1
+        assert _status(server.pid, "VmHWM") < 1 << 20  # KiB: under 1 GiB at its peak
+        assert _status(server.pid, "VmRSS") < idle + (100 << 10)  # back to its idle size
+    finally:
+        server.terminate()
+        server.wait(30)
