@@ -129,6 +129,7 @@ def test_a_gigabyte_cell_is_rejected_in_bounded_memory(tmp_path: Path) -> None:
     assert f"{path},3,2," in rejects or str(path) in rejects
     assert "a cell of 1.9 GB is over the limit" in rejects
     assert "Hikvision" in (tmp_path / "out" / "hits.csv").read_text(encoding="utf-8")
+    print(f"CLI peak RSS {peak_kib >> 10} MiB")  # noqa: T201 - the figure, with -s
     assert peak_kib < 1 << 20, f"peak {peak_kib >> 10} MiB"
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < 1 << 21  # the test itself
 
@@ -194,6 +195,8 @@ def test_the_service_screens_a_gigabyte_cell_and_gives_the_memory_back(tmp_path:
         assert job["status"] == "done", job
         summary = job["summary"]
         assert isinstance(summary, dict) and summary["rejected_rows"] == 1 and summary["hits"] >= 1
+        peak, after = _status(server.pid, "VmHWM"), _status(server.pid, "VmRSS")
+        print(f"service idle {idle >> 10} MiB, peak {peak >> 10} MiB, after {after >> 10} MiB")  # noqa: T201
         assert _status(server.pid, "VmHWM") < 1 << 20  # KiB: under 1 GiB at its peak
         assert _status(server.pid, "VmRSS") < idle + (100 << 10)  # back to its idle size
     finally:
