@@ -77,7 +77,8 @@ def _report_line(result: RunResult, out: Path) -> str:
     s = result.summary()
     return (
         f"{s['records']:,} records screened, {s['flagged_records']:,} flagged, {s['hits']:,} hits "
-        f"({s['hits_in_force']:,} with a ban in force), {s['rejected_rows']:,} rows rejected -> {out}"
+        f"({s['hits_in_force']:,} with a ban in force), {s['set_aside']:,} mentions set aside, "
+        f"{s['rejected_rows']:,} rows rejected -> {out}"
     )
 
 

@@ -94,3 +94,20 @@ def test_brands_are_attributed_to_their_listed_parent(reports: dict[str, dict[st
         ("mac:EZVIZ (Hikvision subsidiary)", "hikvision"),
     ]:
         assert makers[group] == {company: groups[group]["devices"]}, group
+
+
+def test_oui_by_address_counts_blocks_registered_under_other_names(
+    reports: dict[str, dict[str, Any]],
+) -> None:
+    """The address-picked blocks include registrants without the maker's name, and every
+    figure says what it is worth."""
+    address = reports["default"]["oui_by_address"]
+    registrants = address["registrants"]
+    assert address["blocks"] == sum(r["blocks"] for r in registrants.values()) >= 100
+    assert address["found"] == sum(r["found"] for r in registrants.values())
+    other = [n for n in registrants if "hikvision" not in n.split(": ", 1)[1].lower()
+             and "dahua" not in n.split(": ", 1)[1].lower()]  # fmt: skip
+    assert other, registrants
+    basis = reports["default"]["basis"]
+    assert basis["signals"].startswith("tuned on") and "circular" in basis["signals"]
+    assert basis["oui_by_address"].startswith("tuned on, less circular")

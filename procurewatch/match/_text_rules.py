@@ -16,6 +16,12 @@ _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\
 _WORDS = re.compile(r"[^\W_]+")
 _WORDS_DOT = re.compile(r"[^\W_]+\.?")
 _CLAUSE_END = re.compile(r"[,;:()/|]")
+LATIN_END = 0x24F
+"""Last code point of Latin Extended-B: letters up to here are one script with ASCII."""
+MIN_SPLIT = 5
+"""Shortest one-word name cut into pinyin syllables for writing variants (``DAHUA``)."""
+MAX_SPLIT = 3
+"""Most syllables of such a name (longer ones are not written apart)."""
 LOOKALIKE_WORDS = 4
 """How many words after a short name are read for a company-name continuation."""
 LEGAL_SUFFIXES = frozenset(
@@ -47,7 +53,8 @@ PRODUCT_WORDS = re.compile(
     r"|EYEBALL|FISHEYE|PTZ|CCTV|NVRS?|DVRS?|XVRS?|HCVR|RECORDERS?|VIDEO|SURVEILLANCE|THERMAL"
     r"|INTERCOMS?|DOORBELLS?|DOOR STATIONS?|ACCESS CONTROL|ANPR|LPR|HDCVI|HD-?TVI|WEBCAMS?"
     r"|C[AÁ]MARAS?|CAM[EÉ]RAS?|KAMERAS?|VIGILANCIA|VIDEOVIGILANCIA|GRABADORA?S?"
-    r"|[0-9]+ ?(?:MP|CH|CHANNELS?))\b"
+    r"|[0-9]+ ?(?:MP|CH|CHANNELS?)|RADIOS?|WALKIE[- ]?TALKIES?|DMR|TWO[- ]WAY|TRANSCEIVERS?"
+    r"|РАЦИ[ЯИ]|RADIOTRANSMISOR)\b"
     r"|监控|摄像|录像机|球机|枪机|半球|视频|门禁|对讲|热成像|安防"
 )
 """Product words that make an ambiguous model number or a weak name count (upper-cased text)."""
@@ -82,14 +89,28 @@ def needs_right_edge(pattern: str) -> bool:
     return is_word_char(pattern[-1])
 
 
+def is_latin(char: str) -> bool:
+    """A Latin letter or any digit (a model number's alphabet); False for other scripts."""
+    return char.isdigit() or ord(char) <= LATIN_END
+
+
+def script_break(left: str, right: str) -> bool:
+    """Two word characters of different scripts touch: ``مدلDS-2CE16D0T``, ``ХиквижнDS-2CD``."""
+    return is_latin(left) != is_latin(right)
+
+
 def at_word_start(text: str, pos: int) -> bool:
-    """True if no word continues into ``text[pos]`` from the left."""
-    return pos == 0 or not is_word_char(text[pos - 1])
+    """True if no word of the same script continues into ``text[pos]`` from the left."""
+    if pos == 0 or not is_word_char(text[pos - 1]):
+        return True
+    return pos < len(text) and script_break(text[pos - 1], text[pos])
 
 
 def at_word_end(text: str, pos: int) -> bool:
-    """True if no word continues from ``text[pos - 1]`` to the right."""
-    return pos >= len(text) or not is_word_char(text[pos])
+    """True if no word of the same script continues from ``text[pos - 1]`` to the right."""
+    if pos >= len(text) or not is_word_char(text[pos]):
+        return True
+    return pos > 0 and script_break(text[pos - 1], text[pos])
 
 
 def at_model_start(text: str, pos: int) -> bool:
@@ -140,8 +161,26 @@ def name_rules(
                 continue
             rule = RULE_OF_KIND.get(kind, "alias")
             group = groups.get(entity.id, entity.id)
-            yield pattern, NameRule(entity.id, value, kind, rule, weak, group, order)
-            order += 1
+            for variant, soft in ((pattern, False), *writing_variants(pattern)):
+                yield variant, NameRule(entity.id, value, kind, rule, weak or soft, group, order)
+                order += 1
+
+
+def writing_variants(pattern: str) -> list[tuple[str, bool]]:
+    """Other ways a brand is written in text: a two-word name with a hyphen (``HIK-VISION``), a
+    one-word pinyin name cut into its syllables with a hyphen (``DA-HUA``) and, needing context
+    as a person could be named so, with a space (``DA HUA``). ``(variant, weak)`` pairs."""
+    if not pattern.isascii():
+        return []
+    if pattern.count(" ") == 1:  # HIK VISION -> HIK-VISION
+        return [(pattern.replace(" ", "-"), False)]
+    if " " in pattern or len(pattern) < MIN_SPLIT:
+        return []
+    parts = VOCAB.pinyin_split(pattern.lower())
+    if not 2 <= len(parts) <= MAX_SPLIT:
+        return []
+    upper = [p.upper() for p in parts]
+    return [("-".join(upper), False), (" ".join(upper), True)]
 
 
 def name_tokens(watchlist: Watchlist, groups: dict[str, str]) -> dict[str, frozenset[str]]:

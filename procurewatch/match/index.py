@@ -17,12 +17,15 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from procurewatch.match.name_gate import RUN_MAX as RUNS_IN_GATE
 from procurewatch.match.name_gate import WordFacts
 from procurewatch.match.names import allowance
+from procurewatch.match.public_body import read_body
 from procurewatch.normalize.names import (
     GENERIC,
     LEGAL,
     NUMBER,
+    PLACE,
     NormName,
     Token,
     is_place,
@@ -35,6 +38,7 @@ SIMILAR_CACHE = 200_000
 _WORDS = re.compile(r"[a-z0-9]+")
 PREFIX = 5
 MAX_CANDIDATES = 32
+RUN_MAX = RUNS_IN_GATE
 RELATIVE_FLOOR = 0.5
 """Candidates sharing less than this fraction of the best candidate's key weight are dropped."""
 
@@ -49,6 +53,14 @@ def _deletions(token: str, depth: int) -> set[str]:
     return found
 
 
+def joined_runs(words: list[str]) -> Iterator[str]:
+    """Runs of 2 to :data:`RUN_MAX` adjacent words written together (``hik vision`` ->
+    ``hikvision``; ``hai kang wei shi`` -> ``haikangweishi``): a brand written in parts."""
+    for size in range(2, RUN_MAX + 1):
+        for start in range(len(words) - size + 1):
+            yield "".join(words[start : start + size])
+
+
 def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
 
@@ -57,15 +69,24 @@ WEAK_KINDS = (GENERIC, NUMBER)
 """Token kinds that alone never make a candidate (a shared "Systems" or "72" says nothing)."""
 
 
+def _weak(token: Token) -> bool:
+    """A generic word, a number, a public body's kind (``psb``) or level (``prefecture``)."""
+    return (
+        token.kind in WEAK_KINDS
+        or token.text in VOCAB.bodies.levels
+        or token.text in VOCAB.bodies.kinds
+    )
+
+
 def _keys(token: Token, cjk: bool) -> Iterator[str]:
     if cjk:
         for gram in _bigrams(token.text):
             yield "b:" + gram
         return
-    if token.kind in WEAK_KINDS:
-        yield "w:" + token.key
+    if _weak(token):
+        yield "w:" + (token.key or token.text)
         return
-    yield "t:" + token.key
+    yield "t:" + (token.key or token.text)
     if len(token.text) > PREFIX:
         yield "p:" + token.text[:PREFIX]
 
@@ -73,6 +94,9 @@ def _keys(token: Token, cjk: bool) -> Iterator[str]:
 def _name_tokens(norm: NormName) -> list[tuple[Token, bool]]:
     tokens = [(t, norm.cjk) for t in norm.tokens if t.kind != LEGAL]
     tokens += [(t, False) for t in norm.pinyin if t.kind != LEGAL]
+    body = read_body(norm) if norm.cjk else None
+    if body is not None:  # 吐鲁番公安局 meets Turfan Municipality Public Security Bureau
+        tokens += [(Token(place, PLACE, key=place), False) for place in sorted(body.places)]
     return tokens
 
 
@@ -94,7 +118,7 @@ class CandidateIndex:
         keys: set[str] = set()
         for token, cjk in _name_tokens(norm):
             keys.update(_keys(token, cjk))
-            if not cjk and token.kind not in WEAK_KINDS and token.text not in self._expanded:
+            if not cjk and not _weak(token) and token.text not in self._expanded:
                 self._expanded.add(token.text)
                 self._longest = max(self._longest, len(token.text))
                 for variant in _deletions(token.text, allowance(len(token.text))):
@@ -124,9 +148,10 @@ class CandidateIndex:
         return self._similar[text]
 
     def _query_keys(self, norm: NormName) -> Iterable[str]:
+        yield from ("t:" + joined for joined in joined_runs([t.text for t in norm.content]))
         for token, cjk in _name_tokens(norm):
             yield from _keys(token, cjk)
-            if cjk or token.kind in WEAK_KINDS:
+            if cjk or _weak(token):
                 continue
             for similar in self._similar_tokens(token.text):
                 yield "t:" + similar
@@ -142,6 +167,8 @@ class CandidateIndex:
         return (
             word in VOCAB.stopwords
             or word in VOCAB.generic
+            or word in VOCAB.bodies.levels
+            or word in VOCAB.bodies.kinds
             or word.isdigit()
             or word in VOCAB.legal_class
             or VOCAB.is_legal_word(word)
@@ -175,6 +202,8 @@ class CandidateIndex:
         words = _WORDS.findall(name.casefold().replace("'", ""))
         if all(self._weak_word(w) for w in words) or any(self._word_may_match(w) for w in words):
             return True
+        if any(self._run_indexed(joined) for joined in joined_runs(words)):
+            return True
         initials = "".join(w for w in words if len(w) == 1)
         if len(initials) > 1 and self._word_may_match(initials):
             return True
@@ -189,6 +218,20 @@ class CandidateIndex:
         :mod:`procurewatch.match.name_gate`, which asks once per distinct word)."""
         legal = word in VOCAB.legal_class or VOCAB.is_legal_word(word)
         return WordFacts(self._weak_word(word), self._word_may_match(word), legal)
+
+    def _run_indexed(self, joined: str) -> bool:
+        """Whether words written together are an indexed token, or a spelling of an indexed
+        place (``tu lu fan`` -> ``tulufan`` -> ``turpan``)."""
+        if "t:" + joined in self._postings:
+            return True
+        return joined in VOCAB.bodies.places and "t:" + place_key(joined) in self._postings
+
+    def token_keys(self) -> frozenset[str]:
+        """Every indexed distinctive token (``hikvision``, ``haikangweishi``), and every spelling
+        of an indexed place of ``public_bodies.yaml`` (``tulufan``)."""
+        tokens = {k[2:] for k in self._postings if k.startswith("t:")}
+        tokens |= {s for s, place in VOCAB.bodies.places.items() if place in tokens}
+        return frozenset(tokens)
 
     def letter_keys(self) -> frozenset[str]:
         """Every indexed name with its letters run together (``hikvision``)."""
@@ -216,4 +259,17 @@ class CandidateIndex:
         ranked = sorted(
             ((k, v) for k, v in weights.items() if v >= floor), key=lambda kv: (-kv[1], kv[0])
         )
-        return [entry_id for entry_id, _ in ranked[:limit]]
+        found = self._body_entries(norm)
+        found += [entry_id for entry_id, _ in ranked if entry_id not in found]
+        return found[:limit]
+
+    def _body_entries(self, norm: NormName) -> list[int]:
+        """For a public body's name, every indexed name of its place, whatever the script:
+        ``新疆公安局`` shares more character pairs with ``新疆警察学院`` than with ``XUAR PSB``."""
+        body = read_body(norm)
+        if body is None:
+            return []
+        found: list[int] = []
+        for place in sorted(body.places):
+            found += [e for e in self._postings.get("t:" + place, ()) if e not in found]
+        return found

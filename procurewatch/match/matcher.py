@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
+from procurewatch.match.brand_rule import brand_described
 from procurewatch.match.index import CandidateIndex
 from procurewatch.match.name_gate import Gate
 from procurewatch.match.names import Comparison, Pair, compare_normalized
@@ -103,7 +104,9 @@ class Matcher:
         self._norms: list[NormName] = []
         self._index = CandidateIndex()
         self._identifiers: dict[str, list[tuple[str, str]]] = {}
-        self._curated = frozenset(e.id for e in watchlist.entities.values() if e.dataset == "bundled")
+        self._curated = frozenset(
+            e.id for e in watchlist.entities.values() if e.dataset == "bundled"
+        )
         """Entities of the bundled, curated watchlist: only their names get the place rule
         (:mod:`procurewatch.match.place_rule`); an imported list's one-word names would not
         bear it (``Alfa USA``)."""
@@ -142,7 +145,12 @@ class Matcher:
     def gate(self) -> Gate:
         """Decides for many names at once which ones can match anything
         (:mod:`procurewatch.match.name_gate`)."""
-        return Gate(self._index.word_facts, self._index.letter_keys(), frozenset(self._identifiers))
+        return Gate(
+            self._index.word_facts,
+            self._index.letter_keys(),
+            frozenset(self._identifiers),
+            self._index.token_keys(),
+        )
 
     def match_identifier(self, value: str) -> list[NameMatch]:
         """Entities carrying this identifier (exact, ignoring case, spaces and dashes)."""
@@ -173,7 +181,9 @@ class Matcher:
             comparison = _contained(norm, listed) or compare_normalized(norm, listed)
             entity_id = self.entries[entry_id].entity_id
             if comparison.score < PLACE_QUALIFIED_SCORE and entity_id in self._curated:
-                comparison = place_qualified(norm, listed) or comparison
+                comparison = (
+                    place_qualified(norm, listed) or brand_described(norm, listed) or comparison
+                )
             if entity_id not in best or comparison.score > best[entity_id][0]:
                 best[entity_id] = (comparison.score, entry_id, comparison)
         return best
@@ -213,9 +223,12 @@ class Matcher:
                     tuple(self.watchlist.effective_designations(entity_id)),
                     note,
                 )
-        ranked = sorted(
-            results.values(), key=lambda m: (-m.score, -len(m.designations), m.entity.id)
-        )
+        said = query.strip().casefold()
+        ranked = sorted(  # on a tie, the name written exactly so wins (Kaspersky Lab, Inc.)
+            results.values(),
+            key=lambda m: (-m.score, m.matched_name.value.casefold() != said,
+                           -len(m.designations), m.entity.id),
+        )  # fmt: skip
         return ranked[:limit]
 
     def is_match(self, result: NameMatch) -> bool:

@@ -23,6 +23,8 @@ import pyarrow.compute as pc
 
 from procurewatch.arrowtake import int_array
 
+RUN_MAX = 4
+"""The longest run of adjacent words tried as one token (as the index's ``RUN_MAX``)."""
 NON_WORD = r"[^a-z0-9]+"
 """What separates words (the index's words are runs of ``[a-z0-9]``)."""
 NOT_IDENT = r"[^0-9A-Z]"
@@ -46,11 +48,14 @@ WordOracle = Callable[[str], WordFacts]
 @dataclass(frozen=True)
 class Gate:
     """The index's answers the gate needs: per word (``oracle``), the keys of whole names run
-    together (``letters``) and the identifier keys (``identifiers``)."""
+    together (``letters``), the identifier keys (``identifiers``) and the indexed tokens
+    (``pieces``), which runs of 2-4 adjacent words may spell."""
 
     oracle: WordOracle
     letters: Collection[str]
     identifiers: Collection[str]
+    pieces: Collection[str] = frozenset()
+    """Indexed tokens that adjacent words written together may make (``hik vision``)."""
 
     def may_match(self, names: Sequence[str]) -> np.ndarray:
         """One bool per name: False only where the matcher would find nothing at all."""
@@ -95,6 +100,30 @@ class Gate:
         joined = self._joined(words, owner, np.ones(len(words), dtype=bool), count)
         content = self._joined(words, owner, ~legal, count)
         found: np.ndarray = (strong == 0) | (hits > 0) | (single >= 2) | joined | content
+        found |= self._runs(words, owner, count)
+        return found
+
+    def _runs(self, words: pa.Array, owner: np.ndarray, count: int) -> np.ndarray:
+        """Whether 2-4 adjacent words of a name, written together, are an indexed token
+        (as :func:`procurewatch.match.index.joined_runs`)."""
+        found = np.zeros(count, dtype=bool)
+        if not self.pieces:
+            return found
+        pieces = pa.array(list(self.pieces), pa.string())
+        total = len(words)
+        for size in range(2, RUN_MAX + 1):
+            width = total - size + 1
+            if width <= 0:
+                break
+            same = np.ones(width, dtype=bool)
+            for k in range(1, size):
+                same &= owner[k : k + width] == owner[:width]
+            if not same.any():
+                continue
+            parts = [words.slice(k, width) for k in range(size)]
+            run = pc.binary_join_element_wise(*parts, "")
+            known = np.asarray(pc.is_in(run, value_set=pieces), dtype=bool) & same
+            found[owner[:width][known]] = True
         return found
 
     def _joined(self, words: pa.Array, owner: np.ndarray, keep: np.ndarray,

@@ -6,7 +6,8 @@ The comparison aligns the tokens of a *query* name (the vendor on a record) with
 1. identical tokens pair first; then tokens within an edit allowance that grows with token
    length (none up to 2 characters, 1 up to 5, 2 beyond); numbers pair only when equal;
 2. tokens written together on one side pair with the same letters spaced on the other
-   (``Goodwill`` / ``Good Will``, ``SiemensAG`` / ``Siemens AG``);
+   (``Goodwill`` / ``Good Will``, ``SiemensAG`` / ``Siemens AG``, ``Hik Vision``, pinyin in
+   syllables ``Hai Kang Wei Shi`` / 海康威视), runs of up to four tokens;
 3. the score is the weight of what paired over the weight of everything. Distinctive words
    weigh 1, places 0.8, numbers 0.8, generic words (technology, group, bank) 0.4, legal forms
    nothing. An unpaired query word costs its full weight, an unpaired candidate word 0.6 of
@@ -14,7 +15,13 @@ The comparison aligns the tokens of a *query* name (the vendor on a record) with
    costs a quarter, unless the other side has its own, different qualifier (Bowne Global
    Solutions (France) is not (Germany)). Two different numbers cost little (fund vintages);
 4. legal forms of different classes (AG vs GmbH) multiply the score by 0.75;
-5. an acronym (PLA) against the initials of the other name scores 0.9.
+5. an acronym (PLA) against the initials of the other name scores 0.9;
+6. a look-alike counts against: a query word a letter or two from a brand that is short
+   (``ZTEK`` / ``ZTE``), another pinyin word (``Huawen`` / ``Huawei``) or known to name
+   something else (``Hytech`` / ``Hytera``) does not pair, and the score is multiplied by
+   ``1 - LOOKALIKE_WEIGHT`` (see :func:`lookalike`);
+7. two public bodies (a place plus a kind, ``Kashgar PSB``) are compared by
+   :mod:`procurewatch.match.public_body`: the place must agree, the level weighs little.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
 
+from procurewatch.match.public_body import Verdict, compare_bodies
 from procurewatch.normalize.names import (
     GENERIC,
     LEGAL,
@@ -46,6 +54,12 @@ NUMBER_SWAP = 0.15
 LEGAL_CONFLICT = 0.75
 ACRONYM_SCORE = 0.9
 TYPO_COST = 0.7
+LOOKALIKE_WEIGHT = 0.5
+"""How much a look-alike counts against a match: the score is multiplied by 1 minus this."""
+SHORT_BRAND = 3
+"""An edit in a name's only distinctive word, when it is this short (``ZTE Corporation`` /
+``ZTEK``), makes a look-alike: such words are acronyms and coined brands, and a letter more or
+less is another one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +131,26 @@ def token_similarity(a: Token, b: Token, cjk: bool = False) -> float:
     return 1.0 - TYPO_COST * distance / longest
 
 
+def lookalike(query: Token, candidate: Token, sole: bool) -> bool:
+    """Whether a typo pair is a different word rather than a misspelling: a query word known to
+    name something else (``hytech`` / ``hytera``, ``data/lookalike_words.yaml``); or, when the
+    pair is the candidate's only distinctive word (``sole``, a brand), an edit in a short word
+    (``ztek`` / ``zte``), an edit that turns a pinyin word into another pinyin word, i.e. another
+    Chinese name (``huawen`` / ``huawei``, ``yixun`` / ``yixin``; ``dahau`` is a typo), or two
+    edits in a pinyin word of a few syllables (``dahlia`` / ``dahua``)."""
+    if candidate.kind != WORD or query.kind != WORD:
+        return False
+    if query.text in VOCAB.lookalikes:
+        return True
+    if not sole:
+        return False
+    if min(len(query.text), len(candidate.text)) <= SHORT_BRAND:
+        return True
+    if not VOCAB.pinyin_word(candidate.text):
+        return False
+    return VOCAB.pinyin_word(query.text) or OSA.distance(query.text, candidate.text) > 1
+
+
 @dataclass
 class _Alignment:
     query: list[Token]
@@ -125,6 +159,12 @@ class _Alignment:
     pairs: list[tuple[list[int], list[int], float, str]] = field(default_factory=list)
     used_q: set[int] = field(default_factory=set)
     used_c: set[int] = field(default_factory=set)
+    lookalikes: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def sole_word(self) -> bool:
+        """The candidate has one distinctive word (a brand: ``ZTE Corporation``)."""
+        return sum(1 for t in self.candidate if t.kind == WORD) == 1
 
     def pair_tokens(self) -> None:
         options = []
@@ -134,8 +174,12 @@ class _Alignment:
                 if sim > 0:
                     options.append((sim, i, j))
         for sim, i, j in sorted(options, key=lambda o: (-o[0], o[1], o[2])):
-            if i not in self.used_q and j not in self.used_c:
-                self._take([i], [j], sim, "exact" if sim == 1.0 else "typo")
+            if i in self.used_q or j in self.used_c:
+                continue
+            if sim < 1.0 and lookalike(self.query[i], self.candidate[j], self.sole_word):
+                self.lookalikes.append((self.query[i].text, self.candidate[j].text))
+                continue
+            self._take([i], [j], sim, "exact" if sim == 1.0 else "typo")
 
     def _take(self, qs: list[int], cs: list[int], sim: float, how: str) -> None:
         self.pairs.append((qs, cs, sim, how))
@@ -161,7 +205,7 @@ class _Alignment:
     def _find_run(
         self, tokens: list[Token], used: set[int], single: Token
     ) -> tuple[list[int], float] | None:
-        for size in (2, 3):
+        for size in (2, 3, 4):  # 4: pinyin in syllables (hai kang wei shi)
             for start in range(len(tokens) - size + 1):
                 run = list(range(start, start + size))
                 if used.intersection(run):
@@ -192,6 +236,7 @@ def _unmatched_cost(
             cost += weight
         elif tok.kind == GENERIC and factor < 1.0:
             cost += weight * CANDIDATE_EXTRA_GENERIC
+
         else:
             cost += weight * factor
     return cost
@@ -256,8 +301,24 @@ def _sides(query: NormName, candidate: NormName) -> tuple[list[Token], list[Toke
     return q, c, cjk
 
 
+def _body_comparison(query: NormName, candidate: NormName, verdict: Verdict) -> Comparison:
+    how = "public body"
+    return Comparison(
+        query=query.original,
+        candidate=candidate.original,
+        score=verdict.score,
+        pairs=tuple(Pair(a, b, 1.0, how) for a, b in verdict.pairs if a and b),
+        unmatched_query=verdict.unmatched_query,
+        unmatched_candidate=verdict.unmatched_candidate,
+        penalties=verdict.penalties,
+    )
+
+
 def compare_normalized(query: NormName, candidate: NormName) -> Comparison:
     """Compare two normalized names (see the module docstring for the rules)."""
+    verdict = compare_bodies(query, candidate)
+    if verdict is not None:
+        return _body_comparison(query, candidate, verdict)
     q, c, cjk = _sides(query, candidate)
     al = _Alignment(q, c, cjk)
     al.pair_tokens()
@@ -266,6 +327,10 @@ def compare_normalized(query: NormName, candidate: NormName) -> Comparison:
     acronym = _acronym(query, candidate)
     if acronym > score:
         score, penalties = acronym, ["acronym"]
+    if al.lookalikes:
+        score *= 1.0 - LOOKALIKE_WEIGHT
+        said = ", ".join(f"{q} is not {c}" for q, c in al.lookalikes)
+        penalties.append(f"look-alike ({said})")
     if query.letters and query.letters == candidate.letters and score < SAME_LETTERS:
         score, penalties = SAME_LETTERS, ["same letters, spaced differently"]
     classes_q, classes_c = _legal_classes(query.legal), _legal_classes(candidate.legal)

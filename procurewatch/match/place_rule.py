@@ -33,6 +33,8 @@ def _country(token: Token) -> bool:
     """A country or territory (``us``, ``canada``, ``america``), not a Chinese place."""
     if token.text in VOCAB.latin_places or token.kind not in (PLACE, GENERIC):
         return False
+    if token.text in VOCAB.bodies.places:  # Kashgar, Hotan: places inside China
+        return False
     return is_place(token.text)
 
 
@@ -47,7 +49,7 @@ def place_qualified(query: NormName, candidate: NormName) -> Comparison | None:
         return None
     asked = {t.text for t in query.content}
     listed = {t.text for t in candidate.content}
-    core = [t for t in candidate.content if t.kind == WORD]
+    core = [t for t in candidate.content if t.kind == WORD and t.text not in VOCAB.bodies.kinds]
     if sum(len(t.text) for t in core) < MIN_CORE_LETTERS or not {t.text for t in core} <= asked:
         return None
     added = [t for t in query.content if t.text not in listed]

@@ -34,6 +34,7 @@ from typing import Any
 
 import ahocorasick_rs
 
+from procurewatch.match._mention_cues import MentionCues, load_cues
 from procurewatch.match._text_candidates import (
     Cand,
     Entry,
@@ -55,6 +56,7 @@ from procurewatch.match._text_rules import (
     name_tokens,
     needs_right_edge,
 )
+from procurewatch.match.mention import judge_mentions
 from procurewatch.match.types import TextHit
 from procurewatch.model import Watchlist
 from procurewatch.normalize.text import NormText, normalize_batch
@@ -80,6 +82,8 @@ class _Tables:
     captions: dict[str, str]
     tokens: dict[str, frozenset[str]]
     """Maker group id -> words of its names (for the look-alike rule)."""
+    cues: MentionCues | None
+    """The mention rules' cues (None: every mention is taken as affirmative)."""
 
 
 class TextScanner:
@@ -101,8 +105,13 @@ class TextScanner:
         entity_ids: Collection[str] | None = None,
         window: int = 80,
         keep_uncontexted: bool = False,
+        mention_rules: bool = True,
     ) -> TextScanner:
         """Compile the names and product families of ``watchlist`` (or of ``entity_ids``).
+
+        With ``mention_rules`` each hit is also read in its context
+        (:mod:`procurewatch.match.mention`): a mention that excludes the maker, refers to it,
+        cites it as a banned party or names a place gets ``set_aside`` with the reason.
 
         Raises :class:`~procurewatch.errors.WatchlistError` for an invalid family pattern.
         """
@@ -118,6 +127,7 @@ class TextScanner:
             groups=groups,
             captions={e.id: e.caption for e in watchlist.entities.values()},
             tokens=name_tokens(watchlist, groups),
+            cues=load_cues() if mention_rules else None,
         )
         return cls(tables, window=window, keep_uncontexted=keep_uncontexted)
 
@@ -147,11 +157,18 @@ class TextScanner:
         return self.scan_many([text])[0]
 
     def scan_many(self, texts: Sequence[str | None]) -> list[list[TextHit]]:
-        """The hits of each text (an empty list for None or empty texts)."""
+        """The hits of each text (an empty list for None or empty texts). A text that repeats
+        in the batch is scanned once (its hit list is shared)."""
+        index: dict[str, int] = {}
+        order = [index.setdefault(t or "", len(index)) for t in texts]
+        found = self._scan_distinct(list(index))
+        return [found[i] for i in order]
+
+    def _scan_distinct(self, texts: list[str]) -> list[list[TextHit]]:
         out: list[list[TextHit]] = [[] for _ in texts]
         if self._automaton is None:
             return out
-        batch = normalize_batch([t or "" for t in texts])
+        batch = normalize_batch(texts)
         found: dict[int, list[Match]] = defaultdict(list)
         offsets = batch.offsets
         for pid, start, end in self._automaton.find_matches_as_indexes(
@@ -166,7 +183,10 @@ class TextScanner:
     def _hits(self, norm: NormText, matches: list[Match]) -> list[TextHit]:
         cands = self._candidates(norm.text, matches)
         cands = [c for c in cands if self._judge(norm.text, c, cands)]
-        return [self._to_hit(norm, c) for c in resolve(cands)]
+        hits = [self._to_hit(norm, c) for c in resolve(cands)]
+        if self._t.cues is None:
+            return hits
+        return judge_mentions(norm.source, hits, self._t.groups, self._t.cues)
 
     def _candidates(self, text: str, matches: list[Match]) -> list[Cand]:
         cands: list[Cand] = []

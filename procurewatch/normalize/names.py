@@ -73,8 +73,11 @@ _TENS = {
     "ninety": 90,
 }
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
-_ROMAN = re.compile(r"^(?=[mdclxvi]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
-_ROMAN_VALUES = {"m": 1000, "d": 500, "c": 100, "l": 50, "x": 10, "v": 5, "i": 1}
+_ROMAN = re.compile(r"^(?=[xvi]+$)x{0,3}(ix|iv|v?i{0,3})$")
+"""Roman numerals 1-39 written with I, V and X only (``II``, ``XIV``): the forms names use for
+fund vintages and generations. L, C, D and M are left alone, so a person's name or a short word
+(``Li``, ``Mix``, ``Di``, ``CV``) is never read as a number."""
+_ROMAN_VALUES = {"x": 10, "v": 5, "i": 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +103,8 @@ class NormName:
     pinyin: tuple[Token, ...] = ()
     """For CJK names: the same tokens read in pinyin (core syllables joined)."""
     letters: str = ""
-    """Every letter and digit of the name but legal forms, stopwords kept (``van der bilt``)."""
+    """Every letter and digit of the name but legal forms, stopwords kept (``van der bilt``);
+    for a CJK name, its pinyin without the legal form (``hainengda``)."""
 
     @property
     def content(self) -> tuple[Token, ...]:
@@ -156,10 +160,38 @@ def _join_initials(text: str) -> str:
     return _INITIALS.sub(lambda m: m.group(0).replace(".", ""), text)
 
 
+@lru_cache(maxsize=1)
+def _body_phrases() -> tuple[re.Pattern[str], dict[str, str]]:
+    table = dict(VOCAB.bodies.phrases)
+    alternatives = "|".join(re.escape(p) for p, _ in VOCAB.bodies.phrases)
+    return re.compile(rf"\b(?:{alternatives})\b"), table
+
+
+def _latin_plain(text: str) -> str:
+    """Latin text without its accents and tone marks (``kā shí`` -> ``ka shi``); other
+    scripts as they are."""
+    if text.isascii() or any(c.isalpha() and not _is_latin(c) for c in text):
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _is_latin(char: str) -> bool:
+    return ord(char) < 0x250 or 0x1E00 <= ord(char) <= 0x1EFF
+
+
+def _body_words(text: str) -> str:
+    """Public bodies' phrases as one word: ``public security bureau`` -> ``psb``,
+    ``gong an ju`` -> ``psb``, ``ka shi`` -> ``kashgar``."""
+    pattern, table = _body_phrases()
+    plain = _latin_plain(text)
+    return pattern.sub(lambda m: table[m.group(0)], plain) if pattern.search(plain) else text
+
+
 def _prepare(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     text = _QUOTES.sub("", text)
     text = text.replace("&", " and ").replace("+", " and ").replace("%", " percent ")
+    text = _body_words(re.sub(r"\s+", " ", text))
     text = _A_S.sub(" as ", _join_initials(text))
     return replace_org_types_compare(text)
 
@@ -167,7 +199,7 @@ def _prepare(text: str) -> str:
 @lru_cache(maxsize=65536)
 def is_place(phrase: str) -> bool:
     """Whether a word or phrase names a country or territory (or a Chinese province or city)."""
-    return phrase in VOCAB.latin_places or _is_place(phrase)
+    return phrase in VOCAB.latin_places or phrase in VOCAB.bodies.places or _is_place(phrase)
 
 
 @lru_cache(maxsize=65536)
@@ -186,7 +218,7 @@ def _kind(word: str) -> str:
         return LEGAL
     if word in VOCAB.generic:
         return GENERIC
-    if word in VOCAB.latin_places or _is_place(word):
+    if word in VOCAB.latin_places or word in VOCAB.bodies.places or _is_place(word):
         return PLACE
     return WORD
 
@@ -229,7 +261,10 @@ def _places(words: list[str]) -> list[tuple[str, str, str]]:
 
 @lru_cache(maxsize=65536)
 def place_key(text: str) -> str:
-    """The territory code of a place word, or the word itself."""
+    """The territory code of a place word (``kashi`` -> ``kashgar``, the id of
+    ``data/public_bodies.yaml``), or the word itself."""
+    if text in VOCAB.bodies.places:
+        return VOCAB.bodies.places[text]
     if text in VOCAB.latin_places:
         return text
     if text in ("us", "usa", "u s"):
@@ -298,7 +333,8 @@ def normalize(name: str) -> NormName:
     if has_cjk(name):
         tokens = tuple(cjk_tokens(name))
         pinyin = tuple(Token(to_pinyin(t.text), t.kind, t.qualifier) for t in tokens)
-        return NormName(name, tokens, cjk=True, pinyin=pinyin)
+        letters = "".join(t.text for t in pinyin if t.kind != LEGAL)  # hai neng da = 海能达
+        return NormName(name, tokens, cjk=True, pinyin=pinyin, letters=letters)
     tokens_list: list[Token] = []
     prepared = _prepare(name)
     for part, qualifier in _split_parens(prepared):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,19 +19,8 @@ from procurewatch.currency import default_table, to_usd
 from procurewatch.errors import InputError
 from procurewatch.review.decisions import status_of
 from procurewatch.review.model import CONFIRMED, DISMISSED, PENDING, HitStatus
-from procurewatch.screen.hits import Hit
+from procurewatch.screen.hits import Hit, hit_from_json
 from procurewatch.screen.values import currency_of, parse_amount, parse_date
-
-_HIT_FIELDS = {f.name for f in fields(Hit) if f.init}
-
-
-def hit_from_json(data: dict[str, Any]) -> Hit:
-    """A :class:`Hit` from one line of ``hits.jsonl`` (``Hit.json_dict`` read back)."""
-    values = {k: v for k, v in data.items() if k in _HIT_FIELDS}
-    values["lists"] = tuple(values.get("lists") or ())
-    values["span"] = tuple(values["span"]) if values.get("span") else None
-    values["designations"] = tuple(values.get("designations") or ())
-    return Hit(**values)
 
 
 def read_hits(path: Path) -> list[Hit]:

@@ -25,6 +25,7 @@ from procurewatch.report.aggregate import Report, build_report
 from procurewatch.report.charts import Chart, build_charts
 from procurewatch.report.extras import fx_function, review_statuses
 from procurewatch.report.inventory import write_inventory_report as write_inventory_report
+from procurewatch.report.set_aside import SetAside, load_set_aside
 from procurewatch.screen.hits import RULES
 
 REPORT_FILE = "report.html"
@@ -153,10 +154,18 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render(report: Report, charts: list[Chart], *, max_evidence: int = MAX_EVIDENCE) -> str:
-    """The report page as a string; at most ``max_evidence`` records get an evidence block."""
+def render(
+    report: Report,
+    charts: list[Chart],
+    *,
+    max_evidence: int = MAX_EVIDENCE,
+    set_aside: SetAside | None = None,
+) -> str:
+    """The report page as a string; at most ``max_evidence`` records get an evidence block;
+    ``set_aside`` lists the mentions the context rules set aside (collapsed)."""
     template = _environment().get_template("report.html.j2")
     return template.render(
+        set_aside=set_aside or SetAside([], []),
         report=report,
         h=report.headline,
         charts=charts,
@@ -169,18 +178,27 @@ def render(report: Report, charts: list[Chart], *, max_evidence: int = MAX_EVIDE
 
 def build(out_dir: Path, *, store: Path | None = None) -> tuple[Report, list[Chart]]:
     """Read the run in ``out_dir`` and build the report model and its charts."""
+    report, charts, _ = build_all(out_dir, store=store)
+    return report, charts
+
+
+def build_all(out_dir: Path, *, store: Path | None = None) -> tuple[Report, list[Chart], SetAside]:
+    """The report model, its charts and the set-aside list; mentions a reviewer confirmed out
+    of the set-aside list count as hits."""
     summary = read_summary(out_dir)
-    hits = read_hits(out_dir)
+    found = find_store(out_dir, store)
+    aside = load_set_aside(out_dir, found, str(summary.get("run_id") or ""))
+    hits = read_hits(out_dir) + aside.restored
     fx, fx_note = fx_function()
-    statuses, review_note = review_statuses(find_store(out_dir, store), hits)
+    statuses, review_note = review_statuses(found, hits)
     report = build_report(hits, summary, statuses=statuses, fx=fx, notes=(fx_note, review_note))
-    return report, build_charts(report, us_states_topology())
+    return report, build_charts(report, us_states_topology()), aside
 
 
 def write_report(out_dir: Path, *, store: Path | None = None) -> Path:
     """Write ``out_dir/report.html`` (atomically) from the run's outputs in ``out_dir``."""
-    report, charts = build(out_dir, store=store)
+    report, charts, aside = build_all(out_dir, store=store)
     path = out_dir / REPORT_FILE
     with atomic_write(path) as fh:
-        fh.write(render(report, charts))
+        fh.write(render(report, charts, set_aside=aside))
     return path

@@ -38,6 +38,7 @@ from procurewatch.review.rules import (
 )
 from procurewatch.review.signed import Signed, sign
 from procurewatch.store.db import open_store
+from procurewatch.store.set_aside import restore
 
 __all__ = [
     "add_rule",
@@ -69,7 +70,8 @@ def decide(
 ) -> Decision:
     """Record ``decision`` (confirmed/dismissed) on hit ``hit_id`` of ``run`` (an id or ``latest``).
 
-    The hit must be one of the run's. A later call on the same hit id changes the decision;
+    The hit must be one of the run's, or a mention the context rules set aside: confirming
+    that makes it a hit of the run (its explanation says it was set aside and why). A later call on the same hit id changes the decision;
     the audit log keeps both. A dismissal needs a reason; a confirmation may have one.
     """
     if decision not in DECISIONS:
@@ -83,6 +85,7 @@ def _insert(
     con: duckdb.DuckDBPyConnection, path: Path, run: str, hit_id: str, decision: str, signed: Signed
 ) -> Decision:
     run_id = rs.resolve_run(con, run, path)
+    restored = restore(con, run_id, hit_id) if decision == CONFIRMED else None
     hit = rs.hit_ref(con, run_id, hit_id)
     versions = rs.run_list_versions(con, run_id)
     previous = latest_decisions(rs.decisions(con, hit_id)).get(hit_id)
@@ -100,6 +103,8 @@ def _insert(
         "vendor": hit.vendor,
         "previous": previous.to_dict() if previous else None,
     }
+    if restored is not None:
+        details["restored_from"] = "set_aside"
     action = "confirm" if decision == CONFIRMED else "dismiss"
     write_event(
         con,

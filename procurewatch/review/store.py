@@ -82,6 +82,12 @@ def hit_ref(con: duckdb.DuckDBPyConnection, run_id: str, hit_id: str) -> HitRef:
         "WHERE run_id = ? AND hit_id = ?",
         [run_id, hit_id],
     ).fetchone()
+    if row is None:  # a mention the context rules set aside
+        row = con.execute(
+            "SELECT hit_id, entity_id, matched_text, field, NULL FROM set_aside "
+            "WHERE run_id = ? AND hit_id = ?",
+            [run_id, hit_id],
+        ).fetchone()
     if row is None:
         raise StoreError(
             f"no hit {hit_id!r} in run {run_id}; list its hits with "

@@ -10,6 +10,7 @@ designation of the entity was in force on the record's date.
 
 from __future__ import annotations
 
+import dataclasses
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from procurewatch.match.text import TextScanner
 from procurewatch.match.types import TextHit
 from procurewatch.model import EffectiveDesignation, Entity
 from procurewatch.screen.hits import Hit
+from procurewatch.screen.leads import lead_explanation, lead_via
 from procurewatch.screen.values import parse_date
 
 TEXT_RULES = {"name": "text-name", "brand": "text-brand", "alias": "text-alias", "model": "model"}
@@ -343,6 +345,19 @@ def _text_found(
 
 
 def _make_hit(rec: RecordInfo, item: Found, ctx: ScreenContext, sha: str) -> Hit | None:
+    hit = _base_hit(rec, item, ctx, sha)
+    if hit is None or not hit.lead:
+        return hit
+    entity = ctx.matcher.watchlist.get(hit.entity_id)
+    if entity is None:
+        return hit
+    note = lead_explanation(entity, ctx.matcher.watchlist)
+    return dataclasses.replace(
+        hit, explanation=f"{hit.explanation}; {note}", via=hit.via or lead_via(entity)
+    )
+
+
+def _base_hit(rec: RecordInfo, item: Found, ctx: ScreenContext, sha: str) -> Hit | None:
     _, column, rule, text, match = item
     if isinstance(match, NameMatch):
         return _hit(

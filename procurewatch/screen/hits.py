@@ -118,6 +118,15 @@ SET_ASIDE_COLUMNS = (
 """Columns of ``set_aside.csv`` (DESIGN.md: file, row, field, text, entity, reason)."""
 
 
+def hit_from_json(data: dict[str, Any]) -> Hit:
+    """A :class:`Hit` from its :meth:`Hit.json_dict` form (a ``hits.jsonl`` line read back)."""
+    values = {k: v for k, v in data.items() if k in _INIT_FIELDS}
+    values["lists"] = tuple(values.get("lists") or ())
+    values["span"] = tuple(values["span"]) if values.get("span") else None
+    values["designations"] = tuple(values.get("designations") or ())
+    return Hit(**values)
+
+
 def split_set_aside(hits: Iterable[Hit]) -> tuple[list[Hit], list[Hit]]:
     """``(hits, set_aside)``: the mentions the context rules kept, and those they set aside."""
     kept: list[Hit] = []
@@ -137,6 +146,7 @@ def set_aside_row(hit: Hit) -> dict[str, Any]:
 
 
 _FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Hit))
+_INIT_FIELDS = frozenset(f.name for f in dataclasses.fields(Hit) if f.init)
 """The fields of :class:`Hit` in order, ``hit_id`` last (looked up once, not per hit)."""
 _FIELD_VALUES = attrgetter(*_FIELD_NAMES)
 _ROW_VALUES = attrgetter(*HIT_COLUMNS)

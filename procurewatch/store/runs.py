@@ -13,7 +13,7 @@ import orjson
 import pyarrow as pa
 
 from procurewatch.errors import StoreError
-from procurewatch.screen.hits import HIT_COLUMNS, Hit
+from procurewatch.screen.hits import HIT_COLUMNS, Hit, set_aside_row
 from procurewatch.store.attempts import mark_complete, unfinished_runs
 from procurewatch.store.db import open_store
 
@@ -155,7 +155,28 @@ def save_run(path: Path, result: RunResult, out_dir: Path) -> None:
         shared = designations.rows(result.run_id)
         if shared:  # executemany refuses an empty list
             con.executemany("INSERT INTO hit_designations VALUES (?, ?, ?)", shared)
+        save_set_aside(con, result.run_id, result.set_aside)
         mark_complete(con, result.run_id)
+
+
+SET_ASIDE_INSERT = "INSERT INTO set_aside VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def save_set_aside(con: duckdb.DuckDBPyConnection, run_id: str, mentions: Sequence[Hit]) -> None:
+    """Record a run's set-aside mentions (in the caller's transaction): a reviewer can confirm
+    one into a hit (:func:`procurewatch.store.set_aside.restore`)."""
+    rows = [_set_aside_values(run_id, hit) for hit in mentions]
+    if rows:  # executemany refuses an empty list
+        con.executemany(SET_ASIDE_INSERT, rows)
+
+
+def _set_aside_values(run_id: str, hit: Hit) -> list[Any]:
+    row = set_aside_row(hit)
+    return [
+        run_id, row["hit_id"], row["source_file"], row["row"], row["field"], row["matched_text"],
+        row["entity_id"], row["entity_name"], row["reason"], row["text"],
+        json.dumps(hit.json_dict(), default=str),
+    ]  # fmt: skip
 
 
 def list_runs(path: Path) -> list[dict[str, Any]]:

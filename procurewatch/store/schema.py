@@ -158,6 +158,22 @@ MIGRATIONS: list[Migration] = [
     ),
     Migration(
         5,
+        "mentions the context rules set aside (a reviewer can confirm one into a hit)",
+        """
+        CREATE TABLE set_aside (
+            run_id VARCHAR NOT NULL,
+            hit_id VARCHAR NOT NULL,          -- the id the mention would have as a hit
+            source_file VARCHAR, "row" BIGINT, field VARCHAR, matched_text VARCHAR,
+            entity_id VARCHAR, entity_name VARCHAR,
+            reason VARCHAR NOT NULL,          -- the rule and the words that decided it
+            text VARCHAR,                     -- the field's text
+            data VARCHAR NOT NULL,            -- JSON of the full hit (Hit.json_dict)
+            PRIMARY KEY (run_id, hit_id)
+        );
+        """,
+    ),
+    Migration(
+        6,
         "run attempts: a run is recorded as running before it screens, complete when saved",
         """
         CREATE TABLE run_attempts (

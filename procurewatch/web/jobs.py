@@ -65,6 +65,8 @@ class Job:
     error: str | None = None
     warning: str | None = None
     summary: dict[str, Any] | None = None
+    finished: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)
+    """Set once the job is done or failed: something to wait on instead of polling."""
 
     def public(self) -> dict[str, Any]:
         """What the API shows (no server paths)."""
@@ -183,13 +185,18 @@ class JobQueue:
             if not isinstance(exc, ProcurewatchError):
                 log.exception("screening job %s failed", job.job_id)
             error, status = _one_line(exc), FAILED
-        job.finished_at, job.error = _now(), error
-        job.status = status
-        self.tidy()
+        try:
+            self.tidy(ended=job.job_id)  # before the job is seen finished
+        finally:
+            job.finished_at, job.error = _now(), error
+            job.status = status
+            job.finished.set()
 
-    def tidy(self) -> None:
-        """Remove uploads and staging no longer needed (:mod:`procurewatch.web.retention`)."""
+    def tidy(self, ended: str | None = None) -> None:
+        """Remove uploads and staging no longer needed (:mod:`procurewatch.web.retention`);
+        ``ended``: a job that has just ended (its files are no longer in use)."""
         with self._lock:
             active = {j.job_id for j in self._jobs.values() if j.status in (QUEUED, RUNNING)}
+        active.discard(ended or "")
         config = self._state.config
         sweep(config.data_dir, config.keep_uploads_days, active)

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, FastAPI, Form, HTTPException, Path, Quer
 from fastapi.responses import RedirectResponse, Response
 
 from procurewatch.store.runs import get_run, list_runs
+from procurewatch.store.set_aside import open_mentions
 from procurewatch.web.entities import entity_view
 from procurewatch.web.hits import HitFilter, hit_page
 from procurewatch.web.matching import match_query
@@ -118,6 +119,7 @@ def run_page(
         run_id=run_id,
         summary=run_figures(state.read(get_run, state.store_path, run_id)),
         files=available_files(folder),
+        aside=state.read(open_mentions, state.store_path, run_id),
         page=page,
         pages=page_links(page["total"], page["limit"], page["offset"]),
         filters={

@@ -15,10 +15,10 @@ import contextlib
 import hashlib
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -30,11 +30,11 @@ from procurewatch.store.db import open_store
 pytestmark = pytest.mark.slow
 
 PYTHON = sys.executable
+HANG_GUARD = 600.0
+"""Seconds to wait for a worker to end before calling it a hang (not a measurement)."""
 BIG_ROWS = 1_500_000
 """About 170 MB: over the local engine's 32 MiB threshold for worker processes, several
 seconds to screen even on a quiet machine."""
-KILL_AFTER = 1.0
-"""Seconds after screening started (the worker processes are up) the screen is killed."""
 SMALL = """Check Date,Vendor Name,Department,Invoice Description,Amount
 2021-03-01,Hikvision USA Inc,Police,DS-2CD2143G2-I dome camera,1200.00
 2021-04-02,Acme Supply Inc,Parks,Road salt,80.00
@@ -67,6 +67,17 @@ elif point == "moving":  # into a folder with an earlier run: killed after the f
         os.replace = replace_once
         move(staging, target)
     publish._move_files = moving
+elif point == "screening":  # the workers have screened a batch: say so, then wait to be killed
+    import procurewatch.screen.engines.local as local
+    collect = local._collect
+    def collect_first(result, batches, progress):
+        def first_then_wait():
+            for item in batches:
+                yield item
+                print("screening", flush=True)
+                signal.pause()
+        collect(result, first_then_wait(), progress)
+    local._collect = collect_first
 elif point == "recording":  # in the store's transaction: run row and inputs in, hits not
     import procurewatch.store.runs as runs
     runs._hits_table = die
@@ -79,7 +90,7 @@ def env(home: Path) -> dict[str, str]:
     """The environment of a screen here: the worker pool (not the DuckDB fast path), whose
     processes show that screening has begun."""
     return {**os.environ, "PROCUREWATCH_HOME": str(home), "COLUMNS": "200",
-            "PROCUREWATCH_FAST_CSV": "0"}  # fmt: skip
+            "PROCUREWATCH_FAST_CSV": "0", "PROCUREWATCH_WORKERS": "2"}  # fmt: skip
 
 
 def screen_args(data: Path, out: Path, store: Path, *extra: str) -> list[str]:
@@ -188,23 +199,14 @@ def test_sigkill_mid_screen_loses_nothing(
     before = snapshot(previous)
     first = store_runs(store)
 
-    started = time.monotonic()
-    proc = subprocess.Popen([PYTHON, "-m", "procurewatch.cli", *screen_args(big_csv, out, store)],
-                            env=env(tmp_path), start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    proc = mid_screen(big_csv, out, store, tmp_path)
     try:
-        deadline = time.monotonic() + 30
-        while len(_group(proc.pid)) < 2 and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.1)  # until the workers are up: screening has begun
-        time.sleep(KILL_AFTER)
-        assert proc.poll() is None, "the screen ended before it could be killed"
+        assert len(workers(proc.pid)) == 2, "the screen is not using its worker processes"
         proc.send_signal(signal.SIGKILL)  # the main process only, as the OOM killer does
-        proc.wait(timeout=30)
+        proc.wait()
     finally:
         kill_group(proc.pid)
-        if proc.stderr is not None:
-            proc.stderr.close()
-    assert proc.returncode == -signal.SIGKILL and time.monotonic() - started < 60
+    assert proc.returncode == -signal.SIGKILL
 
     published = assert_whole_or_absent(out)  # no outputs, or one whole run's: never half
     recorded = set(store_runs(store)) - set(first)
@@ -293,9 +295,9 @@ def test_a_second_process_is_told_the_store_is_in_use(
     store, out = tmp_path / "store.duckdb", tmp_path / "out"
     assert here(screen_args(small_csv, out, store), tmp_path, monkeypatch) == 0
     holder = subprocess.Popen(
-        [PYTHON, "-c", "import sys, time\nfrom pathlib import Path\n"
+        [PYTHON, "-c", "import signal, sys\nfrom pathlib import Path\n"
          "from procurewatch.store.db import open_store\n"
-         "store = open_store(Path(sys.argv[1]))\nprint('ready', flush=True)\ntime.sleep(120)\n",
+         "store = open_store(Path(sys.argv[1]))\nprint('ready', flush=True)\nsignal.pause()\n",
          str(store)],
         env=env(tmp_path), stdout=subprocess.PIPE, text=True, start_new_session=True,
     )  # fmt: skip
@@ -357,25 +359,42 @@ def test_screens_racing_for_one_store(
 
 
 def test_no_worker_outlives_a_killed_screen(big_csv: Path, tmp_path: Path) -> None:
-    proc = subprocess.Popen(
-        [PYTHON, "-m", "procurewatch.cli", *screen_args(big_csv, tmp_path / "o",
-                                                        tmp_path / "s.duckdb")],
-        env=env(tmp_path), start_new_session=True, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    proc = mid_screen(big_csv, tmp_path / "o", tmp_path / "s.duckdb", tmp_path)
     try:
-        deadline = time.monotonic() + 60
-        while len(_group(proc.pid)) < 2 and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.2)  # until the worker processes are up
+        pids = workers(proc.pid)
+        assert len(pids) == 2, "the screen is not using its worker processes"
+        handles = [os.pidfd_open(pid) for pid in pids]  # opened while the workers are alive
         proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-        time.sleep(3)
-        assert _group(proc.pid) == []
+        proc.wait()
+        for handle in handles:  # each becomes readable when its process ends
+            assert select.select([handle], [], [], HANG_GUARD)[0] == [handle], "a worker lives on"
+            os.close(handle)
+        assert workers(proc.pid) == []
     finally:
         kill_group(proc.pid)
 
 
-def _group(pgid: int) -> list[str]:
-    ps = subprocess.run(["ps", "-o", "pid=", "-g", str(pgid)], capture_output=True, text=True,
-                        check=False)  # fmt: skip
-    return ps.stdout.split()
+def mid_screen(data: Path, out: Path, store: Path, home: Path) -> subprocess.Popen[str]:
+    """A screen of ``data`` on two worker processes, stopped after its first batch came back.
+
+    It prints a line when the batch is in; this returns once the line is read, so the caller
+    kills a screen that is certainly mid-way, whatever the machine's load.
+    """
+    proc = subprocess.Popen([PYTHON, "-c", DRIVER, "screening", *screen_args(data, out, store)],
+                            env=env(home), start_new_session=True, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # fmt: skip
+    assert proc.stdout is not None
+    said = next((line for line in proc.stdout if line.strip() == "screening"), None)
+    proc.stdout.close()
+    if said is None:
+        kill_group(proc.pid)
+        pytest.fail(f"the screen ended before its first batch came back (exit {proc.wait()})")
+    return proc
+
+
+def workers(pgid: int) -> list[int]:
+    """The living processes of a screen's group other than its main one (its workers)."""
+    ps = subprocess.run(["ps", "-o", "pid=,stat=", "-g", str(pgid)], capture_output=True,
+                        text=True, check=False)  # fmt: skip
+    alive = [line.split() for line in ps.stdout.splitlines()]
+    return [int(pid) for pid, stat in alive if not stat.startswith("Z") and int(pid) != pgid]

@@ -97,3 +97,18 @@ def test_a_name_matches_itself(name: str) -> None:
     norm = normalize(name)
     if norm.tokens or norm.letters:
         assert compare(name, name).score >= MATCH_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    "name", ["Wei Li", "Zhang Li Trading", "Mix Di Ltd", "Jun CV Holdings", "Chen Lv"]
+)
+def test_short_words_and_persons_are_not_roman_numerals(name: str) -> None:
+    texts = [t.text for t in normalize(name).tokens]
+    assert not any(t.isdigit() for t in texts), texts
+    assert "51" not in compare(name, name).explain()
+
+
+@pytest.mark.parametrize(("name", "number"), [("Fund II", "2"), ("Louis XIV Holdings", "14"),
+                                              ("Partners IX", "9"), ("Capital V", "5")])  # fmt: skip
+def test_roman_numerals_of_i_v_x_are_numbers(name: str, number: str) -> None:
+    assert number in [t.text for t in normalize(name).tokens]

@@ -233,7 +233,6 @@ def test_registrants_map_to_entities(
         "Avision, Inc.",
         "Xtera Communications, Inc.",  # typo twins
         "CP PLUS GMBH & CO. KG",  # a weak brand name
-        "Hangzhou Huacheng Network Technology Co.,Ltd",  # Imou's registrant: not in the watchlist
         "IEEE Registration Authority",
         "Cisco Systems, Inc",
     ],

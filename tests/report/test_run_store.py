@@ -1,7 +1,7 @@
 """The report of a run recorded in the store: found by its run id, with review decisions applied.
 
-Uses the screen's outputs, the run store and the review module as they are; skipped while any
-of them is missing.
+Uses the screen's outputs, the run store and the review module as they are: a broken import in
+any of them fails these tests rather than skipping them.
 """
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ def composed_hit(row: int, day: str, description: str, model: str, amount: str) 
 @pytest.fixture
 def stored_run(tmp_path: Path) -> tuple[Path, Path]:
     """(output folder, store) of a run of two hits saved in a store, one hit dismissed."""
-    review = pytest.importorskip("procurewatch.review")
-    local = pytest.importorskip("procurewatch.screen.engines.local")
+    from procurewatch import review
     from procurewatch.ingest.base import FieldMap
+    from procurewatch.screen.engines import local
     from procurewatch.screen.run import RunResult, write_outputs
     from procurewatch.store.runs import save_run
 

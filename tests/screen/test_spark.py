@@ -88,6 +88,7 @@ def _multiline_csv(path: Path) -> Path:
     rows = [
         "vendor,description,amount",
         'Acme Security,"two lines:\nHikvision DS-2CD2143G2-I dome",5',
+        'Acme Security,"NVR compatible with\nHikvision and Dahua cameras",8',
         "Hikvision USA Inc,camera,6",
         "Bad,row",
         'Dahua Technology USA Inc.,"x ""quoted""",7',
@@ -163,6 +164,9 @@ def test_same_hits_as_the_local_engine(
     result, _ = spark_run
     assert _keys(result) == _keys(local_run)
     assert [h.json_dict() for h in result.hits] == [h.json_dict() for h in local_run.hits]
+    aside = [h.json_dict() for h in result.set_aside]
+    assert aside == [h.json_dict() for h in local_run.set_aside]
+    assert {h["entity_id"] for h in aside} >= {"hikvision", "dahua"}
     with_hits = {Path(h.source_file).name for h in result.hits}
     assert {
         "tricky.csv",

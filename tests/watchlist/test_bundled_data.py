@@ -243,9 +243,11 @@ def test_ndaa_889_companies(wl: Watchlist, entity_id: str) -> None:
         ("meiya-pico", date(2021, 12, 16), date(2022, 2, 14)),
     ],
 )
-def test_ns_cmic_dates_match_ofac_file(
+def test_ns_cmic_dates_are_the_ones_typed_here(
     wl: Watchlist, entity_id: str, listed: date, in_force: date
 ) -> None:
+    """Listing and Effective dates copied by hand from OFAC's NS-CMIC rows; the check that
+    reads OFAC's file itself is ``test_cross_check.py`` (it needs ``../shared/data``)."""
     des = [d for d in entity(wl, entity_id).designations if d.list_id == "us-ofac-ns-cmic"]
     assert len(des) == 1
     assert (des[0].listed, des[0].in_force) == (listed, in_force)

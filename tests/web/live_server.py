@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import httpx
 import uvicorn
 from fastapi import FastAPI
 
@@ -21,25 +19,36 @@ def free_port() -> int:
         return port
 
 
+class _Server(uvicorn.Server):
+    """A uvicorn server that says when its start-up is over (``ready``), however it went."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            await super().startup(sockets=sockets)
+        finally:
+            self.ready.set()
+
+
 @contextmanager
-def serve(app: FastAPI, timeout: float = 20.0) -> Iterator[str]:
-    """Serve ``app`` while the block runs; yields its base URL."""
+def serve(app: FastAPI) -> Iterator[str]:
+    """Serve ``app`` while the block runs; yields its base URL once the server has started
+    (an event, not a timed poll; a server that fails to start is an error at once)."""
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
+    server = _Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError(f"the test server did not start on {url}")
-        time.sleep(0.05)
+    while not server.ready.wait(0.5):
+        if not thread.is_alive():
+            break  # start-up raised (a port taken meanwhile): ready was never reached
+    if not server.started:
+        server.should_exit = True
+        raise RuntimeError(f"the test server did not start on {url}")
     try:
         yield url
     finally:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
 from procurewatch.web.app import create_app
@@ -51,15 +51,17 @@ class Api:
         job: dict[str, Any] = response.json()
         return job
 
-    def wait(self, job_id: str, timeout: float = 60.0) -> dict[str, Any]:
-        """Poll ``GET /jobs/{id}`` until the job is done or failed."""
-        deadline = time.monotonic() + timeout
-        while True:
-            job: dict[str, Any] = self.get(f"/jobs/{job_id}").json()
-            if job["status"] in ("done", "failed"):
-                return job
-            assert time.monotonic() < deadline, f"job still {job['status']} after {timeout}s"
-            time.sleep(0.1)
+    def wait(self, job_id: str, hang_guard: float = 600.0) -> dict[str, Any]:
+        """Block until the job is done or failed (its ``finished`` event), then return what
+        ``GET /jobs/{id}`` says of it. ``hang_guard`` only stops a hung job from hanging the
+        suite; it is not a measurement."""
+        job = self.app.state.service.jobs.get(job_id)
+        assert job is not None, f"no job {job_id}"
+        if not job.finished.wait(hang_guard):
+            pytest.fail(f"hang: job {job_id} still {job.status} after {hang_guard:.0f} s")
+        answer: dict[str, Any] = self.get(f"/jobs/{job_id}").json()
+        assert answer["status"] in ("done", "failed"), answer
+        return answer
 
     def screened(self, path: Path = DEMO_CSV, **data: Any) -> str:
         """Screen ``path`` and wait; the run id."""

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+import procurewatch.screen.hits as hits_module
 from procurewatch.screen.engines.local import InputResult
 from procurewatch.screen.engines.spark_executors import OUT_SCHEMA, PARQUET_COLUMNS
 from procurewatch.screen.engines.spark_jobs import Numbering, _reject
@@ -33,12 +34,7 @@ if TYPE_CHECKING:
 
 def hit_from_json(text: str) -> Hit:
     """A :class:`Hit` back from its ``json_dict()`` JSON."""
-    data = json.loads(text)
-    data.pop("hit_id", None)
-    data["lists"] = tuple(data["lists"])
-    data["span"] = tuple(data["span"]) if data["span"] is not None else None
-    data["designations"] = tuple(data["designations"])
-    return Hit(**data)
+    return hits_module.hit_from_json(json.loads(text))
 
 
 def _results(plans: list[Planned], rows: list[Any], numbering: Numbering) -> list[InputResult]:

@@ -1,0 +1,121 @@
+"""Many cue regexes found fast in short texts. Pure.
+
+Python's ``re`` tries every branch of a large alternation at every position, which made the
+mention rules cost milliseconds per text. A :class:`CueSet` instead runs one Aho-Corasick
+automaton (``ahocorasick_rs``) over the literal head of every cue (``exclud`` of
+``exclud(?:e|es|ed|ing)``, ``is``/``are``/... of ``(?:is|are|...) not``) and tries a cue's own
+regex only where its head stands. Cues without a literal head are run as plain regexes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import ahocorasick_rs
+
+WORD_EDGE = re.compile(r"[^\W_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+"""A character that needs a word edge (letters and digits; not CJK, which has no spaces)."""
+_META = frozenset("()[]{}?*+|\\.^$")
+
+Found = tuple[int, int, str]
+"""(start, end, the text matched)."""
+
+
+_WC = WORD_EDGE.pattern
+
+
+def edged(cue: str) -> str:
+    """``cue`` with word edges where it starts or ends with a letter or digit (inside the
+    regex, so that the engine backtracks to a longer alternative: ``lists`` after ``list``)."""
+    return f"(?:(?<!{_WC})|(?!{_WC}))(?:{cue})(?:(?!{_WC})|(?<!{_WC}))"
+
+
+def _literal(text: str) -> str:
+    """The literal characters at the start of a regex (one before a ``?`` is optional)."""
+    out: list[str] = []
+    for i, char in enumerate(text):
+        if char in _META:
+            if char in "?*{" and out:
+                out.pop()
+            break
+        if i + 1 < len(text) and text[i + 1] in "?*":
+            break
+        out.append(char)
+    return "".join(out)
+
+
+def _group_end(text: str) -> int:
+    """Index of the ``)`` that closes the group opening ``text`` (-1 if none)."""
+    depth = 0
+    for i, char in enumerate(text):
+        if char == "\\":
+            continue
+        depth += char == "("
+        depth -= char == ")"
+        if depth == 0:
+            return i
+    return -1
+
+
+def heads(cue: str) -> list[str]:
+    """The literal texts one of which every match of ``cue`` starts with ([] when unknown)."""
+    if cue.startswith("(?:"):
+        close = _group_end(cue)
+        rest = cue[close + 1 :] if close > 0 else ""
+        if close < 0 or rest[:1] in ("?", "*", "{"):
+            return []
+        options = cue[3:close].split("|")
+        if any(_literal(o) != o or not o for o in options):
+            return []
+        return [o.lower() for o in options]
+    head = _literal(cue)
+    return [head.lower()] if head else []
+
+
+class CueSet:
+    """Cue regexes (case-insensitive, with word edges) and the automaton over their heads."""
+
+    def __init__(self, cues: Iterable[str]) -> None:
+        by_head: dict[str, list[re.Pattern[str]]] = {}
+        self._slow: list[re.Pattern[str]] = []
+        for cue in dict.fromkeys(cues):
+            regex = re.compile(edged(cue), re.IGNORECASE)
+            found = heads(cue)
+            for head in found:
+                by_head.setdefault(head, []).append(regex)
+            if not found:
+                self._slow.append(regex)
+        self._heads = list(by_head)
+        self._regexes = [by_head[h] for h in self._heads]
+        self._automaton: Any = ahocorasick_rs.AhoCorasick(self._heads) if self._heads else None
+
+    def find(self, text: str, lo: int = 0, hi: int | None = None) -> list[Found]:
+        """Every cue match inside ``text[lo:hi]``, in order of position (longest first)."""
+        hi = len(text) if hi is None else hi
+        window = text[lo:hi]
+        low = window.lower()
+        found: set[Found] = set()
+        if self._automaton is not None and len(low) == len(window):
+            for index, start, _ in self._automaton.find_matches_as_indexes(low, overlapping=True):
+                for regex in self._regexes[index]:
+                    self._keep(regex.match(text, lo + start, hi), found)
+        slow = self._slow if len(low) == len(window) else [*self._slow, *self._all()]
+        for regex in slow:
+            for match in regex.finditer(text, lo, hi):
+                self._keep(match, found)
+        return sorted(found, key=lambda f: (f[0], f[0] - f[1]))
+
+    def first(self, text: str) -> str:
+        """The first cue found in ``text``, or ""."""
+        found = self.find(text)
+        return found[0][2] if found else ""
+
+    def _all(self) -> list[re.Pattern[str]]:
+        return list(dict.fromkeys(r for group in self._regexes for r in group))
+
+    @staticmethod
+    def _keep(match: re.Match[str] | None, found: set[Found]) -> None:
+        if match is not None and match.end() > match.start():
+            found.add((match.start(), match.end(), match.group(0)))

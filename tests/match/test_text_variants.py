@@ -1,0 +1,69 @@
+"""Strangers' spellings: makers' names in other scripts, brands written apart, model numbers
+glued to text of another script, and the access-network and radio product lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from procurewatch.match.text import TextScanner
+from procurewatch.model import Watchlist
+from procurewatch.screen.run import run_screen
+
+
+@pytest.fixture(scope="module")
+def scanner(watchlist: Watchlist) -> TextScanner:
+    return TextScanner.compile(watchlist)
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "matched"),
+    [
+        ("16 كاميرا هيكفيجن", "hikvision", "هيكفيجن"),
+        ("دوربین هایک ویژن مدل DT53x", "hikvision", "هایک ویژن"),
+        ("كاميرا داهوا (مرتجع) | 1 قطعة", "dahua", "داهوا"),
+        ("راوتر هواوي مستعمل", "huawei", "هواوي"),
+        ("كاميرا إيزفيز C8W", "ezviz", "إيزفيز"),
+        ("Hik-Vision camera", "hikvision", "Hik-Vision"),
+        ("HIK Vision 4MP dome", "hikvision", "HIK Vision"),
+        ("Da-hua cameras x4", "dahua", "Da-hua"),
+        ("Hua-wei router", "huawei", "Hua-wei"),
+        ("دوربین مدلDS-2CE16D0T-IRP", "hikvision", "DS-2CE16D0T-IRP"),
+        ("ХиквижнDS-2CD1023G0E-I", "hikvision", "DS-2CD1023G0E-I"),
+        ("Camera | DS2CD-2347G2-LSU/SL", "hikvision", "DS2CD-2347G2-LSU/SL"),
+        ("OLT MA5800-X7 ₹3,20,000", "huawei", "MA5800-X7"),
+        ("ONT HG8245H x20", "huawei", "HG8245H"),
+        ("OLT ZXA10 C320 com 2 placas", "zte", "ZXA10 C320"),
+        ("Рация PD785G, 2 шт", "hytera", "PD785G"),
+    ],
+)
+def test_a_stranger_spelling_is_found(
+    scanner: TextScanner, text: str, entity: str, matched: str
+) -> None:
+    hits = [(h.entity_id, h.matched_text) for h in scanner.scan(text)]
+    assert (entity, matched) in hits, hits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hua Wei, Guanjie Zheng, Zhenhui Li and Xianfeng Tang",  # spaced pinyin: needs context
+        "Hikvisioné",  # a Latin word goes on
+        "PD785 bus route",  # a radio model number needs a radio, camera or brand word
+    ],
+)
+def test_a_look_alike_spelling_is_not_a_hit(scanner: TextScanner, text: str) -> None:
+    assert scanner.scan(text) == []
+
+
+def test_the_screen_finds_a_spelling_its_prefilter_must_let_through(
+    watchlist: Watchlist, tmp_path: Path
+) -> None:
+    source = tmp_path / "rows.csv"
+    source.write_text(
+        "description\nDa-hua cameras x4\nدوربین مدلDS-2CE16D0T-IRP\nOffice paper\n",
+        encoding="utf-8",
+    )
+    result = run_screen([source], watchlist)
+    assert {(h.row, h.entity_id) for h in result.hits} == {(1, "dahua"), (2, "hikvision")}
