@@ -109,12 +109,31 @@ def test_an_upload_without_the_token_is_refused_before_its_body_is_read(tmp_path
             )  # 150 MB announced, a few bytes sent: an answer now means the body was not awaited
             with socket.create_connection(("127.0.0.1", port), timeout=15) as sock:
                 sock.sendall(head.encode())
-                answer = sock.recv(4096).decode("latin-1")
+                answer = _answer(sock)
         assert answer.startswith("HTTP/1.1 401"), answer
         assert "Authorization: Bearer" in answer
         assert not list((tmp_path / "data").rglob("*.csv"))  # nothing spooled or staged
     finally:
         app.state.service.jobs.close()
+
+
+def _answer(sock: socket.socket) -> str:
+    """The whole HTTP answer (head and its Content-Length of body), however it is split."""
+    data = b""
+    while b"\r\n\r\n" not in data or len(data.split(b"\r\n\r\n", 1)[1]) < _length(data):
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data.decode("latin-1")
+
+
+def _length(data: bytes) -> int:
+    for line in data.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return int(value.strip())
+    return 0
 
 
 def _no_server_path(text: str, tmp_path: Path) -> None:
