@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -64,6 +65,8 @@ def rescreen_command(
     """
     from procurewatch.screen.publish import check_out_dir, publish_outputs
     from procurewatch.screen.rescreen import load_run, rescreen, review_statuses, watchlist_for
+    from procurewatch.screen.run import new_run_id
+    from procurewatch.store.attempts import recording
     from procurewatch.store.runs import save_run
 
     versions = parse_versions(lists)
@@ -72,11 +75,14 @@ def rescreen_command(
     if out is not None:
         check_out_dir(out, force)
     watchlist = watchlist_for(store_path, versions)
-    with progress_bar(quiet or as_json) as progress:
-        done = rescreen(store_path, previous, watchlist, progress)
-    folder = out if out is not None else Path(previous.out_dir) / f"rescreen-{done.result.run_id}"
-    publish_outputs(folder, done.result)
-    save_run(store_path, done.result, folder)
+    run_id = new_run_id(datetime.now(UTC))
+    folder = out if out is not None else Path(previous.out_dir) / f"rescreen-{run_id}"
+    with recording(store_path, run_id, folder, "rescreen"):
+        with progress_bar(quiet or as_json) as progress:
+            done = rescreen(store_path, previous, watchlist, progress)
+        done.result.run_id = run_id
+        save_run(store_path, done.result, folder)
+    publish_outputs(folder, done.result)  # after the store records the run
     review_statuses(store_path, done)
     if as_json:
         print_json({**done.to_dict(), "out_dir": str(folder)})

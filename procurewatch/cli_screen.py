@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from procurewatch.cli_common import StoreOption, app, print_json, resolve_store
-from procurewatch.errors import InputError, StoreError, UsageError
+from procurewatch.errors import InputError, UsageError
 
 if TYPE_CHECKING:  # the screening modules are imported by the commands that use them
     from procurewatch.screen.engines.local import Progress as ProgressFn
@@ -104,10 +105,11 @@ def execute(
     force: bool = False,
     sheet: str | None = None,
 ) -> RunResult:
-    """Screen, write the outputs and record the run in the store.
+    """Record the run as running, screen, save the run as complete, then write the outputs.
 
     An ``out`` folder holding an earlier run's outputs is refused unless ``force``; the outputs
-    appear in ``out`` all at once (:mod:`procurewatch.screen.publish`).
+    appear in ``out`` all at once (:mod:`procurewatch.screen.publish`), and only once the store
+    records the run, so a killed run never leaves outputs the store does not know.
     """
     from procurewatch.screen.publish import check_out_dir, publish_outputs
     from procurewatch.screen.run import run_screen
@@ -115,24 +117,26 @@ def execute(
 
     _check_inputs(inputs)
     check_out_dir(out, force)
-    watchlist = load_watchlist(resolve_store(store))
-    with progress_bar(quiet) as progress:
-        result = run_screen(
-            inputs,
-            watchlist,
-            mapping=mapping or None,
-            progress=progress,
-            default_currency=currency,
-            sheet=sheet,
-        )
+    from procurewatch.screen.run import new_run_id
+    from procurewatch.store.attempts import recording
+    from procurewatch.store.runs import save_run
+
+    store_path = resolve_store(store)
+    watchlist = load_watchlist(store_path)
+    run_id = new_run_id(datetime.now(UTC))
+    with recording(store_path, run_id, out, "screen"):
+        with progress_bar(quiet) as progress:
+            result = run_screen(
+                inputs,
+                watchlist,
+                mapping=mapping or None,
+                progress=progress,
+                default_currency=currency,
+                sheet=sheet,
+            )
+        result.run_id = run_id
+        save_run(store_path, result, out)
     publish_outputs(out, result)
-    try:
-        _record(result, out, store)
-    except StoreError as err:
-        raise StoreError(
-            f"{err} (the outputs are in {out}, but run {result.run_id} is not recorded; "
-            "run the command again with --force when the store is free)"
-        ) from None
     return result
 
 
@@ -273,17 +277,30 @@ def demo_command(
 @app.command("runs")
 def runs_command(
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    every: Annotated[
+        bool,
+        typer.Option("--all", help="Also runs that did not complete: running, killed, failed."),
+    ] = False,
     store: StoreOption = None,
 ) -> None:
-    """List the screening runs recorded in the store."""
-    from procurewatch.store.runs import list_runs
+    """List the screening runs recorded in the store (--all: also those that did not complete)."""
+    from procurewatch.store.runs import list_runs, list_unfinished
 
-    runs = list_runs(resolve_store(store))
+    path = resolve_store(store)
+    runs = list_runs(path)
+    unfinished = list_unfinished(path)
     if as_json:
-        print_json(runs)
+        print_json([{**r, "status": "complete"} for r in runs] + unfinished if every else runs)
         return
     for line in runs_table(runs):
         typer.echo(line)
+    for item in unfinished if every else []:
+        why = f": {item['error']}" if item["error"] else ""
+        typer.echo(
+            f"{item['run_id']}  {item['started_at']}  {item['status']}{why}  {item['out_dir']}"
+        )
+    if unfinished and not every:
+        typer.echo(f"({len(unfinished):,} runs did not complete; see procurewatch runs --all)")
 
 
 RUNS_HEADER = ("run id", "finished", "records", "flagged", "rejected", "inputs", "output folder")

@@ -58,6 +58,15 @@ def serve_command(
         int, typer.Option("--max-upload-mb", help="Largest upload in MiB.", min=1)
     ] = 200,
     workers: Annotated[int, typer.Option(help="Screening jobs run at once.", min=1)] = 1,
+    keep_uploads: Annotated[
+        float,
+        typer.Option(
+            "--keep-uploads",
+            help="Days to keep the uploads of completed jobs (re-screens read them); uploads "
+            "of jobs that did not complete are removed at once.",
+            min=0,
+        ),
+    ] = 30.0,
     allow_host: Annotated[
         list[str] | None,
         typer.Option(
@@ -87,6 +96,7 @@ def serve_command(
         read_token=read_token,
         workers=workers,
         allowed_hosts=allowed_hosts(host, allow_host),
+        keep_uploads_days=keep_uploads,
     )
     typer.echo(
         f"procurewatch serve: http://{host}:{port}/ (store {resolve_store(store)})", err=True

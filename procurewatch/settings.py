@@ -59,3 +59,21 @@ def fast_csv() -> bool:
 def service_token() -> str | None:
     """The configured write token of the web service, if any."""
     return os.environ.get("PROCUREWATCH_TOKEN") or None
+
+
+def store_wait() -> float:
+    """Seconds a command waits for a store another process holds before giving up
+    (``PROCUREWATCH_STORE_WAIT``, default 600)."""
+    try:
+        return max(0.0, float(os.environ.get("PROCUREWATCH_STORE_WAIT", "600")))
+    except ValueError:
+        return 600.0
+
+
+def job_memory_mb() -> int:
+    """Address-space cap in MiB of the service's screening processes
+    (``PROCUREWATCH_JOB_MEMORY_MB``; 0, the default: no cap)."""
+    try:
+        return max(0, int(os.environ.get("PROCUREWATCH_JOB_MEMORY_MB", "0")))
+    except ValueError:
+        return 0

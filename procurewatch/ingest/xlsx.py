@@ -13,14 +13,15 @@ Cells become text: whole numbers without ``.0``, dates as ISO 8601, formulas as 
 computed value. ``_row`` is the row under the header (``_row`` + header row = the sheet row);
 ``Reject.line`` is the sheet row. A row with values beyond the header's columns is rejected.
 A workbook whose parts would unpack to more than the caps below (a zip bomb, or a sheet too big
-to be an export) is refused before it is opened.
+to be an export) is refused before it is opened. A row with a cell over 1 MiB (or text over 4 MiB)
+is rejected without being read whole (:mod:`procurewatch.ingest.xlsx_guard`).
 """
 
 from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ import pyarrow as pa
 
 from procurewatch.errors import InputError
 from procurewatch.ingest.base import BaseReader, one_line, unique_names
+from procurewatch.ingest.xlsx_guard import MAX_CELL_BYTES, MAX_ROW_BYTES, GuardedSheet, size_text
 
 MAX_SHEET_BYTES = 2 << 30
 """Largest uncompressed worksheet XML (streamed, so this bounds time, not memory)."""
@@ -59,14 +61,23 @@ def check_archive(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError,
-            EOFError, OSError) as err:  # NotImplementedError: an unknown zip version
-        raise InputError(f"not a readable .xlsx workbook ({one_line(str(err))}); save it again "
-                         "as .xlsx or CSV",
-                         path=str(path)) from None
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        ValueError,
+        EOFError,
+        OSError,
+    ) as err:  # NotImplementedError: an unknown zip version
+        raise InputError(
+            f"not a readable .xlsx workbook ({one_line(str(err))}); save it again as .xlsx or CSV",
+            path=str(path),
+        ) from None
     if not any(info.filename == "xl/workbook.xml" for info in infos):
-        raise InputError("a zip archive, not an .xlsx workbook: unzip it and give the files "
-                         "inside", path=str(path))
+        raise InputError(
+            "a zip archive, not an .xlsx workbook: unzip it and give the files inside",
+            path=str(path),
+        )
     for info in infos:
         name = info.filename
         if name.startswith(UNREAD_PARTS):
@@ -162,12 +173,39 @@ def _merged(cells: list[str | None]) -> list[str | None]:
 
 
 def _open(path: Path) -> Any:
-    from openpyxl import load_workbook  # imported here: slow to import, rarely needed
+    """The workbook in read-only mode, its worksheets read through :class:`GuardedSheet`."""
+    from openpyxl.reader.excel import ExcelReader  # imported here: slow to import, rarely needed
 
     try:
-        return load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        reader = ExcelReader(path, read_only=True, data_only=True, keep_links=False)
+        reader.archive.close()
+        reader.archive = GuardedZip(path)
+        reader.read()
+        return reader.wb
+    except InputError:
+        raise
     except Exception as err:
         raise _unreadable(path, err) from None
+
+
+class GuardedZip(zipfile.ZipFile):
+    """The workbook's archive: worksheet members open as :class:`GuardedSheet` streams, kept
+    by member name (``guards``) so the reader can ask which rows were emptied."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, "r")
+        self._path = path
+        self.guards: dict[str, list[GuardedSheet]] = {}
+
+    def open(self, name: Any, mode: Any = "r", pwd: Any = None, **kwargs: Any) -> Any:
+        """Open a member; a worksheet through a guard."""
+        member = super().open(name, mode, pwd, **kwargs)
+        key = name.filename if isinstance(name, zipfile.ZipInfo) else str(name)
+        if mode != "r" or not key.startswith("xl/worksheets/") or not key.endswith(".xml"):
+            return member
+        stream = GuardedSheet(member, str(self._path))
+        self.guards.setdefault(key, []).append(stream)
+        return stream
 
 
 def _unreadable(path: Path, err: Exception) -> InputError:
@@ -186,6 +224,7 @@ class XlsxReader(BaseReader):
     label: str | None = None
     """The name the rows are known by when several sheets of one workbook are read
     (``book.xlsx#Sheet2``); None: the path."""
+    _guards: list[GuardedSheet] = field(default_factory=list)
 
     def make_batch(self, arrays: Any, rows: pa.Array) -> pa.RecordBatch:
         """A batch whose ``_source_file`` is :attr:`label` when set."""
@@ -194,6 +233,21 @@ class XlsxReader(BaseReader):
             return batch
         source = pa.repeat(pa.scalar(self.label, pa.string()), len(rows))
         return batch.set_column(batch.num_columns - 2, "_source_file", source)
+
+    def _too_big(self, line: int, cells: list[str | None], number: int) -> bool:
+        """Reject the row if the guard emptied one of its cells (too big to read), or if a cell
+        (a shared string: that part is capped as a whole) or the row is over the limits."""
+        sizes = [g.oversized[line] for g in self._guards if line in g.oversized]
+        lengths = [len(cell.encode("utf-8")) for cell in cells if cell]
+        if max(lengths, default=0) > MAX_CELL_BYTES or sum(lengths) > MAX_ROW_BYTES:
+            sizes.append(max(max(lengths), sum(lengths) if sum(lengths) > MAX_ROW_BYTES else 0))
+        if not sizes:
+            return False
+        self.reject(line, f"a cell of {size_text(max(sizes))} is over the limit of "
+                    f"{size_text(MAX_CELL_BYTES)} a cell (or {size_text(MAX_ROW_BYTES)} a row); "
+                    "the row was not read: shorten the cell or export the sheet as CSV",
+                    "\t".join(cell or "" for cell in cells)[:1000], number)  # fmt: skip
+        return True
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         """Batches of ``batch_size`` rows of text."""
@@ -204,9 +258,8 @@ class XlsxReader(BaseReader):
         try:
             sheet = workbook[self.layout.sheet]
             sheet.reset_dimensions()
-            rows = sheet.iter_rows(
-                min_row=self.layout.header_row + 1, values_only=True
-            )
+            self._guards = workbook._archive.guards.setdefault(sheet._worksheet_path, [])
+            rows = sheet.iter_rows(min_row=self.layout.header_row + 1, values_only=True)
             yield from self._batches(rows, self.layout.header_row)
         except InputError:
             raise
@@ -221,13 +274,19 @@ class XlsxReader(BaseReader):
         numbers: list[int] = []
         for number, values in enumerate(rows, start=1):
             cells = [_text(value) for value in values]
+            if self._too_big(header + number, cells, number):
+                continue
             if not any(cells):
                 continue
             if any(cells[width:]):
                 extra = sum(1 for cell in cells[width:] if cell)
-                self.reject(header + number, f"row has {extra} values beyond the header's "
-                            f"{width} columns; give them a header or move them",
-                            "\t".join(cell or "" for cell in cells), number)
+                self.reject(
+                    header + number,
+                    f"row has {extra} values beyond the header's "
+                    f"{width} columns; give them a header or move them",
+                    "\t".join(cell or "" for cell in cells),
+                    number,
+                )
                 continue
             buffer.append(dict(zip(self.columns, cells, strict=False)))
             numbers.append(number)

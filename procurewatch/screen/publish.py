@@ -32,6 +32,8 @@ OUTPUT_FILES = ("hits.csv", "hits.jsonl", "rejects.csv", "set_aside.csv", "summa
 RUN_MARKERS = (*OUTPUT_FILES, "hits.parquet")
 """Files that show a folder holds a run's outputs (``hits.parquet``: the Spark engine's)."""
 INNER_PREFIX = ".procurewatch-staging-"
+DERIVED_FILES = ("report.html",)
+"""Files made from a run's outputs: removed when another run's outputs replace them."""
 
 
 def previous_outputs(out: Path) -> list[str]:
@@ -62,6 +64,11 @@ def check_out_dir(out: Path, force: bool) -> None:
             f"{out} already holds {what} ({', '.join(found)}); give another --out folder, "
             "or add --force to replace them"
         )
+
+
+def folder_run_id(out: Path) -> str | None:
+    """The run whose outputs ``out`` holds (its ``summary.json``), if any."""
+    return _run_id(out / "summary.json")
 
 
 def _run_id(summary: Path) -> str | None:
@@ -166,6 +173,8 @@ def _move_files(staging: Path, target: Path) -> None:
     (files a killed run moved already are skipped)."""
     target.mkdir(parents=True, exist_ok=True)
     (target / "summary.json").unlink(missing_ok=True)
+    for name in DERIVED_FILES:  # an earlier run's report must not pass for this run's
+        (target / name).unlink(missing_ok=True)
     _fsync_dir(target)
     for name in OUTPUT_FILES:
         if (staging / name).exists():

@@ -1,12 +1,16 @@
 """Open the DuckDB store: one file holding list versions (and, later, runs, hits, decisions).
 
-One process at a time may write a store file; DuckDB's file lock enforces it and
-:func:`open_store` turns the lock conflict into a :class:`StoreError` naming the other process.
+One process at a time may write a store file, any number may read it. :func:`open_store` waits
+its turn (:mod:`procurewatch.store.filelock`: a writer waits for the readers, new readers wait
+for a waiting writer) for up to ``PROCUREWATCH_STORE_WAIT`` seconds, saying what it waits for,
+then gives up with a :class:`StoreError` naming the other process. Keep a store open only as
+long as needed: a command that holds it makes the others wait.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -18,16 +22,24 @@ import duckdb
 
 from procurewatch import settings
 from procurewatch.errors import StoreError
+from procurewatch.store.filelock import POLL_SECONDS, StoreLock
 from procurewatch.store.schema import MIGRATIONS, SCHEMA_VERSION_TABLE, latest_version
 
 
 class Store:
     """An open store: a DuckDB connection and its file. Use it as a context manager."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        path: Path,
+        read_only: bool,
+        lock: StoreLock | None = None,
+    ) -> None:
         self.con = con
         self.path = path
         self.read_only = read_only
+        self.lock = lock
 
     def __enter__(self) -> Self:
         return self
@@ -42,7 +54,11 @@ class Store:
 
     def close(self) -> None:
         """Close the connection (and release the file lock)."""
-        self.con.close()
+        try:
+            self.con.close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -62,14 +78,20 @@ class Store:
 
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Connect; a file held by a process outside the lock protocol is waited for too."""
     config: dict[str, str | bool | int | float | list[str]] = {
         "threads": settings.duckdb_threads(),
         "memory_limit": settings.duckdb_memory(),
     }
-    try:
-        return duckdb.connect(str(path), read_only=read_only, config=config)
-    except duckdb.Error as exc:
-        raise _store_error(path, exc) from None
+    deadline = time.monotonic() + settings.store_wait()
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only, config=config)
+        except duckdb.Error as exc:
+            error = _store_error(path, exc)
+            if "in use by another" not in str(error) or time.monotonic() >= deadline:
+                raise error from None
+        time.sleep(POLL_SECONDS * 5)
 
 
 def _store_error(path: Path, exc: duckdb.Error) -> StoreError:
@@ -138,7 +160,13 @@ def open_store(path: Path, read_only: bool = False) -> Store:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the folder of store {path}: {exc.strerror}") from None
-    store = Store(_connect(path, read_only), path, read_only)
+    lock = StoreLock(path, write=not read_only)
+    try:
+        con = _connect(path, read_only)
+    except BaseException:
+        lock.release()
+        raise
+    store = Store(con, path, read_only, lock)
     try:
         if not read_only:
             _migrate(store)

@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from procurewatch.errors import StoreError
 from procurewatch.screen.hits import HIT_COLUMNS, Hit, set_aside_row
+from procurewatch.store.attempts import mark_complete, unfinished_runs
 from procurewatch.store.db import open_store
 
 if TYPE_CHECKING:
@@ -111,7 +112,8 @@ def load_hit_data(
 
 
 def save_run(path: Path, result: RunResult, out_dir: Path) -> None:
-    """Record ``result`` (written to ``out_dir``) in the store at ``path``."""
+    """Record ``result`` (its outputs go to ``out_dir``) in the store at ``path``, and mark its
+    attempt complete (:mod:`procurewatch.store.attempts`); call it before publishing the outputs."""
     summary = result.summary()
     with open_store(path) as store, store.transaction() as con:
         con.execute(
@@ -154,6 +156,7 @@ def save_run(path: Path, result: RunResult, out_dir: Path) -> None:
         if shared:  # executemany refuses an empty list
             con.executemany("INSERT INTO hit_designations VALUES (?, ?, ?)", shared)
         save_set_aside(con, result.run_id, result.set_aside)
+        mark_complete(con, result.run_id)
 
 
 SET_ASIDE_INSERT = "INSERT INTO set_aside VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -177,7 +180,8 @@ def _set_aside_values(run_id: str, hit: Hit) -> list[Any]:
 
 
 def list_runs(path: Path) -> list[dict[str, Any]]:
-    """Every run in the store, newest first, with the input files it screened (``inputs``)."""
+    """Every complete run in the store, newest first, with the input files it screened
+    (``inputs``)."""
     if not path.is_file():
         return []
     with open_store(path, read_only=True) as store:
@@ -198,6 +202,14 @@ def input_paths(summary_text: str | None) -> list[str]:
         return []
     inputs = summary.get("inputs") if isinstance(summary, dict) else None
     return [str(i["path"]) for i in inputs or [] if isinstance(i, dict) and i.get("path")]
+
+
+def list_unfinished(path: Path) -> list[dict[str, Any]]:
+    """Runs that started but are not complete: ``running``, ``killed`` or ``failed``."""
+    if not path.is_file():
+        return []
+    with open_store(path, read_only=True) as store:
+        return unfinished_runs(store.con)
 
 
 def get_run(path: Path, run_id: str) -> dict[str, Any]:

@@ -183,6 +183,23 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        7,
+        "run attempts: a run is recorded as running before it screens, complete when saved",
+        """
+        CREATE TABLE run_attempts (
+            run_id VARCHAR NOT NULL,          -- the run's id (in runs once complete)
+            command VARCHAR NOT NULL,         -- screen | rescreen | service
+            started_at VARCHAR NOT NULL,      -- UTC, ISO 8601
+            out_dir VARCHAR NOT NULL,
+            host VARCHAR NOT NULL,            -- where the process runs
+            pid INTEGER NOT NULL,             -- a running attempt whose process is gone: killed
+            status VARCHAR NOT NULL CHECK (status IN ('running', 'complete', 'failed')),
+            ended_at VARCHAR,
+            error VARCHAR                     -- the one-line reason of a failed attempt
+        );
+        """,
+    ),
 ]
 """Every migration, in order. Append new ones at the end; never edit a released one."""
 

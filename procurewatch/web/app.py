@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -71,20 +72,24 @@ def create_app(
     read_token: str | None = None,
     workers: int = 1,
     allowed_hosts: Sequence[str] = (),
+    keep_uploads_days: float = 30.0,
 ) -> FastAPI:
     """The procurewatch web service over the store at ``store_path``.
 
     ``token`` guards every write (generated and printed once on stderr when not given);
     ``read_token``, when given, guards reads too. Uploads and run outputs go to ``data_dir``
     (default: a ``web`` folder next to the store). ``allowed_hosts`` limits the ``Host``
-    header (empty: any).
+    header (empty: any). Uploads of completed jobs are kept ``keep_uploads_days`` days, those
+    of jobs that did not complete are removed (:mod:`procurewatch.web.retention`).
     """
-    config = _config(
-        store_path, token, read_token, data_dir, max_upload_bytes, workers, allowed_hosts
+    config = replace(
+        _config(store_path, token, read_token, data_dir, max_upload_bytes, workers, allowed_hosts),
+        keep_uploads_days=keep_uploads_days,
     )
     state = ServiceState(config)
     state.ensure_store()
     config.data_dir.mkdir(parents=True, exist_ok=True)
+    state.jobs.tidy()  # what a stopped or killed service left
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -119,5 +124,6 @@ def create_app(
         max_upload_bytes=config.max_upload_bytes,
         max_body_bytes=config.max_body_bytes,
         allowed_hosts=config.allowed_hosts,
+        upload_token=config.token,
     )
     return app

@@ -10,6 +10,7 @@ from fastapi import HTTPException
 
 from procurewatch.model import Entity, Relation, Watchlist
 from procurewatch.store.db import open_store
+from procurewatch.web.paths import public
 from procurewatch.web.state import ServiceState
 
 RECENT_HITS = 25
@@ -99,5 +100,5 @@ def entity_view(state: ServiceState, entity_id: str) -> dict[str, Any]:
         "relations": {"outgoing": outgoing, "incoming": incoming},
         "designations": _timeline(watchlist, entity_id),
         "sources": [{"id": s.id, "title": s.title, "url": s.url, "date": s.date} for s in sources],
-        "recent_hits": state.read(_recent_hits, state.store_path, entity_id),
+        "recent_hits": public(state.read(_recent_hits, state.store_path, entity_id)),
     }

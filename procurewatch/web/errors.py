@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.status import HTTP_500_INTERNAL_SERVER_ERROR
 
 from procurewatch.errors import ProcurewatchError, StoreError
+from procurewatch.web.paths import scrub
 
 log = logging.getLogger("procurewatch.web")
 UI_PREFIXES = ("/ui/",)
@@ -44,7 +45,8 @@ def _wants_html(request: Request) -> bool:
 def error_response(
     request: Request, status: int, message: str, detail: Any = None, headers: Any = None
 ) -> Response:
-    """The error answer: an HTML page for the UI's pages, JSON otherwise."""
+    """The error answer: an HTML page for the UI's pages, JSON otherwise (server paths cut)."""
+    message = scrub(message)
     if _wants_html(request):
         from procurewatch.web.ui_render import render_error
 

@@ -17,6 +17,7 @@ from typing import Any
 from procurewatch.review import review_run
 from procurewatch.store.db import open_store
 from procurewatch.store.runs import load_hit_data
+from procurewatch.web.paths import public
 from procurewatch.web.state import ServiceState
 
 DATE_FORMATS = ("%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%Y%m%d")
@@ -138,5 +139,7 @@ def hit_page(state: ServiceState, run: str, f: HitFilter) -> dict[str, Any]:
         "limit": f.limit,
         "offset": f.offset,
         "counts": {s: counts.get(s, 0) for s in ("pending", "confirmed", "dismissed")},
-        "hits": [_with_evidence(h, evidence.get(h["hit_id"], (None, None, {}))) for h in page],
+        "hits": [
+            public(_with_evidence(h, evidence.get(h["hit_id"], (None, None, {})))) for h in page
+        ],
     }

@@ -20,8 +20,12 @@ from typing import TYPE_CHECKING, Any
 from procurewatch.errors import ProcurewatchError
 from procurewatch.report.html import write_report
 from procurewatch.screen.publish import publish_outputs
-from procurewatch.screen.run import run_screen
+from procurewatch.screen.run import new_run_id
+from procurewatch.store.attempts import begin_run, mark_failed
 from procurewatch.store.runs import save_run
+from procurewatch.web.job_process import JobProcesses
+from procurewatch.web.paths import scrub
+from procurewatch.web.retention import sweep
 
 if TYPE_CHECKING:
     from procurewatch.web.state import ServiceState
@@ -70,8 +74,8 @@ class Job:
             "job_id": self.job_id,
             "status": self.status,
             "run_id": self.run_id,
-            "error": self.error,
-            "warning": self.warning,
+            "error": scrub(self.error) if self.error else None,
+            "warning": scrub(self.warning) if self.warning else None,
             "files": list(self.files),
             "created_at": self.created_at,
             "started_at": self.started_at,
@@ -90,13 +94,19 @@ def _one_line(exc: BaseException) -> str:
 
 
 def screen_job(state: ServiceState, job: Job) -> None:
-    """Screen the job's files, write the outputs and the report, record the run."""
+    """Record the run as running, screen the job's files, save the run, then write the outputs
+    and the report (outputs appear only once the store records their run)."""
     watchlist = state.watchlist()
-    result = run_screen(
-        job.inputs, watchlist, mapping=job.mapping or None, default_currency=job.currency
-    )
+    run_id = new_run_id(datetime.now(UTC))
+    state.write(begin_run, state.store_path, run_id, job.out_dir, "service")
+    try:
+        result = state.jobs.processes.screen(job.inputs, watchlist, job.mapping, job.currency)
+        result.run_id = run_id
+        state.write(save_run, state.store_path, result, job.out_dir)
+    except Exception as exc:
+        state.write(mark_failed, state.store_path, run_id, _one_line(exc))
+        raise
     publish_outputs(job.out_dir, result)
-    state.write(save_run, state.store_path, result, job.out_dir)
     job.run_id = result.run_id
     summary = result.summary()
     job.summary = {k: summary[k] for k in SUMMARY_KEYS}
@@ -117,6 +127,7 @@ class JobQueue:
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
+        self.processes = JobProcesses(self._workers)
 
     def submit(self, job: Job) -> Job:
         """Queue ``job``; start the workers on first use."""
@@ -156,6 +167,7 @@ class JobQueue:
             self._queue.put(None)
         for thread in threads:
             thread.join(timeout)
+        self.processes.close()
 
     def _work(self) -> None:
         while True:
@@ -173,6 +185,18 @@ class JobQueue:
             if not isinstance(exc, ProcurewatchError):
                 log.exception("screening job %s failed", job.job_id)
             error, status = _one_line(exc), FAILED
-        job.finished_at, job.error = _now(), error
-        job.status = status
-        job.finished.set()
+        try:
+            self.tidy(ended=job.job_id)  # before the job is seen finished
+        finally:
+            job.finished_at, job.error = _now(), error
+            job.status = status
+            job.finished.set()
+
+    def tidy(self, ended: str | None = None) -> None:
+        """Remove uploads and staging no longer needed (:mod:`procurewatch.web.retention`);
+        ``ended``: a job that has just ended (its files are no longer in use)."""
+        with self._lock:
+            active = {j.job_id for j in self._jobs.values() if j.status in (QUEUED, RUNNING)}
+        active.discard(ended or "")
+        config = self._state.config
+        sweep(config.data_dir, config.keep_uploads_days, active)

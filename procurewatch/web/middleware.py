@@ -6,6 +6,8 @@
   ``max_body_bytes``. A declared ``Content-Length`` over the limit is refused before reading;
   otherwise the body is counted as it streams (uploads are spooled to temporary files) and the
   request stops with 413 as soon as it passes the limit.
+* **Token first**: ``POST /screen`` without the write token gets 401 before a byte of its body
+  is read (an upload is not spooled to disk for a request that will be refused).
 * **Headers**: ``nosniff``, no referrer, no framing; the UI's pages get a strict
   Content-Security-Policy (scripts and styles from this service only).
 """
@@ -17,6 +19,8 @@ import json
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from procurewatch.web.security import same
 
 UPLOAD_PATH = "/screen"
 UI_CSP = (
@@ -33,7 +37,7 @@ class BodyTooLarge(HTTPException):
         super().__init__(413, f"request body over the limit of {limit:,} bytes; send less")
 
 
-async def _send_json(send: Send, status: int, message: str) -> None:
+async def _send_json(send: Send, status: int, message: str, authenticate: bool = False) -> None:
     body = json.dumps({"error": message, "detail": None}).encode("utf-8")
     await send(
         {
@@ -43,6 +47,7 @@ async def _send_json(send: Send, status: int, message: str) -> None:
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
                 (b"x-content-type-options", b"nosniff"),
+                *([(b"www-authenticate", b"Bearer")] if authenticate else []),
             ],
         }
     )
@@ -59,11 +64,24 @@ class Guard:
         max_upload_bytes: int,
         max_body_bytes: int,
         allowed_hosts: tuple[str, ...] = (),
+        upload_token: str | None = None,
     ) -> None:
         self.app = app
+        self.upload_token = upload_token
         self.max_upload_bytes = max_upload_bytes
         self.max_body_bytes = max_body_bytes
         self.allowed_hosts = {h.lower() for h in allowed_hosts}
+
+    def _token_refused(self, headers: Headers) -> str | None:
+        """Why an upload is refused on its headers alone (None: the write token is there)."""
+        if self.upload_token is None:
+            return None
+        scheme, _, given = headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not given.strip():
+            return "this request changes data; send 'Authorization: Bearer <token>'"
+        if not same(given.strip(), self.upload_token):
+            return "wrong token; use the write token the service was started with"
+        return None
 
     def _host_ok(self, headers: Headers) -> bool:
         if not self.allowed_hosts:
@@ -83,6 +101,10 @@ class Guard:
         path, root = scope["path"], scope.get("root_path", "")
         if root and path.startswith(root):
             path = path[len(root) :]
+        refused = self._token_refused(headers) if path == UPLOAD_PATH else None
+        if refused and scope["method"] == "POST":
+            await _send_json(send, 401, refused, authenticate=True)
+            return
         limit = self.max_upload_bytes if path == UPLOAD_PATH else self.max_body_bytes
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:

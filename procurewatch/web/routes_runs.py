@@ -19,6 +19,7 @@ from procurewatch.web.models_runs import (
     RunDetail,
     RunList,
 )
+from procurewatch.web.paths import public
 from procurewatch.web.runs import (
     FILES,
     REPORT_CSP,
@@ -45,7 +46,7 @@ def run(run_id: RunId, state: State) -> dict[str, Any]:
     """A run's summary (records, flagged records, hits by rule and entity, inputs, lists)."""
     run_id, folder = run_folder(state, run_id)
     summary = state.read(get_run, state.store_path, run_id)
-    return {"run_id": run_id, "summary": summary, "files": available_files(folder)}
+    return {"run_id": run_id, "summary": public(summary), "files": available_files(folder)}
 
 
 @reads.get("/runs/{run_id}/hits", response_model=HitPage, responses=error_responses(401, 404))

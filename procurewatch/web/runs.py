@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from fastapi import HTTPException
 
 from procurewatch.report.html import write_report
 from procurewatch.review import HitStatus, confirm, dismiss
+from procurewatch.screen.publish import folder_run_id
 from procurewatch.store.db import open_store
 from procurewatch.web.models_runs import DecisionIn
 from procurewatch.web.state import ServiceState
@@ -63,12 +65,36 @@ def available_files(folder: Path) -> list[str]:
     return [name for name in FILES if name in present]
 
 
+_building: dict[Path, threading.Lock] = {}
+_building_guard = threading.Lock()
+
+
+def _build_lock(folder: Path) -> threading.Lock:
+    """One lock per run folder: a report is built by one request while the others wait."""
+    with _building_guard:
+        return _building.setdefault(folder, threading.Lock())
+
+
 def _report_stale(state: ServiceState, path: Path) -> bool:
+    """Missing, older than the run's ``summary.json`` (a newer run in the folder), or older
+    than the latest review decision."""
     if not path.is_file():
         return True
+    made = os.stat(path).st_mtime
+    summary = path.parent / "summary.json"
+    if summary.is_file() and os.stat(summary).st_mtime > made:
+        return True
     last = state.read(_last_review, state.store_path)
-    made = datetime.fromtimestamp(os.stat(path).st_mtime, UTC)
-    return last is not None and last >= made.replace(microsecond=0)
+    return last is not None and last >= datetime.fromtimestamp(made, UTC).replace(microsecond=0)
+
+
+def _fresh_report(state: ServiceState, folder: Path, path: Path) -> None:
+    """Build the report if it is stale; single-flight per folder, the file is the cache."""
+    if not _report_stale(state, path):
+        return
+    with _build_lock(folder):
+        if _report_stale(state, path):  # another request may have built it meanwhile
+            _remake_report(state, folder, path)
 
 
 def _remake_report(state: ServiceState, folder: Path, path: Path) -> None:
@@ -77,13 +103,13 @@ def _remake_report(state: ServiceState, folder: Path, path: Path) -> None:
     except OSError as exc:
         if not path.is_file():  # an older report is better than none
             raise HTTPException(
-                409, f"cannot write the report in {folder}: {exc.strerror or exc}"
+                409, f"cannot write the report in the run's folder: {exc.strerror or exc}"
             ) from None
 
 
 def file_path(state: ServiceState, run_id: str, name: str) -> Path:
-    """The path of an output file of a run; the report is (re)made when missing or older than
-    the latest review decision. 404 for names outside :data:`FILES` and for missing files."""
+    """The path of an output file of a run; the report is (re)made when missing, older than
+    the run's outputs or older than the latest review decision (by one request at a time). 404 for names outside :data:`FILES` and for missing files."""
     if name not in FILES:
         raise HTTPException(404, f"no file {name!r}; one of: {', '.join(FILES)}")
     run_id, folder = run_folder(state, run_id)
@@ -91,10 +117,15 @@ def file_path(state: ServiceState, run_id: str, name: str) -> Path:
     path = (folder / name).resolve()
     if path.parent != folder:
         raise HTTPException(404, f"no file {name!r}")
-    if name == "report.html" and (folder / "summary.json").is_file() and _report_stale(state, path):
-        _remake_report(state, folder, path)
+    holder = folder_run_id(folder)
+    if holder is not None and holder != run_id:
+        raise HTTPException(
+            404, f"the outputs of run {run_id} were replaced by run {holder} in the same folder"
+        )
+    if name == "report.html" and (folder / "summary.json").is_file():
+        _fresh_report(state, folder, path)
     if not path.is_file():
-        raise HTTPException(404, f"run {run_id} has no {name} (its outputs are in {folder})")
+        raise HTTPException(404, f"run {run_id} has no {name} in its output folder")
     return path
 
 

@@ -52,6 +52,8 @@ class WebConfig:
     """Screening jobs run at the same time."""
     allowed_hosts: tuple[str, ...] = ()
     """Host header values accepted (empty: any), against DNS rebinding on a loopback bind."""
+    keep_uploads_days: float = 30.0
+    """Days the uploads of a completed job are kept (for re-screens); see web.retention."""
 
 
 def _busy(exc: StoreError) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -106,7 +107,11 @@ def test_latest_version_per_kind_and_named_versions(
             get_version(store, "nope")
 
 
-def test_a_second_process_gets_a_clear_in_use_error(tmp_path: Path) -> None:
+def test_a_second_process_gets_a_clear_in_use_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After waiting PROCUREWATCH_STORE_WAIT seconds for the holder, a clear error."""
+    monkeypatch.setenv("PROCUREWATCH_STORE_WAIT", "0.5")
     path = tmp_path / "s.duckdb"
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD_STORE, str(path)],
@@ -120,10 +125,13 @@ def test_a_second_process_gets_a_clear_in_use_error(tmp_path: Path) -> None:
         for read_only in (False, True):
             with pytest.raises(StoreError) as caught:
                 open_store(path, read_only=read_only)
-            assert str(caught.value) == (
-                f"store {path} is in use by another procurewatch process (pid {holder.pid}); "
-                "wait for it to finish or use --store to pick another file"
-            )
+            assert re.fullmatch(
+                re.escape(f"store {path} is in use by another procurewatch process "
+                          f"(pid {holder.pid}); waited ") + r"[01] s; "
+                + re.escape("wait for it to finish or use --store to pick another file "
+                            "(PROCUREWATCH_STORE_WAIT sets the wait in seconds)"),
+                str(caught.value),
+            )  # fmt: skip
     finally:
         assert holder.stdin is not None
         holder.stdin.close()
