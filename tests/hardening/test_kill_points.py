@@ -43,18 +43,18 @@ def after(module, name):
         return value
     setattr(module, name, wrapper)
 
-import procurewatch.cli_screen as cli_screen
 import procurewatch.screen.publish as publish
+import procurewatch.screen.run as screen_run
 import procurewatch.store.attempts as attempts
 import procurewatch.store.runs as runs
 if point == "begun":  # recorded as running, nothing screened
     after(attempts, "begin_run")
 elif point == "screened":  # screened, not saved
-    after(cli_screen, "run_screen")
+    after(screen_run, "run_screen")  # cli_screen imports it when the command runs
 elif point == "saving":  # inside the store's transaction: hits in, not committed
     runs.mark_complete = die
 elif point == "saved":  # recorded complete, no output published
-    after(cli_screen, "save_run")
+    after(runs, "save_run")
 elif point == "staged":  # every file staged, nothing published yet
     after(publish, "write_outputs")
 elif point == "moving":  # into a folder with an earlier run: killed after the first move
