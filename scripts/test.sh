@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 $PY -m ruff check procurewatch tests eval bench
 $PY -m mypy procurewatch
-$PY -m pytest -q -p no:cacheprovider "$@"
+$PY -m pytest -q -p no:cacheprovider --durations=15 "$@"
