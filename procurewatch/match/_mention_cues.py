@@ -10,12 +10,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from procurewatch.match._cue_set import CueSet
+from procurewatch.match._cue_set import WORD_EDGE, CueSet, edged
 from procurewatch.yamlload import safe_load
 
 CUES_FILE = "mention_cues.yaml"
-_WC = r"[^\W_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
-"""A word character that needs a word edge (letters and digits, but not CJK: no spaces there)."""
+_WC = WORD_EDGE.pattern
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORDS = re.compile(_WC + "+")
 _CLAUSE_MARK = r"[!?;|\t。；！？()（）\[\]{}<>«»“”\"—–]|\.(?=\s|$)|\s-\s|\n\s*\n"
@@ -33,14 +32,9 @@ AFTER_GAP_WORDS = 2
 _NAME_ITEM = re.compile(r"\s*(?:(?:and|et|y|und|e)\s+)?[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2}\s*")
 
 
-def _edged(cue: str) -> str:
-    """``cue`` with word edges where it starts or ends with a letter or digit."""
-    return f"(?:(?<!{_WC})|(?!{_WC}))(?:{cue})(?:(?!{_WC})|(?<!{_WC}))"
-
-
 def _union(cues: Iterable[str]) -> re.Pattern[str]:
     ordered = sorted(set(cues), key=len, reverse=True)
-    return re.compile("|".join(_edged(c) for c in ordered), re.IGNORECASE)
+    return re.compile("|".join(edged(c) for c in ordered), re.IGNORECASE)
 
 
 def _flat(section: Any) -> list[str]:
@@ -48,11 +42,6 @@ def _flat(section: Any) -> list[str]:
     if isinstance(section, Mapping):
         return [str(c) for cues in section.values() for c in cues]
     return [str(c) for c in section]
-
-
-def word_count(text: str) -> int:
-    """Words of ``text``: runs of letters or digits, and each CJK character."""
-    return len(_WORDS.findall(text)) + len(_CJK.findall(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,22 +173,18 @@ def _clause_start(text: str, start: int) -> int:
     return marks[-1] if marks else lo
 
 
-def _clause_end(text: str, end: int) -> int:
-    found = PHRASE.search(text, end, min(len(text), end + REACH))
+def _clause_end(text: str, end: int, marks: re.Pattern[str] = PHRASE) -> int:
+    """Where the phrase (or, with ``marks=CLAUSE``, the clause) after ``end`` stops."""
+    found = marks.search(text, end, min(len(text), end + REACH))
     return found.start() if found else min(len(text), end + REACH)
 
 
 def _in_name_list(text: str, start: int, end: int) -> bool:
     """The name stands in a comma list where at least two other items are personal names."""
-    lo, hi = _clause_start(text, start), _clause_end_clause(text, end)
+    lo, hi = _clause_start(text, start), _clause_end(text, end, CLAUSE)
     items = re.split(r"[,，]", text[lo:hi])
     names = [i for i in items if _NAME_ITEM.fullmatch(i)]
     return len(items) >= 3 and len(names) >= 3
-
-
-def _clause_end_clause(text: str, end: int) -> int:
-    found = CLAUSE.search(text, end, min(len(text), end + REACH))
-    return found.start() if found else min(len(text), end + REACH)
 
 
 def compile_cues(data: Mapping[str, Any]) -> MentionCues:
