@@ -12,7 +12,8 @@ view, so recall on those lists is an in-sample figure ("tuned on"). Two figures 
 * **Strangers' text** (``wild/wild_text_dev.csv``): the rows whose maker shows only through a
   model number (``model-only`` in their note), in the two halves ``wild_text_eval.py`` splits
   the set into by source file. ``study`` is the half the rules were developed on (tuned on);
-  ``measure`` was only ever scored (held out).
+  ``measure`` is scored only, but its misses were read once (see the README: not cleanly held
+  out).
 """
 
 from __future__ import annotations

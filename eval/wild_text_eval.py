@@ -14,8 +14,8 @@ with their reasons; a set-aside mention is not a prediction.
 
 The set is split by source file (a hash of the ``source`` column), so that rows of one file
 never sit on both sides: ``study`` is the half the rules were developed on (its misses were read),
-``measure`` the half only ever scored. Both are printed; only ``measure`` is a held-out figure,
-and even it is small (about 80 rows from about 57 files): read its rows as examples, not as rates.
+``measure`` the half only scored, though its errors were listed once before the rules were
+written (so it is an upper bound, not a clean held-out figure). Both are printed; it is small (about 80 rows from about 57 files): read its rows as examples, not as rates.
 """
 
 from __future__ import annotations
