@@ -55,10 +55,13 @@ class Row:
     note: str
     found: set[str] = field(default_factory=set)
     set_aside: list[str] = field(default_factory=list)
+    fixed_part: str = ""
 
     @property
     def part(self) -> str:
         """``study`` or ``measure``: decided by the source file, never by the row."""
+        if self.fixed_part:
+            return self.fixed_part
         digest = hashlib.sha1(self.source.encode("utf-8")).digest()
         return "study" if digest[0] % 2 == 0 else "measure"
 
@@ -152,7 +155,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=Path(__file__).parents[1] / "../shared/data")
     parser.add_argument("--part", choices=("study", "measure", "all"), default="all")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON only")
+    parser.add_argument(
+        "--fresh", type=Path, help="score another set of the same format as one held-out part"
+    )
     args = parser.parse_args(argv)
+    if args.fresh is not None:
+        return _fresh(args.fresh, args.json)
     path = args.data / "wild" / "wild_text_dev.csv"
     if not path.is_file():
         print(f"error: {path} not found; pass --data with the shared data folder", file=sys.stderr)
@@ -189,6 +197,36 @@ def main(argv: list[str] | None = None) -> int:
         _print_row(row)
     print("\nSet aside (right when the label is none):")
     for row in (r for r in shown if r.set_aside and not _wrong(r)):
+        _print_row(row)
+    return 0
+
+
+def _fresh(path: Path, as_json: bool) -> int:
+    """Score a set that no rule was written from (``eval/data/wild_text_fresh.csv``)."""
+    if not path.is_file():
+        print(f"error: {path} not found; pass --fresh with a CSV of id,text,expected,source,note")
+        return 2
+    rows = read_rows(path)
+    for row in rows:
+        row.fixed_part = "fresh"
+    screen_rows(rows)
+    scores = score(rows).as_dict() | {"rows": len(rows)}
+    if as_json:
+        print(json.dumps({"fresh": scores}, indent=2))
+        return 0
+    print(
+        f"Fresh strangers' text ({path.name}): collected after the rules were written, scored once."
+    )
+    print(
+        f"fresh    rows {scores['rows']:3}  right {scores['right']:3}  false {scores['false']:2}  "
+        f"missed {scores['missed']:2}  P {scores['precision']:.3f}  R {scores['recall']:.3f}  "
+        f"F1 {scores['f1']:.3f}"
+    )
+    print("\nWrong rows:")
+    for row in (r for r in rows if _wrong(r)):
+        _print_row(row)
+    print("\nSet aside:")
+    for row in (r for r in rows if r.set_aside and not _wrong(r)):
         _print_row(row)
     return 0
 
