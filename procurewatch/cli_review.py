@@ -48,6 +48,14 @@ def list_command(
     status: Annotated[
         str, typer.Option("--status", help="pending | confirmed | dismissed | all.")
     ] = "all",
+    set_aside: Annotated[
+        bool,
+        typer.Option(
+            "--set-aside",
+            help="List the mentions the context rules set aside instead (confirm one with "
+            "`review confirm RUN HIT_ID` to make it a hit).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
     store: StoreOption = None,
 ) -> None:
@@ -55,6 +63,9 @@ def list_command(
     from procurewatch.review import STATUSES
     from procurewatch.review.decisions import review_run
 
+    if set_aside:
+        _list_set_aside(resolve_store(store), run, as_json)
+        return
     if status not in (*STATUSES, "all"):
         raise UsageError(f"--status {status!r}: use pending, confirmed, dismissed or all")
     run_id, hits = review_run(resolve_store(store), run)
@@ -67,6 +78,22 @@ def list_command(
     typer.echo(f"{run_id}: {len(hits)} hits ({summary})")
     for hit in shown:
         typer.echo(_hit_line(hit))
+
+
+def _list_set_aside(store_path: Path, run: str, as_json: bool) -> None:
+    from procurewatch.review.decisions import set_aside_of_run
+
+    run_id, mentions = set_aside_of_run(store_path, run)
+    if as_json:
+        print_json({"run_id": run_id, "set_aside": mentions})
+        return
+    typer.echo(
+        f"{run_id}: {len(mentions)} mentions set aside (not hits; confirm one to restore it)"
+    )
+    for m in mentions:
+        where = f"{Path(str(m['source_file'])).name}:{m['row']}"
+        parts = [m["hit_id"], f"{m['entity_id']:<14}", f"{m['matched_text']!r} in {m['field']}"]
+        typer.echo("  ".join([*parts, str(m["reason"]), where]))
 
 
 @review_app.command("confirm")

@@ -157,6 +157,8 @@ class ExportData:
     records: list[Record]
     reviewed: bool
     """Whether review status came from a store (else every hit is pending)."""
+    store_path: Path | None = None
+    """The store the review status came from, when there is one."""
 
     _by_key: dict[tuple[str, int], Record] = field(init=False, repr=False)
 
@@ -186,4 +188,6 @@ def load_export(out_dir: Path, store_path: Path | None = None) -> ExportData:
     reviewed = store_path is not None and store_path.is_file()
     status = status_of(store_path if reviewed else None, hits)
     records = group_records(hits, status, summary.get("inputs") or [])
-    return ExportData(out_dir, summary, hits, status, records, reviewed)
+    return ExportData(
+        out_dir, summary, hits, status, records, reviewed, store_path if reviewed else None
+    )

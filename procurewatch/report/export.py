@@ -31,6 +31,7 @@ from procurewatch.report._export_tables import (
     designation_rows,
     hit_rows,
 )
+from procurewatch.screen.hits import SET_ASIDE_COLUMNS
 from procurewatch.screen.output import neutralize, write_csv, write_json, write_jsonl
 
 __all__ = [
@@ -77,9 +78,23 @@ def export_json(out_dir: Path, out: Path, store: Path | None = None) -> int:
             "hits": hits,
             "buyers": buyer_rows(data),
             "designations": designation_rows(data),
+            "set_aside": _set_aside_rows(data),
         },
     )
     return len(hits)
+
+
+SET_ASIDE_EXPORT_COLUMNS = (*SET_ASIDE_COLUMNS, "status")
+"""Columns of the exports' set-aside rows: ``set_aside.csv`` and the review status."""
+
+
+def _set_aside_rows(data: ExportData) -> list[dict[str, str]]:
+    """The run's set-aside mentions (``set_aside.csv``), each with ``pending`` or
+    ``confirmed`` (confirmed ones are hits of the run in the store)."""
+    from procurewatch.report.set_aside import load_set_aside
+
+    run_id = str(data.summary.get("run_id") or "")
+    return load_set_aside(data.out_dir, data.store_path, run_id).rows
 
 
 def _cell(value: Any) -> Any:
@@ -103,7 +118,8 @@ def _sheet(
 
 
 def export_xlsx(out_dir: Path, out: Path, store: Path | None = None) -> int:
-    """A workbook with sheets Hits, Buyers and Designations (formula-neutralized)."""
+    """A workbook with sheets Hits, Buyers, Designations and Set aside (the mentions the
+    context rules set aside, with their reasons), formula-neutralized."""
     data = load_export(out_dir, store)
     book = Workbook()
     if book.active is not None:
@@ -112,6 +128,7 @@ def export_xlsx(out_dir: Path, out: Path, store: Path | None = None) -> int:
     _sheet(book, "Hits", HIT_EXPORT_COLUMNS, rows)
     _sheet(book, "Buyers", BUYER_COLUMNS, buyer_rows(data))
     _sheet(book, "Designations", DESIGNATION_COLUMNS, designation_rows(data))
+    _sheet(book, "Set aside", SET_ASIDE_EXPORT_COLUMNS, _set_aside_rows(data))
     buffer = io.BytesIO()
     book.save(buffer)
     atomic_write_bytes(out, buffer.getvalue())

@@ -196,3 +196,13 @@ def review_run(store_path: Path, run: str) -> tuple[str, list[dict[str, Any]]]:
     ]
     statuses = resolve_status(refs, latest, found)
     return run_id, [{**h, "review": statuses[h["hit_id"]].to_dict()} for h in hits]
+
+
+def set_aside_of_run(store_path: Path, run: str) -> tuple[str, list[dict[str, Any]]]:
+    """``(run id, mentions)``: the mentions of ``run`` the context rules set aside and no
+    reviewer has confirmed yet, each with the rule and words that decided it."""
+    from procurewatch.store.set_aside import set_aside_mentions
+
+    with rs.reader(store_path) as store:
+        run_id = rs.resolve_run(store.con, run, store_path)
+        return run_id, set_aside_mentions(store.con, run_id)

@@ -207,7 +207,7 @@ def test_xlsx_sheets_are_neutralized(screened: tuple[Path, Path]) -> None:
     out, store = screened
     export_xlsx(out, out / "x.xlsx", store)
     book = load_workbook(out / "x.xlsx")
-    assert book.sheetnames == ["Hits", "Buyers", "Designations"]
+    assert book.sheetnames == ["Hits", "Buyers", "Designations", "Set aside"]
     hits = book["Hits"]
     header = [c.value for c in hits[1]]
     first = dict(zip(header, (c for c in hits[2]), strict=True))

@@ -79,3 +79,47 @@ def test_a_set_aside_mention_can_be_dismissed_but_an_unknown_id_cannot(tmp_path:
     assert place.hit_id in {m["hit_id"] for m in open_mentions(store, result.run_id)}
     with pytest.raises(StoreError, match="no hit"):
         confirm(store, result.run_id, "0000000000000000", reviewer="ana")
+
+
+def test_review_list_set_aside_shows_the_mentions_and_their_reasons(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from procurewatch.cli import main
+
+    result, _, store = _screen(tmp_path)
+    main(["review", "list", "latest", "--set-aside", "--store", str(store)])
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        lines[0] == f"{result.run_id}: 4 mentions set aside (not hits; confirm one to restore it)"
+    )
+    place = next(h for h in result.set_aside if h.set_aside.startswith("place"))
+    (line,) = [x for x in lines if x.startswith(place.hit_id)]
+    assert "'Huawei' in Description" in line and "place: " in line and "purchases.csv:4" in line
+    confirm(store, result.run_id, place.hit_id, reviewer="ana", reason="a camera shop there")
+    main(["review", "list", "latest", "--set-aside", "--json", "--store", str(store)])
+    data = json.loads(capsys.readouterr().out)
+    assert place.hit_id not in {m["hit_id"] for m in data["set_aside"]}
+    assert len(data["set_aside"]) == 3
+
+
+def test_exports_carry_the_set_aside_mentions_with_their_status(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from procurewatch.report.export import export_json, export_xlsx
+
+    result, out, store = _screen(tmp_path)
+    reference = next(h for h in result.set_aside if h.set_aside.startswith("reference"))
+    confirm(store, result.run_id, reference.hit_id, reviewer="ana", reason="buys the cameras too")
+    export_json(out, tmp_path / "x.json", store)
+    rows = json.loads((tmp_path / "x.json").read_text(encoding="utf-8"))["set_aside"]
+    status = {r["hit_id"]: r["status"] for r in rows}
+    assert len(rows) == 4 and status[reference.hit_id] == "confirmed"
+    assert sorted(status.values()).count("pending") == 3
+    export_xlsx(out, tmp_path / "x.xlsx", store)
+    sheet = load_workbook(tmp_path / "x.xlsx")["Set aside"]
+    header = [c.value for c in sheet[1]]
+    reasons = [
+        dict(zip(header, (c.value for c in r), strict=True))["reason"]
+        for r in sheet.iter_rows(min_row=2)
+    ]
+    assert len(reasons) == 4 and any(str(r).startswith("place: ") for r in reasons)
