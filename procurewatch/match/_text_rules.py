@@ -54,8 +54,9 @@ PRODUCT_WORDS = re.compile(
     r"|INTERCOMS?|DOORBELLS?|DOOR STATIONS?|ACCESS CONTROL|ANPR|LPR|HDCVI|HD-?TVI|WEBCAMS?"
     r"|C[AÁ]MARAS?|CAM[EÉ]RAS?|KAMERAS?|VIGILANCIA|VIDEOVIGILANCIA|GRABADORA?S?"
     r"|[0-9]+ ?(?:MP|CH|CHANNELS?)|RADIOS?|WALKIE[- ]?TALKIES?|DMR|TWO[- ]WAY|TRANSCEIVERS?"
-    r"|РАЦИ[ЯИ]|RADIOTRANSMISOR)\b"
-    r"|监控|摄像|录像机|球机|枪机|半球|视频|门禁|对讲|热成像|安防"
+    r"|РАЦИ[ЯИ]|RADIOTRANSMISOR|(?:IP-|ВИДЕО|ВІДЕО)?КАМЕР[АЫУИЕ]?|ВИДЕОНАБЛЮДЕНИ[ЕЯ]"
+    r"|ВИДЕОРЕГИСТРАТОР[АЫ]?|ВІДЕОСПОСТЕРЕЖЕННЯ|ВІДЕОРЕЄСТРАТОР[АИ]?)\b"
+    r"|监控|摄像|录像机|球机|枪机|半球|视频|门禁|对讲|热成像|安防|กล้อง|วงจรปิด|كاميرا|دوربین"
 )
 """Product words that make an ambiguous model number or a weak name count (upper-cased text)."""
 

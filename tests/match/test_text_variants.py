@@ -36,6 +36,14 @@ def scanner(watchlist: Watchlist) -> TextScanner:
         ("ONT HG8245H x20", "huawei", "HG8245H"),
         ("OLT ZXA10 C320 com 2 placas", "zte", "ZXA10 C320"),
         ("Рация PD785G, 2 шт", "hytera", "PD785G"),
+        ("камеры Хиквижн 4 шт", "hikvision", "Хиквижн"),
+        ("Хіквіжн камера купольна", "hikvision", "Хіквіжн"),
+        ("ชุดกล้อง ฮิควิชั่น 4 ตัว", "hikvision", "ฮิควิชั่น"),
+        ("Коммутатор Хуавей S5720, 2 шт", "huawei", "Хуавей"),
+        ("IP-камера Дахуа 4 Мп", "dahua", "Дахуа"),
+        ("Recorder | HWN-4108MH", "hiwatch", "HWN-4108MH"),
+        ("nombre: HAC-T1A21P-0280B | precio: 28000", "dahua", "HAC-T1A21P-0280B"),
+        ("DH-C3A : Rp 350.000", "dahua", "DH-C3A"),
     ],
 )
 def test_a_stranger_spelling_is_found(
@@ -67,3 +75,9 @@ def test_the_screen_finds_a_spelling_its_prefilter_must_let_through(
     )
     result = run_screen([source], watchlist)
     assert {(h.row, h.entity_id) for h in result.hits} == {(1, "dahua"), (2, "hikvision")}
+
+
+def test_a_weak_cyrillic_spelling_needs_a_product_word(scanner: TextScanner) -> None:
+    """"Дахуа" is also written for a Russian slang word: alone it is no hit."""
+    assert scanner.scan("задач дахуа, но ты не бзди") == []
+    assert [h.entity_id for h in scanner.scan("Видеорегистратор Дахуа на 8 каналов")] == ["dahua"]
