@@ -44,6 +44,8 @@ def scanner(watchlist: Watchlist) -> TextScanner:
         ("Recorder | HWN-4108MH", "hiwatch", "HWN-4108MH"),
         ("nombre: HAC-T1A21P-0280B | precio: 28000", "dahua", "HAC-T1A21P-0280B"),
         ("DH-C3A : Rp 350.000", "dahua", "DH-C3A"),
+        ("WizSense 4MP turret camera x10", "dahua", "WizSense"),
+        ("WizMind network camera", "dahua", "WizMind"),
     ],
 )
 def test_a_stranger_spelling_is_found(
