@@ -8,7 +8,8 @@ vendor or description column, the first sheet with data is read from its first r
 or more values. ``--sheet NAME|N`` picks a sheet (its header found the same way); ``--sheet
 all`` reads every sheet with a table, each as an input of its own (``book.xlsx#Sheet2``).
 A two-row header (group titles merged over the column names) reads from its row of names,
-which names the most roles.
+which names the most roles; a name merged down over both rows ("Vendor" in A1:A2) fills the
+blank under it, and a group title then prefixes the names under it ("Amount USD").
 Cells become text: whole numbers without ``.0``, dates as ISO 8601, formulas as their last
 computed value. ``_row`` is the row under the header (``_row`` + header row = the sheet row);
 ``Reject.line`` is the sheet row. A row with values beyond the header's columns is rejected.
@@ -146,11 +147,18 @@ def _layout(title: str, rows: Iterator[tuple[Any, ...]]) -> SheetLayout | None:
 
     best: SheetLayout | None = None
     first: SheetLayout | None = None
+    above: list[str | None] = []
+    previous = current = 0
     for number, values in enumerate(rows, start=1):
         cells = _merged([_text(value) for value in values])
         filled = sum(1 for cell in cells if cell)
         if not filled:
             continue
+        previous, current = current, number
+        lower, above = _under(above, cells), cells
+        continues = lower != cells  # the row of names of a two-row header
+        cells = lower
+        filled = sum(1 for cell in cells if cell)
         names = unique_names(cells)
         fmap = guess_field_map([n for n, c in zip(names, cells, strict=True) if c])
         roles = sum(
@@ -160,9 +168,47 @@ def _layout(title: str, rows: Iterator[tuple[Any, ...]]) -> SheetLayout | None:
         layout = SheetLayout(title, number, names, score)
         if first is None or (first.score[2] < 2 <= filled):
             first = layout
-        if score[0] and (best is None or score[:2] > best.score[:2]):
+        if score[0] and _better(layout, best, continues and previous):
             best = layout
     return best or first
+
+
+def _better(layout: SheetLayout, best: SheetLayout | None, lower_of: int) -> bool:
+    """Whether ``layout`` names more roles than ``best``, or as many as the row above it
+    (``lower_of``: that row's number when ``layout`` is a two-row header's lower row)."""
+    if best is None or layout.score[:2] > best.score[:2]:
+        return True
+    return bool(lower_of) and best.header_row == lower_of and layout.score >= best.score
+
+
+def _under(above: list[str | None], cells: list[str | None]) -> list[str | None]:
+    """The names of a two-row header's lower row, read with the row above it.
+
+    A name merged down over both rows ("Vendor" in A1:A2) is stored in the upper row only, so
+    the lower row has a blank there: it takes the upper name. A group title merged across
+    ("Amount" over "USD" and "CNY") prefixes the names under it: "Amount USD", "Amount CNY".
+    Only a pair with a name merged down counts as a two-row header (a title row over a full
+    row of names has none), and only an upper row with two or more values.
+    """
+    width = max(len(above), len(cells))
+    upper = above + [None] * (width - len(above))
+    lower = cells + [None] * (width - len(cells))
+    pairs = list(zip(upper, lower, strict=True))
+    if sum(1 for u in upper if u) < 2 or not any(u and not n for u, n in pairs):
+        return cells
+    names: list[str | None] = []
+    group: str | None = None
+    for u, n in pairs:
+        if u and not n:
+            names.append(u)
+            group = None
+        elif u and n:
+            names.append(n if u == n else f"{u} {n}")
+            group = u
+        else:
+            names.append(f"{group} {n}" if group and n else n)
+            group = group if n else None
+    return names
 
 
 def _merged(cells: list[str | None]) -> list[str | None]:

@@ -119,3 +119,24 @@ def test_zip_of_csv_files_says_unzip(tmp_path: Path) -> None:
         archive.writestr("Contracts_PrimeAwardSummaries_1.csv", "recipient_name\nA\n")
     with pytest.raises(InputError, match="unzip"):
         open_input(path)
+
+
+def test_a_name_merged_down_over_a_two_row_header_is_kept(tmp_path: Path) -> None:
+    """Vendor and Description span both header rows (merged A1:A2, B1:B2); Amount is a group
+    title over USD and CNY: the row of names takes Vendor and Description from above."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Vendor", "Description", "Amount", None])
+    sheet.append([None, None, "USD", "CNY"])
+    sheet.append(["Hikvision USA Inc", "DS-2CD2143G0-I dome camera", 1234.5, None])
+    sheet.merge_cells("A1:A2")
+    sheet.merge_cells("B1:B2")
+    sheet.merge_cells("C1:D1")
+    path = tmp_path / "two-row.xlsx"
+    book.save(path)
+    layout = xlsx.sniff_sheet(path)
+    assert layout.header_row == 2
+    assert layout.columns == ("Vendor", "Description", "Amount USD", "Amount CNY")
+    (row,) = rows(open_input(path))
+    assert row["Vendor"] == "Hikvision USA Inc" and row["_row"] == 1
