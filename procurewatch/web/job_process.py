@@ -28,9 +28,15 @@ def _start(limit_mb: int) -> None:
 
 
 def _screen(
-    inputs: list[Path], watchlist: Watchlist, mapping: dict[str, str], currency: str | None
+    inputs: list[Path],
+    watchlist: Watchlist,
+    mapping: dict[str, str],
+    currency: str | None,
+    sheet: str | None = None,
 ) -> RunResult:
-    return run_screen(inputs, watchlist, mapping=mapping or None, default_currency=currency)
+    return run_screen(
+        inputs, watchlist, mapping=mapping or None, default_currency=currency, sheet=sheet
+    )
 
 
 class JobProcesses:
@@ -55,12 +61,12 @@ class JobProcesses:
 
     def screen(
         self, inputs: list[Path], watchlist: Watchlist, mapping: dict[str, str],
-        currency: str | None,
+        currency: str | None, sheet: str | None = None,
     ) -> RunResult:  # fmt: skip
         """Screen in a child process; its errors are raised here."""
         pool = self._get()
         try:
-            return pool.submit(_screen, inputs, watchlist, mapping, currency).result()
+            return pool.submit(_screen, inputs, watchlist, mapping, currency, sheet).result()
         except BrokenProcessPool:
             with self._lock:
                 if self._pool is pool:

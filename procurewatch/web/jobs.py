@@ -57,6 +57,8 @@ class Job:
     files: list[str]
     mapping: dict[str, str] = field(default_factory=dict)
     currency: str | None = None
+    sheet: str | None = None
+    """``--sheet`` of a workbook upload (a name, a number from 1, or ``all``)."""
     status: str = QUEUED
     created_at: str = field(default_factory=_now)
     started_at: str | None = None
@@ -100,7 +102,9 @@ def screen_job(state: ServiceState, job: Job) -> None:
     run_id = new_run_id(datetime.now(UTC))
     state.write(begin_run, state.store_path, run_id, job.out_dir, "service")
     try:
-        result = state.jobs.processes.screen(job.inputs, watchlist, job.mapping, job.currency)
+        result = state.jobs.processes.screen(
+            job.inputs, watchlist, job.mapping, job.currency, job.sheet
+        )
         result.run_id = run_id
         state.write(save_run, state.store_path, result, job.out_dir)
     except Exception as exc:

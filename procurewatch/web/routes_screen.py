@@ -86,6 +86,14 @@ def screen(
         str | None,
         Form(pattern=r"^[A-Za-z]{3}$", description="Currency of amounts without one (e.g. USD)."),
     ] = None,
+    sheet: Annotated[
+        str | None,
+        Form(
+            max_length=100,
+            description="Workbook sheet to read: NAME, a number from 1, or all (default: the "
+            "sheet whose header names the most columns).",
+        ),
+    ] = None,
 ) -> dict[str, Any]:
     """Start screening the uploaded files in the background; poll ``GET /jobs/{job_id}``."""
     if len(files) > MAX_FILES:
@@ -105,6 +113,7 @@ def screen(
         names,
         mapping,
         currency.upper() if currency else None,
+        sheet.strip() or None if sheet else None,
     )
     return queue.submit(job).public()
 

@@ -152,3 +152,25 @@ def test_latest_names_the_newest_run(screened: tuple[Api, str]) -> None:
     assert api.get("/runs/latest").json()["run_id"] == run_id
     latest = api.get("/runs/latest/files/summary.json")
     assert latest.status_code == 200 and latest.json()["run_id"] == run_id
+
+
+def test_the_sheet_field_picks_the_workbook_sheet(api: Api, tmp_path: Path) -> None:
+    """Two sheets with tables: by default the first is read; ``sheet`` picks another."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Office"
+    first.append(["Vendor", "Description", "Amount"])
+    first.append(["Staples", "toner", 40])
+    second = book.create_sheet("Security")
+    second.append(["Vendor", "Description", "Amount"])
+    second.append(["Acme Supply", "Hikvision DS-2CD2143G2-I dome camera", 1400])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    default = api.screened(path)
+    assert api.get(f"/runs/{default}/hits").json()["total"] == 0
+    picked = api.screened(path, sheet="Security")
+    hits = api.get(f"/runs/{picked}/hits").json()
+    assert hits["total"] >= 1 and hits["hits"][0]["vendor"] == "Acme Supply"

@@ -64,6 +64,8 @@
       });
       var currency = document.getElementById("screen-currency");
       if (currency && currency.value.trim()) data.append("currency", currency.value.trim());
+      var sheet = document.getElementById("screen-sheet");
+      if (sheet && sheet.value.trim()) data.append("sheet", sheet.value.trim());
       say(status, "uploading " + files.length + " file(s)…");
       try {
         var job = await call("POST", form.dataset.endpoint, data);
