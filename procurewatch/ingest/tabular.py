@@ -7,6 +7,8 @@ Empty lines and rows whose every field is empty carry nothing and are skipped (t
 numbers). A row that repeats the header line (two exports joined) is rejected with its line.
 A bad row that is not UTF-8 cannot reach the row handler (Arrow decodes its text first and
 fails); the file is then read again through a stream that decodes such bytes as Windows-1252. Values that are not valid UTF-8 in a UTF-8 file are read as Windows-1252.
+A line too long to read (over 32 MiB, two reading blocks) is cut out of the stream and its row
+rejected with its line; the rest of the file is read (:mod:`.longlines`).
 The layout (delimiter, header) comes from :mod:`.csvlayout`; other formats live in :mod:`.xlsx`,
 :mod:`.jsonfiles` and :mod:`.parquetfile`.
 """
@@ -30,6 +32,7 @@ from procurewatch.ingest.base import BaseReader
 from procurewatch.ingest.csvcells import count_fields, not_blank, repeated_header, to_string
 from procurewatch.ingest.csvlayout import CsvLayout
 from procurewatch.ingest.encoding import CP1252_FALLBACK, TranscodingStream, is_utf8
+from procurewatch.ingest.longlines import CUT_BYTES, KEEP, MARKER_PREFIX, MAX_LINE, LineCutStream
 from procurewatch.ingest.prefetch import Prefetcher
 from procurewatch.ingest.rownum import Located, RowTracker
 
@@ -49,6 +52,10 @@ class _NotUtf8(Exception):
 
 class _RowTooLong(Exception):
     """A row does not fit in one block (raised inside the reader, never outside)."""
+
+
+class _CutLongLines(Exception):
+    """A row is longer than even the bigger block: read again with long lines cut out."""
 
 
 class _RowNotUtf8(Exception):
@@ -78,6 +85,8 @@ class DelimitedReader(BaseReader):
     """CSV/TSV, USAspending and checkbook exports, streamed in batches of at most 2 MiB."""
 
     layout: CsvLayout | None = None
+    _cutting: bool = False
+    """Whether lines longer than :data:`.longlines.MAX_LINE` are cut out (the last resort)."""
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         """Batches of the good rows; bad rows land in ``rejects`` just before their batch.
@@ -98,6 +107,8 @@ class DelimitedReader(BaseReader):
                 text = False
             except _RowTooLong:
                 block = RETRY_BLOCK
+            except _CutLongLines:
+                self._cutting = True
             except _RowNotUtf8:
                 clean = True
 
@@ -137,8 +148,14 @@ class DelimitedReader(BaseReader):
         clean: bool = False,
     ) -> tuple[Any, Any]:
         kind = pa.string() if text else pa.binary()  # string: Arrow checks UTF-8 as it parses
-        if is_utf8(layout.encoding) and not clean:
-            source: Any = pa.OSFile(str(self.path), "r")
+        if self._cutting:
+            raw: Any = self.path.open("rb")
+            if not is_utf8(layout.encoding) or clean:
+                errors = CP1252_FALLBACK if is_utf8(layout.encoding) else "replace"
+                raw = TranscodingStream(raw, layout.encoding, errors=errors)
+            source: Any = LineCutStream(raw)
+        elif is_utf8(layout.encoding) and not clean:
+            source = pa.OSFile(str(self.path), "r")
         elif is_utf8(layout.encoding):  # every byte reaches Arrow as valid UTF-8
             source = TranscodingStream(self.path.open("rb"), layout.encoding,
                                        errors=CP1252_FALLBACK)
@@ -179,6 +196,10 @@ class DelimitedReader(BaseReader):
         if again is not None:
             self._report_headers(again, columns, rows, tracker, done)
             keep = pc.invert(again) if keep is None else pc.and_(keep, pc.invert(again))
+        if self._cutting:
+            cut = self._reject_cut(strings, columns, rows, tracker, done)
+            if cut is not None:
+                keep = cut if keep is None else pc.and_(keep, cut)
         if done.rows:
             later = pc.greater(rows, done.rows)
             keep = later if keep is None else pc.and_(keep, later)
@@ -186,6 +207,29 @@ class DelimitedReader(BaseReader):
             strings = [column.filter(keep) for column in strings]
             rows = rows.filter(keep)
         return self.make_batch(strings, rows)
+
+    def _reject_cut(self, strings: list[pa.Array], columns: list[pa.Array], rows: pa.Array,
+                    tracker: RowTracker, done: _Done) -> pa.Array | None:
+        """Reject the rows a long line was cut out of; the mask of the others (None: all)."""
+        marked: pa.Array | None = None
+        for column in strings:
+            found = pc.fill_null(pc.match_substring(column, MARKER_PREFIX), False)
+            marked = found if marked is None else pc.or_(marked, found)
+        if marked is None or not pc.any(marked).as_py():
+            return None
+        positions = pc.indices_nonzero(marked).to_pylist()
+        for position, line in zip(positions, tracker.lines_of(columns, rows, positions),
+                                  strict=True):
+            row = rows[position].as_py()
+            if row <= done.rejected:
+                continue  # reported by an earlier pass
+            done.rejected = row
+            values = [str(column[position].as_py() or "") for column in strings]
+            cut = sum(int(m) for v in values for m in CUT_BYTES.findall(v))
+            self.reject(line, f"a line of {cut + 2 * KEEP:,} bytes is too long to read (over "
+                        f"{MAX_LINE >> 20} MiB); the row is left out: split or shorten the value",
+                        self._layout().delimiter.join(values)[:300], row)
+        return pc.invert(marked)
 
     def _report(self, located: list[Located], done: _Done) -> None:
         width = len(self.columns)
@@ -242,6 +286,8 @@ class DelimitedReader(BaseReader):
         if "straddling" in message:
             if block < RETRY_BLOCK:
                 return _RowTooLong()
+            if not self._cutting:
+                return _CutLongLines()
             message = f"a row is longer than {RETRY_BLOCK >> 20} MiB"
             if tracker is not None:
                 message = (
