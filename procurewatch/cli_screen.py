@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -147,29 +148,41 @@ def execute_spark(
     mapping: dict[str, str],
     currency: str | None,
     master: str | None,
+    spark: Any = None,
 ) -> RunResult:
-    """Screen on Spark (the outputs are written by the engine) and record the run in the store."""
+    """Screen on Spark in the order the local engine keeps: the run is recorded as running,
+    the engine writes its outputs into a hidden staging folder, the run is saved, and only then
+    do the outputs appear in ``out`` (so a killed run leaves none the store does not know)."""
     from procurewatch.screen.engines.spark import require_pyspark, run_spark
+    from procurewatch.screen.publish import publish_staged, staging_folder
+    from procurewatch.screen.run import new_run_id
+    from procurewatch.store.attempts import recording
+    from procurewatch.store.runs import save_run
     from procurewatch.watchlist.assemble import load_watchlist
 
     require_pyspark()
-    watchlist = load_watchlist(resolve_store(store))
-    result = run_spark(
-        inputs,
-        watchlist,
-        out_dir=out,
-        master=master,
-        mapping=mapping or None,
-        default_currency=currency,
-    )
-    _record(result, out, store)
+    store_path = resolve_store(store)
+    watchlist = load_watchlist(store_path)
+    run_id = new_run_id(datetime.now(UTC))
+    with recording(store_path, run_id, out, "screen"):
+        staging = staging_folder(out)
+        try:
+            result = run_spark(
+                inputs,
+                watchlist,
+                out_dir=staging,
+                master=master,
+                mapping=mapping or None,
+                default_currency=currency,
+                spark=spark,
+                run_id=run_id,
+            )
+            save_run(store_path, result, out)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    publish_staged(staging, out)
     return result
-
-
-def _record(result: RunResult, out: Path, store: Path | None) -> None:
-    from procurewatch.store.runs import save_run
-
-    save_run(resolve_store(store), result, out)
 
 
 @app.command("screen")

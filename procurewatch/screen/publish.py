@@ -143,13 +143,30 @@ def _empty_dir(out: Path) -> bool:
 
 def publish_outputs(out: Path, result: RunResult) -> None:
     """Write ``result``'s output files into ``out`` as a whole (see the module docstring)."""
+    try:
+        staging = staging_folder(out)
+        write_outputs(staging, result)
+    except OSError as err:
+        raise _unwritable(out, err) from None
+    publish_staged(staging, out)
+
+
+def staging_folder(out: Path) -> Path:
+    """A new hidden folder to write a run's outputs in before :func:`publish_staged` puts them
+    into ``out`` (beside ``out`` when it is new or empty, else inside it)."""
+    target = out.resolve()
+    clean_staging(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists() or _empty_dir(target):
+        return target.parent / _staging_name(_outer_prefix(target))
+    return target / _staging_name(INNER_PREFIX)
+
+
+def publish_staged(staging: Path, out: Path) -> None:
+    """Put the outputs written in ``staging`` (:func:`staging_folder`) into ``out`` at once."""
     target = out.resolve()
     try:
-        clean_staging(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.exists() or _empty_dir(target):
-            staging = target.parent / _staging_name(_outer_prefix(target))
-            write_outputs(staging, result)
+        if staging.parent == target.parent:
             _fsync_dir(staging)
             try:
                 os.rename(staging, target)  # replaces an empty folder too
@@ -157,15 +174,17 @@ def publish_outputs(out: Path, result: RunResult) -> None:
                 _move_files(staging, target)
             _fsync_dir(target.parent)
             return
-        staging = target / _staging_name(INNER_PREFIX)
-        write_outputs(staging, result)
         _move_files(staging, target)
     except OSError as err:
-        raise InputError(
-            f"cannot write the outputs ({err.strerror or err}); check that the folder is "
-            "writable and the disk has room",
-            path=str(out),
-        ) from None
+        raise _unwritable(out, err) from None
+
+
+def _unwritable(out: Path, err: OSError) -> InputError:
+    return InputError(
+        f"cannot write the outputs ({err.strerror or err}); check that the folder is "
+        "writable and the disk has room",
+        path=str(out),
+    )
 
 
 def _move_files(staging: Path, target: Path) -> None:
@@ -176,6 +195,9 @@ def _move_files(staging: Path, target: Path) -> None:
     for name in DERIVED_FILES:  # an earlier run's report must not pass for this run's
         (target / name).unlink(missing_ok=True)
     _fsync_dir(target)
+    if (staging / "hits.parquet").exists():  # the Spark engine's (a folder)
+        shutil.rmtree(target / "hits.parquet", ignore_errors=True)
+        os.replace(staging / "hits.parquet", target / "hits.parquet")
     for name in OUTPUT_FILES:
         if (staging / name).exists():
             os.replace(staging / name, target / name)

@@ -362,3 +362,33 @@ def test_a_cluster_cannot_write_to_a_local_folder_so_the_driver_does(tmp_path: P
     engine._hits_parquet(_FakeSession(), None, tmp_path, rows)  # type: ignore[arg-type]
     table = pq.read_table(tmp_path / "hits.parquet")
     assert table.column("hit_id").to_pylist() == ["abc"] and table.column("row").to_pylist() == [3]
+
+
+def test_the_cli_records_the_run_before_its_outputs_appear(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``screen --engine spark``: running, screened into a staging folder, saved, published
+    (the local engine's order), with no staging folder left behind."""
+    from procurewatch import cli_screen
+    from procurewatch.store import runs
+
+    out, store = tmp_path / "out", tmp_path / "store.duckdb"
+    seen: list[bool] = []
+    real_save = runs.save_run
+
+    def save(path: Path, result: RunResult, out_dir: Path) -> None:
+        seen.append((out_dir / "summary.json").exists())
+        real_save(path, result, out_dir)
+
+    monkeypatch.setattr(runs, "save_run", save)
+    data = _parquet(tmp_path / "orders.parquet")
+    result = cli_screen.execute_spark([str(data)], out, store, {}, None, None, spark=spark)
+    assert seen == [False]  # nothing in --out when the run was saved
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["run_id"] == result.run_id and (out / "hits.parquet").is_dir()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    with runs.open_store(store, read_only=True) as db:
+        status = db.con.execute(
+            "SELECT status FROM run_attempts WHERE run_id = ?", [result.run_id]
+        ).fetchone()
+    assert status is not None and status[0] != "running"

@@ -96,6 +96,7 @@ def run_spark(
     mapping: Mapping[str, str] | None = None,
     spark: SparkSession | None = None,
     default_currency: str | None = None,
+    run_id: str | None = None,
 ) -> RunResult:
     """Screen ``paths`` (files, folders or globs; local, ``file://``, ``hdfs://``, ``s3a://``
     ...) on Spark and write every output to ``out_dir`` (a local folder or a URI).
@@ -123,7 +124,7 @@ def run_spark(
             out.unpersist()
             broadcast.unpersist()
         result = RunResult(
-            run_id=new_run_id(started),
+            run_id=run_id or new_run_id(started),
             started_at=started.isoformat(timespec="seconds"),
             finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
             engine="spark",
