@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from procurewatch.atomic import atomic_write
+from procurewatch.atomic import atomic_write, folder_lock
 from procurewatch.errors import InputError
 from procurewatch.report.aggregate import Report, build_report
 from procurewatch.report.charts import Chart, build_charts
@@ -198,11 +198,21 @@ def build_all(out_dir: Path, *, store: Path | None = None) -> tuple[Report, list
     return report, build_charts(report, us_states_topology()), aside
 
 
-def write_report(out_dir: Path, *, store: Path | None = None) -> Path:
-    """Write ``out_dir/report.html`` (atomically) from the run's outputs in ``out_dir``."""
-    report, charts, aside = build_all(out_dir, store=store)
-    reading = input_notes(read_summary(out_dir))
+def write_report(
+    out_dir: Path, *, store: Path | None = None, unless: Callable[[], bool] | None = None
+) -> Path:
+    """Write ``out_dir/report.html`` (atomically) from the run's outputs in ``out_dir``.
+
+    One process at a time builds a folder's report (an advisory lock on the folder, taken by
+    the CLI and the service alike); ``unless``, asked once the lock is
+    held, skips the build when it says the report is already fresh.
+    """
     path = out_dir / REPORT_FILE
-    with atomic_write(path) as fh:
-        fh.write(render(report, charts, set_aside=aside, reading=reading))
+    with folder_lock(out_dir):
+        if unless is not None and unless():
+            return path
+        report, charts, aside = build_all(out_dir, store=store)
+        reading = input_notes(read_summary(out_dir))
+        with atomic_write(path) as fh:
+            fh.write(render(report, charts, set_aside=aside, reading=reading))
     return path

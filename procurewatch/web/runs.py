@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -78,13 +79,17 @@ def _build_lock(folder: Path) -> threading.Lock:
 def _report_stale(state: ServiceState, path: Path) -> bool:
     """Missing, older than the run's ``summary.json`` (a newer run in the folder), or older
     than the latest review decision."""
+    return _stale(path, lambda: state.read(_last_review, state.store_path))
+
+
+def _stale(path: Path, last_review: Callable[[], datetime | None]) -> bool:
     if not path.is_file():
         return True
     made = os.stat(path).st_mtime
     summary = path.parent / "summary.json"
     if summary.is_file() and os.stat(summary).st_mtime > made:
         return True
-    last = state.read(_last_review, state.store_path)
+    last = last_review()
     return last is not None and last >= datetime.fromtimestamp(made, UTC).replace(microsecond=0)
 
 
@@ -98,8 +103,11 @@ def _fresh_report(state: ServiceState, folder: Path, path: Path) -> None:
 
 
 def _remake_report(state: ServiceState, folder: Path, path: Path) -> None:
+    def fresh() -> bool:  # a CLI `report` may have built it while this waited
+        return not _stale(path, lambda: _last_review(state.store_path))  # the lock is held
+
     try:
-        state.read(write_report, folder, store=state.store_path)
+        state.read(write_report, folder, store=state.store_path, unless=fresh)
     except OSError as exc:
         if not path.is_file():  # an older report is better than none
             raise HTTPException(

@@ -175,3 +175,35 @@ def test_evidence_is_capped_but_figures_are_not(run_dir: Path) -> None:
     uncapped = render(report, charts)
     assert 'id="cap"' not in uncapped
     assert f">{report.headline.counted_records}</div>" in html
+
+
+def test_one_process_at_a_time_builds_a_folders_report(tmp_path: Path) -> None:
+    """Another process holding the folder's report lock makes write_report wait; once it is
+    released, ``unless`` (asked under the lock) can skip a build another process just made."""
+    import subprocess
+    import sys
+    import threading
+
+    out = write_run(tmp_path / "run", sample_hits())
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); "
+         "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); sys.stdin.readline()",
+         str(out)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert holder.stdout is not None and holder.stdin is not None
+    assert holder.stdout.readline().strip() == "held"
+    done = threading.Event()
+    worker = threading.Thread(target=lambda: (write_report(out), done.set()))
+    worker.start()
+    assert not done.wait(0.5)  # waiting on the other process
+    assert not (out / "report.html").exists()
+    holder.stdin.write("go\n")
+    holder.stdin.flush()
+    holder.wait()
+    worker.join()
+    assert done.is_set() and (out / "report.html").is_file()
+    before = (out / "report.html").stat().st_mtime_ns
+    write_report(out, unless=lambda: True)
+    assert (out / "report.html").stat().st_mtime_ns == before
