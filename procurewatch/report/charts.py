@@ -37,6 +37,8 @@ class Chart:
     spec: Spec
     legend: tuple[str, ...] = ()
     """Lines shown under the chart (the numbered designation dates)."""
+    half: bool = False
+    """Drawn at half width beside its pair on a wide screen (the vendor and buyer rankings)."""
 
 
 @cache
@@ -281,7 +283,7 @@ def totals_chart(groups: tuple[Group, ...], kind: str, top: int = TOP_BUYERS) ->
         f"US dollars per {kind} ({which} {kind}s). Hover a bar for the full name; the table "
         f"below lists every {kind}."
     )
-    return Chart(f"chart-{kind}s", f"Amounts by {kind}", caption, spec)
+    return Chart(f"chart-{kind}s", f"Amounts by {kind}", caption, spec, half=True)
 
 
 def buyer_chart(report: Report, top: int = TOP_BUYERS) -> Chart | None:
