@@ -4,7 +4,8 @@ The comparison aligns the tokens of a *query* name (the vendor on a record) with
 *candidate* (a watchlist name):
 
 1. identical tokens pair first; then tokens within an edit allowance that grows with token
-   length (none up to 2 characters, 1 up to 5, 2 beyond); numbers pair only when equal;
+   length (none up to 2 characters, 1 up to 5, 2 beyond), and a generic word with its plural
+   (``Technology`` / ``Technologies``); numbers pair only when equal;
 2. tokens written together on one side pair with the same letters spaced on the other
    (``Goodwill`` / ``Good Will``, ``SiemensAG`` / ``Siemens AG``, ``Hik Vision``, pinyin in
    syllables ``Hai Kang Wei Shi`` / 海康威视), runs of up to four tokens;
@@ -56,6 +57,8 @@ NUMBER_SWAP = 0.15
 LEGAL_CONFLICT = 0.75
 ACRONYM_SCORE = 0.9
 TYPO_COST = 0.7
+SINGULAR_PLURAL = 0.98
+"""A generic word in the singular against its plural: the same word (``Huawei Technology``)."""
 LOOKALIKE_WEIGHT = 0.5
 """How much a look-alike counts against a match: the score is multiplied by 1 minus this."""
 SHORT_BRAND = 3
@@ -79,7 +82,7 @@ class Pair:
     candidate: str
     similarity: float
     how: str
-    """exact | typo | merged | acronym"""
+    """exact | typo | plural | merged | acronym"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,10 +130,24 @@ def _weight(token: Token) -> float:
     return weight
 
 
+def singular(word: str) -> str:
+    """An English plural made singular by the regular rules (``technologies`` -> ``technology``,
+    ``systems`` -> ``system``; ``business`` stays). Used on generic words only, a closed list."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
 def token_similarity(a: Token, b: Token, cjk: bool = False) -> float:
-    """Similarity of two tokens: 1 if equal, less for typos within the allowance, else 0."""
+    """Similarity of two tokens: 1 if equal, less for typos within the allowance, else 0; a
+    generic word in the singular and in the plural (``Technology`` / ``Technologies``) is
+    :data:`SINGULAR_PLURAL`."""
     if a.text == b.text or (a.kind == PLACE and b.kind == PLACE and a.key == b.key):
         return 1.0
+    if a.kind == GENERIC == b.kind and singular(a.text) == singular(b.text):
+        return SINGULAR_PLURAL
     if NUMBER in (a.kind, b.kind) and (a.text.isdigit() or b.text.isdigit()):
         return 0.0
     longest = max(len(a.text), len(b.text))
@@ -177,6 +194,12 @@ def lookalike(query: Token, candidate: Token, sole: bool, curated: bool = False)
     return VOCAB.pinyin_word(query.text) or OSA.distance(query.text, candidate.text) > 1
 
 
+def _how(a: Token, b: Token, sim: float) -> str:
+    if sim == 1.0:
+        return "exact"
+    return "plural" if a.kind == GENERIC and singular(a.text) == singular(b.text) else "typo"
+
+
 @dataclass
 class _Alignment:
     query: list[Token]
@@ -208,7 +231,7 @@ class _Alignment:
             ):
                 self.lookalikes.append((self.query[i].text, self.candidate[j].text))
                 continue
-            self._take([i], [j], sim, "exact" if sim == 1.0 else "typo")
+            self._take([i], [j], sim, _how(self.query[i], self.candidate[j], sim))
 
     def _take(self, qs: list[int], cs: list[int], sim: float, how: str) -> None:
         self.pairs.append((qs, cs, sim, how))
