@@ -7,12 +7,21 @@ Both sets are cut in halves by a hash (``names_domain.split_half``): the name be
 set of ``eval/names_domain.py``. On the ``calibrate`` half only, every combination of
 
 * the match threshold (0.70 to 0.90),
-* ``SHORT_BRAND`` (a brand word this short makes any edit a look-alike) and
-* ``LOOKALIKE_WEIGHT`` (how much a look-alike counts against)
+* ``SHORT_BRAND`` (a brand word this short makes any edit a look-alike),
+* ``LOOKALIKE_WEIGHT`` (how much a look-alike counts against) and
+* ``CURATED_SHORT_BRAND`` (round 2: in the curated watchlist's names, a brand word this short
+  takes no edit but a swap; 3 is the same as no such rule)
 
 is scored; the chosen one has no false match on the calibrate half's look-alikes and the best
-mean of the two F1s (ties: the values in the code, then the higher threshold). Then the
-``measure`` half is scored once, for the chosen values and for the values in the code.
+mean of the two F1s (ties: the least strict ``CURATED_SHORT_BRAND``, then the values in the
+code, then the higher threshold). Then the ``measure`` half is scored once, for the chosen values
+and for the values in the code. The threshold is shared with the text matcher and the imported
+lists (``settings.MATCH_THRESHOLD``): when the sweep prefers another, the code keeps 0.80 and
+both measure lines are printed.
+
+The look-alike ``Imoux Ltd`` (measure half) was a false match seen in round 1, before
+``CURATED_SHORT_BRAND`` was added: the measure half's look-alike figure is not strictly out of
+sample any more; the look-alikes added in round 2 (``eval/names_domain.py``) test the rule.
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ from procurewatch.settings import MATCH_THRESHOLD
 THRESHOLDS = tuple(round(0.70 + 0.02 * i, 2) for i in range(11))
 SHORT_BRANDS = (3, 4)
 LOOKALIKE_WEIGHTS = (0.3, 0.5, 0.7)
+CURATED_SHORT_BRANDS = (3, 4, 5, 6)
 COMPANY_SCHEMAS = ("Company", "Organization", "LegalEntity")
 
 
@@ -77,25 +87,38 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     reduced, cases = build(args.data)
     matcher = Matcher.compile(reduced)
-    defaults = (MATCH_THRESHOLD, names.SHORT_BRAND, names.LOOKALIKE_WEIGHT)
-    runs: dict[tuple[int, float], Scored] = {}
+    defaults = (
+        MATCH_THRESHOLD, names.SHORT_BRAND, names.LOOKALIKE_WEIGHT, names.CURATED_SHORT_BRAND
+    )  # fmt: skip
+    runs: dict[tuple[int, float, int], Scored] = {}
     results = []
-    for short, weight in itertools.product(SHORT_BRANDS, LOOKALIKE_WEIGHTS):
+    for short, weight, curated in itertools.product(
+        SHORT_BRANDS, LOOKALIKE_WEIGHTS, CURATED_SHORT_BRANDS
+    ):
         names.SHORT_BRAND, names.LOOKALIKE_WEIGHT = short, weight
-        runs[short, weight] = run = _run(args.data, cases, matcher)
+        names.CURATED_SHORT_BRAND = curated
+        runs[short, weight, curated] = run = _run(args.data, cases, matcher)
         for threshold in THRESHOLDS:
             fig = _figures(run, threshold, "calibrate")
-            results.append(((threshold, short, weight), fig))
-    names.SHORT_BRAND, names.LOOKALIKE_WEIGHT = defaults[1], defaults[2]
+            results.append(((threshold, short, weight, curated), fig))
+    names.SHORT_BRAND, names.LOOKALIKE_WEIGHT, names.CURATED_SHORT_BRAND = defaults[1:]
     allowed = [r for r in results if r[1]["lookalike_fp"] == 0] or results
-    best = max(allowed, key=lambda r: (r[1]["mean_f1"], r[0] == defaults, r[0][0]))
-    print("calibrate half, best 5 settings (threshold, SHORT_BRAND, LOOKALIKE_WEIGHT):")
-    for setting, fig in sorted(allowed, key=lambda r: -r[1]["mean_f1"])[:5]:
+    best = max(
+        allowed, key=lambda r: (r[1]["mean_f1"], -r[0][3], *(a == b for a, b in zip(
+            r[0][1:3], defaults[1:3], strict=True)), r[0][0] == defaults[0], r[0][0])
+    )  # fmt: skip
+    print("calibrate half, best 5 settings "
+          "(threshold, SHORT_BRAND, LOOKALIKE_WEIGHT, CURATED_SHORT_BRAND):")  # fmt: skip
+    for setting, fig in sorted(allowed, key=lambda r: (-r[1]["mean_f1"], r[0][3]))[:5]:
         print(f"  {setting}: {fig}")
     print(f"chosen on calibrate: {best[0]} {best[1]}")
-    for label, (threshold, short, weight) in (("chosen", best[0]), ("in the code", defaults)):
-        fig = _figures(runs[short, weight], threshold, "measure")
-        print(f"measure half, {label} {(threshold, short, weight)}: {fig}")
+    for label, (threshold, short, weight, curated) in (
+        ("chosen", best[0]), ("in the code", defaults)
+    ):  # fmt: skip
+        fig = _figures(runs[short, weight, curated], threshold, "measure")
+        print(f"measure half, {label} {(threshold, short, weight, curated)}: {fig}")
+    print("The measure half's look-alike figure is not strictly out of sample: 'Imoux Ltd' was "
+          "read before CURATED_SHORT_BRAND was added (the round-2 look-alikes test it).")  # fmt: skip
     return 0
 
 

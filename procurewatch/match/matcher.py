@@ -184,9 +184,10 @@ class Matcher:
         norm = normalize(query)
         for entry_id in self._index.candidates(norm):
             listed = self._norms[entry_id]
-            comparison = _contained(norm, listed) or compare_normalized(norm, listed)
             entity_id = self.entries[entry_id].entity_id
-            if comparison.score < PLACE_QUALIFIED_SCORE and entity_id in self._curated:
+            curated = entity_id in self._curated
+            comparison = _contained(norm, listed) or compare_normalized(norm, listed, curated)
+            if comparison.score < PLACE_QUALIFIED_SCORE and curated:
                 comparison = (
                     place_qualified(norm, listed) or brand_described(norm, listed) or comparison
                 )

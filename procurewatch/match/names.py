@@ -4,7 +4,8 @@ The comparison aligns the tokens of a *query* name (the vendor on a record) with
 *candidate* (a watchlist name):
 
 1. identical tokens pair first; then tokens within an edit allowance that grows with token
-   length (none up to 2 characters, 1 up to 5, 2 beyond); numbers pair only when equal;
+   length (none up to 2 characters, 1 up to 5, 2 beyond), and a generic word with its plural
+   (``Technology`` / ``Technologies``); numbers pair only when equal;
 2. tokens written together on one side pair with the same letters spaced on the other
    (``Goodwill`` / ``Good Will``, ``SiemensAG`` / ``Siemens AG``, ``Hik Vision``, pinyin in
    syllables ``Hai Kang Wei Shi`` / 海康威视), runs of up to four tokens;
@@ -19,7 +20,9 @@ The comparison aligns the tokens of a *query* name (the vendor on a record) with
 6. a look-alike counts against: a query word a letter or two from a brand that is short
    (``ZTEK`` / ``ZTE``), another pinyin word (``Huawen`` / ``Huawei``) or known to name
    something else (``Hytech`` / ``Hytera``) does not pair, and the score is multiplied by
-   ``1 - LOOKALIKE_WEIGHT`` (see :func:`lookalike`);
+   ``1 - LOOKALIKE_WEIGHT`` (see :func:`lookalike`). In the curated watchlist's names a short
+   brand word (``Imou``, ``Ezviz``) takes no edit but two swapped letters (``Imoux`` is not
+   ``Imou``; ``Dahau`` is ``Dahua``);
 7. two public bodies (a place plus a kind, ``Kashgar PSB``) are compared by
    :mod:`procurewatch.match.public_body`: the place must agree, the level weighs little.
 """
@@ -54,12 +57,21 @@ NUMBER_SWAP = 0.15
 LEGAL_CONFLICT = 0.75
 ACRONYM_SCORE = 0.9
 TYPO_COST = 0.7
+SINGULAR_PLURAL = 0.98
+"""A generic word in the singular against its plural: the same word (``Huawei Technology``)."""
 LOOKALIKE_WEIGHT = 0.5
 """How much a look-alike counts against a match: the score is multiplied by 1 minus this."""
 SHORT_BRAND = 3
 """An edit in a name's only distinctive word, when it is this short (``ZTE Corporation`` /
 ``ZTEK``), makes a look-alike: such words are acronyms and coined brands, and a letter more or
 less is another one."""
+CURATED_SHORT_BRAND = 6
+"""In the curated watchlist's names (``curated=True``), a brand word this short takes no edit
+but two swapped letters: an added, dropped or changed letter in a short coined word makes another
+name (``Imoux`` / ``Imou``, ``Ezvic`` / ``Ezviz``), as search engines give short words no edit
+tolerance. Ordinary company names keep the edit allowance: the name bench reads ``Fjord Motor``
+as a misspelling of ``Ford Motor``. Chosen on the calibrate halves (``eval/names_calibrate.py``,
+over 3 to 6; 6 stops ``Comet`` / ``ComNet``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +82,7 @@ class Pair:
     candidate: str
     similarity: float
     how: str
-    """exact | typo | merged | acronym"""
+    """exact | typo | plural | merged | acronym"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,10 +130,24 @@ def _weight(token: Token) -> float:
     return weight
 
 
+def singular(word: str) -> str:
+    """An English plural made singular by the regular rules (``technologies`` -> ``technology``,
+    ``systems`` -> ``system``; ``business`` stays). Used on generic words only, a closed list."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
 def token_similarity(a: Token, b: Token, cjk: bool = False) -> float:
-    """Similarity of two tokens: 1 if equal, less for typos within the allowance, else 0."""
+    """Similarity of two tokens: 1 if equal, less for typos within the allowance, else 0; a
+    generic word in the singular and in the plural (``Technology`` / ``Technologies``) is
+    :data:`SINGULAR_PLURAL`."""
     if a.text == b.text or (a.kind == PLACE and b.kind == PLACE and a.key == b.key):
         return 1.0
+    if a.kind == GENERIC == b.kind and singular(a.text) == singular(b.text):
+        return SINGULAR_PLURAL
     if NUMBER in (a.kind, b.kind) and (a.text.isdigit() or b.text.isdigit()):
         return 0.0
     longest = max(len(a.text), len(b.text))
@@ -131,13 +157,28 @@ def token_similarity(a: Token, b: Token, cjk: bool = False) -> float:
     return 1.0 - TYPO_COST * distance / longest
 
 
-def lookalike(query: Token, candidate: Token, sole: bool) -> bool:
+def swapped(a: str, b: str) -> bool:
+    """Whether ``a`` is ``b`` with two adjacent letters swapped (``dahau`` / ``dahua``)."""
+    if len(a) != len(b):
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and a[diff[0]] == b[diff[1]]
+        and a[diff[1]] == b[diff[0]]
+    )
+
+
+def lookalike(query: Token, candidate: Token, sole: bool, curated: bool = False) -> bool:
     """Whether a typo pair is a different word rather than a misspelling: a query word known to
     name something else (``hytech`` / ``hytera``, ``data/lookalike_words.yaml``); or, when the
     pair is the candidate's only distinctive word (``sole``, a brand), an edit in a short word
     (``ztek`` / ``zte``), an edit that turns a pinyin word into another pinyin word, i.e. another
     Chinese name (``huawen`` / ``huawei``, ``yixun`` / ``yixin``; ``dahau`` is a typo), or two
-    edits in a pinyin word of a few syllables (``dahlia`` / ``dahua``)."""
+    edits in a pinyin word of a few syllables (``dahlia`` / ``dahua``). Against a ``curated``
+    watchlist name, any edit but a swap in a brand word of :data:`CURATED_SHORT_BRAND` letters or
+    fewer (``imoux`` / ``imou``)."""
     if candidate.kind != WORD or query.kind != WORD:
         return False
     if query.text in VOCAB.lookalikes:
@@ -146,9 +187,17 @@ def lookalike(query: Token, candidate: Token, sole: bool) -> bool:
         return False
     if min(len(query.text), len(candidate.text)) <= SHORT_BRAND:
         return True
+    if curated and len(candidate.text) <= CURATED_SHORT_BRAND:
+        return not swapped(query.text, candidate.text)
     if not VOCAB.pinyin_word(candidate.text):
         return False
     return VOCAB.pinyin_word(query.text) or OSA.distance(query.text, candidate.text) > 1
+
+
+def _how(a: Token, b: Token, sim: float) -> str:
+    if sim == 1.0:
+        return "exact"
+    return "plural" if a.kind == GENERIC and singular(a.text) == singular(b.text) else "typo"
 
 
 @dataclass
@@ -156,6 +205,7 @@ class _Alignment:
     query: list[Token]
     candidate: list[Token]
     cjk: bool
+    curated: bool = False
     pairs: list[tuple[list[int], list[int], float, str]] = field(default_factory=list)
     used_q: set[int] = field(default_factory=set)
     used_c: set[int] = field(default_factory=set)
@@ -176,10 +226,12 @@ class _Alignment:
         for sim, i, j in sorted(options, key=lambda o: (-o[0], o[1], o[2])):
             if i in self.used_q or j in self.used_c:
                 continue
-            if sim < 1.0 and lookalike(self.query[i], self.candidate[j], self.sole_word):
+            if sim < 1.0 and lookalike(
+                self.query[i], self.candidate[j], self.sole_word, self.curated and not self.cjk
+            ):
                 self.lookalikes.append((self.query[i].text, self.candidate[j].text))
                 continue
-            self._take([i], [j], sim, "exact" if sim == 1.0 else "typo")
+            self._take([i], [j], sim, _how(self.query[i], self.candidate[j], sim))
 
     def _take(self, qs: list[int], cs: list[int], sim: float, how: str) -> None:
         self.pairs.append((qs, cs, sim, how))
@@ -314,13 +366,14 @@ def _body_comparison(query: NormName, candidate: NormName, verdict: Verdict) -> 
     )
 
 
-def compare_normalized(query: NormName, candidate: NormName) -> Comparison:
-    """Compare two normalized names (see the module docstring for the rules)."""
+def compare_normalized(query: NormName, candidate: NormName, curated: bool = False) -> Comparison:
+    """Compare two normalized names (see the module docstring for the rules); ``curated``: the
+    candidate is a name of the curated watchlist, whose short brand words take no edit."""
     verdict = compare_bodies(query, candidate)
     if verdict is not None:
         return _body_comparison(query, candidate, verdict)
     q, c, cjk = _sides(query, candidate)
-    al = _Alignment(q, c, cjk)
+    al = _Alignment(q, c, cjk, curated)
     al.pair_tokens()
     al.pair_merged([], [])
     score, penalties = _score(al)

@@ -10,7 +10,7 @@ The registrant's name is mapped to watchlist entities through the name matcher, 
 a list of prefixes. Registrants write their own name, so :class:`OuiAttributor` accepts only a
 match without spelling tolerance: every token pairs exactly and every distinctive word of the
 watchlist name is present. A registrant that carries the full distinctive name of an entity
-plus other words (``Huawei Device Co., Ltd.``) and no place the entity is not known by is
+plus other words (``Huawei Symantec Technologies Co.,Ltd.``) and no place the entity is not known by is
 reported as a **lead** (a possibly related company the watchlist does not name).
 
 A locally administered address (bit 0x02 of the first octet: randomized Wi-Fi MACs, virtual

@@ -206,7 +206,7 @@ def test_the_real_registry_knows_listed_vendors_and_prefers_narrow_blocks() -> N
         ("zte corporation", "zte", False),
         ("Hytera Communications Corporation Limited", "hytera", False),
         ("Prama Hikvision India Private Limited", "prama-hikvision-india", False),
-        ("Huawei Device Co., Ltd.", "huawei", True),  # not in the watchlist: a lead
+        ("Huawei Device Co., Ltd.", "huawei-device", False),  # a subsidiary (issue 14, round 2)
         ("Zhejiang Dahua Zhilian Co.,Ltd", "dahua", True),
         ("Intelbras", "intelbras", True),  # an OEM lead entity
     ],

@@ -73,3 +73,55 @@ def test_a_typo_in_a_longer_brand_still_matches(query: str, listed: str) -> None
 def test_a_person_is_never_shown_as_a_roman_numeral(matcher: Matcher) -> None:
     for name in ["Li Wei", "Wei Li", "Zhang Li"]:
         assert "51" not in compare(name, "Li Wei Trading").explain()
+
+
+# Round 2: a short brand word of the curated watchlist takes no edit but a swap. Each of these
+# matched before the rule (Imoux 0.86 -> imou, Lorax 0.86 -> lorex, CCTC 0.82 -> cetc).
+CURATED_LOOKALIKES = [
+    "Imoux Ltd",  # composed: one added letter
+    "Lorax Inc",  # lorax, a word; Lorex is a listed brand
+    "CCTC",  # DoD 1260H list: China Construction Technology Co., Ltd.
+    "CSTC",  # DoD 1260H list: China Shipbuilding Trading Co., Ltd.
+    "Comet Ltd",  # comet, a word; ComNet is listed
+]
+
+
+@pytest.mark.parametrize("query", CURATED_LOOKALIKES)
+def test_an_edit_in_a_short_curated_brand_is_a_lookalike(matcher: Matcher, query: str) -> None:
+    found = matcher.match_name(query)
+    assert not [m for m in found if matcher.is_match(m)], [(m.entity.id, m.score) for m in found]
+
+
+def test_the_curated_lookalike_is_explained(matcher: Matcher) -> None:
+    from procurewatch.match.names import compare_normalized
+    from procurewatch.normalize.names import normalize
+
+    result = compare_normalized(normalize("Imoux Ltd"), normalize("Imou"), curated=True)
+    assert any("imoux is not imou" in p for p in result.penalties)
+    assert compare_normalized(normalize("Imoux Ltd"), normalize("Imou")).score >= 0.8
+
+
+@pytest.mark.parametrize(("query", "entity_id"), [("Imuo Co., Ltd.", "imou"),
+                                                  ("Ezivz", "ezviz"), ("Lorxe", "lorex"),
+                                                  ("Hauwei Technologies", "huawei")])  # fmt: skip
+def test_swapped_letters_in_a_short_curated_brand_still_match(
+    matcher: Matcher, query: str, entity_id: str
+) -> None:
+    found = matcher.match_name(query)
+    assert found and found[0].entity.id == entity_id and matcher.is_match(found[0])
+
+
+def test_ordinary_names_keep_their_edit_allowance() -> None:
+    """The name bench reads Fjord Motor as a misspelling of Ford Motor: not a curated brand."""
+    assert compare("Fjord Motor Company", "Ford Motor Company").score >= 0.8
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [("dahau", "dahua", True),
+                                                  ("imoux", "imou", False),
+                                                  ("ezvic", "ezviz", False),
+                                                  ("hauwei", "huawei", True),
+                                                  ("abcd", "badc", False)])  # fmt: skip
+def test_swapped(a: str, b: str, expected: bool) -> None:
+    from procurewatch.match.names import swapped
+
+    assert swapped(a, b) is expected

@@ -168,11 +168,24 @@ def test_oem_relabelers_and_former_subsidiaries_are_leads(ctx: InventoryContext)
 
 def test_a_registrant_that_only_carries_a_listed_name_is_a_lead(ctx: InventoryContext) -> None:
     result = screen_device(
-        device("70:66:B9:00:00:01"), ctx
-    )  # registered to Huawei Device Co., Ltd.
+        device("00:22:A1:00:00:01"), ctx
+    )  # registered to Huawei Symantec Technologies Co.,Ltd. (a joint venture, not in the watchlist)
     finding = result.findings[0]
     assert (finding.hit.rule, finding.maker, finding.hit.lead) == ("oui", "huawei", True)
-    assert "Huawei Device Co., Ltd." in finding.hit.explanation
+    assert "Huawei Symantec Technologies Co.,Ltd." in finding.hit.explanation
+
+
+def test_a_huawei_device_block_is_the_bundled_subsidiary(ctx: InventoryContext) -> None:
+    result = screen_device(
+        device("70:66:B9:00:00:01"), ctx
+    )  # registered to Huawei Device Co., Ltd. (bundled in issue 14, round 2)
+    finding = result.findings[0]
+    assert (finding.hit.rule, finding.hit.entity_id, finding.maker, finding.hit.lead) == (
+        "oui",
+        "huawei-device",
+        "huawei",
+        False,
+    )
 
 
 def test_maker_of_follows_relations() -> None:
