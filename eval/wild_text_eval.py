@@ -179,26 +179,32 @@ def main(argv: list[str] | None = None) -> int:
         "measure: the half only scored (split by source file; its errors were seen once: README)."
     )
     for name in ("study", "measure", "all"):
-        s = scores[name]
-        print(
-            f"{name:8} rows {s['rows']:3}  right {s['right']:3}  false {s['false']:2}  "
-            f"missed {s['missed']:2}  P {s['precision']:.3f}  R {s['recall']:.3f}  "
-            f"F1 {s['f1']:.3f}"
-        )
+        _print_score(name, scores[name])
     clauses = [r for r in rows if CLAUSE_NOTE.search(r.note)]
     kept = [r for r in clauses if r.set_aside and not r.found]
     print(
         f"clause lines (negation/exclusion, compatible with): {len(kept)} of {len(clauses)} "
         "set aside with a reason, none counted as a hit"
     )
-    shown = [r for r in rows if args.part in ("all", r.part)]
+    _print_rows([r for r in rows if args.part in ("all", r.part)])
+    return 0
+
+
+def _print_score(name: str, s: dict[str, float]) -> None:
+    print(
+        f"{name:8} rows {s['rows']:3}  right {s['right']:3}  false {s['false']:2}  "
+        f"missed {s['missed']:2}  P {s['precision']:.3f}  R {s['recall']:.3f}  "
+        f"F1 {s['f1']:.3f}"
+    )
+
+
+def _print_rows(shown: list[Row]) -> None:
     print("\nWrong rows:")
     for row in (r for r in shown if _wrong(r)):
         _print_row(row)
     print("\nSet aside (right when the label is none):")
     for row in (r for r in shown if r.set_aside and not _wrong(r)):
         _print_row(row)
-    return 0
 
 
 def _fresh(path: Path, as_json: bool) -> int:
@@ -217,17 +223,8 @@ def _fresh(path: Path, as_json: bool) -> int:
     print(
         f"Fresh strangers' text ({path.name}): collected after the rules were written, scored once."
     )
-    print(
-        f"fresh    rows {scores['rows']:3}  right {scores['right']:3}  false {scores['false']:2}  "
-        f"missed {scores['missed']:2}  P {scores['precision']:.3f}  R {scores['recall']:.3f}  "
-        f"F1 {scores['f1']:.3f}"
-    )
-    print("\nWrong rows:")
-    for row in (r for r in rows if _wrong(r)):
-        _print_row(row)
-    print("\nSet aside:")
-    for row in (r for r in rows if r.set_aside and not _wrong(r)):
-        _print_row(row)
+    _print_score("fresh", scores)
+    _print_rows(rows)
     return 0
 
 

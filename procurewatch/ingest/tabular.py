@@ -217,10 +217,7 @@ class DelimitedReader(BaseReader):
             marked = found if marked is None else pc.or_(marked, found)
         if marked is None or not pc.any(marked).as_py():
             return None
-        positions = pc.indices_nonzero(marked).to_pylist()
-        for position, line in zip(positions, tracker.lines_of(columns, rows, positions),
-                                  strict=True):
-            row = rows[position].as_py()
+        for position, line, row in _located(marked, columns, rows, tracker):
             if row <= done.rejected:
                 continue  # reported by an earlier pass
             done.rejected = row
@@ -246,11 +243,8 @@ class DelimitedReader(BaseReader):
 
     def _report_headers(self, mask: pa.Array, columns: list[pa.Array], rows: pa.Array,
                         tracker: RowTracker, done: _Done) -> None:
-        positions = pc.indices_nonzero(mask).to_pylist()
         layout = self._layout()
-        for position, line in zip(positions, tracker.lines_of(columns, rows, positions),
-                                  strict=True):
-            row = rows[position].as_py()
+        for _, line, row in _located(mask, columns, rows, tracker):
             if row <= done.headers:
                 continue  # reported by an earlier pass
             done.headers = row
@@ -302,6 +296,15 @@ class DelimitedReader(BaseReader):
             "check for a quote character that is never closed, or pass the right format",
             path=str(self.path),
         )
+
+
+def _located(mask: pa.Array, columns: list[pa.Array], rows: pa.Array, tracker: RowTracker
+             ) -> Iterator[tuple[int, int, int]]:
+    """``(position, physical line, row number)`` of each row of the batch that ``mask`` marks."""
+    positions = pc.indices_nonzero(mask).to_pylist()
+    lines = tracker.lines_of(columns, rows, positions)
+    for position, line in zip(positions, lines, strict=True):
+        yield position, line, rows[position].as_py()
 
 
 @contextmanager
