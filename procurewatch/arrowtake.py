@@ -45,3 +45,18 @@ def take_rows(data: Any, rows: Sequence[int]) -> Any:
         if cuts[i + 1] > cuts[i]
     ]
     return pa.chunked_array(pieces, data.type)
+
+
+def map_bytes(strings: pa.Array, table: np.ndarray) -> pa.Array:
+    """``strings`` (an Arrow string array) with every byte ``b`` replaced by ``table[b]`` (a
+    uint8 array of 256 ASCII bytes), in one pass over the data buffer: what a regex replacement
+    of single characters does, at memory speed. The offsets and validity are shared."""
+    if isinstance(strings, pa.ChunkedArray):
+        strings = strings.combine_chunks()
+    if strings.type != pa.string():
+        strings = strings.cast(pa.string())
+    validity, offsets, data = strings.buffers()
+    mapped = b"" if data is None else table[np.frombuffer(data, dtype=np.uint8)].tobytes()
+    return pa.StringArray.from_buffers(
+        len(strings), offsets, pa.py_buffer(mapped), validity, strings.null_count, strings.offset
+    )

@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from procurewatch.arrowtake import bool_array, int_array
+from procurewatch.arrowtake import bool_array, int_array, map_bytes
 
 RUN_MAX = 4
 """The longest run of adjacent words tried as one token (as the index's ``RUN_MAX``)."""
@@ -28,6 +28,22 @@ NON_WORD = r"[^a-z0-9]+"
 """What separates words (the index's words are runs of ``[a-z0-9]``)."""
 NOT_IDENT = r"[^0-9A-Z]"
 """What an identifier key drops (as :func:`procurewatch.match.matcher._ident_key`)."""
+
+
+def _byte_map(keep: bytes) -> np.ndarray:
+    """A byte map keeping the bytes of ``keep`` and making every other a space."""
+    table = np.full(256, ord(" "), dtype=np.uint8)
+    kept = np.frombuffer(keep, dtype=np.uint8)
+    table[kept] = kept
+    return table
+
+
+_KEEP_WORD = _byte_map(b"abcdefghijklmnopqrstuvwxyz0123456789")
+"""Byte map: a word byte stays, any other (each byte of a non-ASCII character too) becomes a
+space. Split at spaces, that is a split at :data:`NON_WORD`, without a regex."""
+_KEEP_IDENT = _byte_map(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+"""Byte map: an identifier byte stays, any other becomes a space (then dropped): the
+deletion of :data:`NOT_IDENT`, without a regex."""
 IDENT_MIN = 5
 
 
@@ -78,6 +94,9 @@ class Gate:
     pieces: Collection[str] = frozenset()
     """Indexed tokens that adjacent words written together may make (``hik vision``)."""
     table: WordTable = field(default_factory=WordTable, compare=False, repr=False)
+    _pieces_cache: tuple[pa.Array, pa.Array] | None = field(
+        default=None, init=False, compare=False, repr=False
+    )
 
     def may_match(self, names: Sequence[str] | pa.Array) -> np.ndarray:
         """One bool per name (a list, or an Arrow string array without nulls): False only where
@@ -97,7 +116,7 @@ class Gate:
     def _identifier(self, names: pa.Array) -> np.ndarray:
         if not self.identifiers:
             return np.zeros(len(names), dtype=bool)
-        keys = pc.replace_substring_regex(pc.ascii_upper(names), NOT_IDENT, "")
+        keys = pc.replace_substring(map_bytes(pc.ascii_upper(names), _KEEP_IDENT), " ", "")
         known = pc.is_in(keys, value_set=pa.array(list(self.identifiers), pa.string()))
         long = pc.greater_equal(pc.utf8_length(keys), IDENT_MIN)
         return np.asarray(pc.and_(known, long), dtype=bool)
@@ -105,7 +124,7 @@ class Gate:
     def _words_may_match(self, names: pa.Array) -> np.ndarray:
         """The one-name test of the index (ASCII names; others are let through anyway)."""
         lowered = pc.replace_substring(pc.ascii_lower(names), "'", "")
-        parts = pc.split_pattern_regex(lowered, NON_WORD)
+        parts = pc.split_pattern(map_bytes(lowered, _KEEP_WORD), " ")
         flat = pc.list_flatten(parts)
         parents = np.asarray(pc.list_parent_indices(parts), dtype=np.int64)
         real = np.asarray(pc.greater(pc.binary_length(flat), 0), dtype=bool)
@@ -129,22 +148,35 @@ class Gate:
         found = np.zeros(count, dtype=bool)
         if not self.pieces:
             return found
-        pieces = pa.array(list(self.pieces), pa.string())
+        pieces, heads = self._piece_arrays()
+        # a run spells a piece only if its first word is the start of one: join only those
+        starts = np.flatnonzero(np.asarray(pc.is_in(words, value_set=heads), dtype=bool))
         total = len(words)
         for size in range(2, RUN_MAX + 1):
-            width = total - size + 1
-            if width <= 0:
-                break
-            same = np.ones(width, dtype=bool)
+            at = starts[starts + size <= total]
+            same = np.ones(len(at), dtype=bool)
             for k in range(1, size):
-                same &= owner[k : k + width] == owner[:width]
-            if not same.any():
+                same &= owner[at + k] == owner[at]
+            at = at[same]
+            if not len(at):
                 continue
-            parts = [words.slice(k, width) for k in range(size)]
+            parts = [words.take(int_array(at + k)) for k in range(size)]
             run = pc.binary_join_element_wise(*parts, "")
-            known = np.asarray(pc.is_in(run, value_set=pieces), dtype=bool) & same
-            found[owner[:width][known]] = True
+            known = np.asarray(pc.is_in(run, value_set=pieces), dtype=bool)
+            found[owner[at[known]]] = True
         return found
+
+    def _piece_arrays(self) -> tuple[pa.Array, pa.Array]:
+        """The pieces, and every start of one (a proper prefix), as Arrow value sets."""
+        cached = self._pieces_cache
+        if cached is None:
+            heads = {p[:i] for p in self.pieces for i in range(1, len(p))}
+            cached = (
+                pa.array(sorted(self.pieces), pa.string()),
+                pa.array(sorted(heads), pa.string()),
+            )
+            object.__setattr__(self, "_pieces_cache", cached)
+        return cached
 
     def _initials(self, words: pa.Array, owner: np.ndarray, single: np.ndarray,
                   count: int) -> np.ndarray:  # fmt: skip

@@ -56,6 +56,8 @@ class ScreenContext:
     names_admitted: bool = False
     """True while an engine admits each batch's names (:func:`admit_names`) before it hands the
     batch to :func:`screen_batch`, e.g. in its reading thread."""
+    known_empty: frozenset[str] = frozenset()
+    """Names the same matcher found nothing for in earlier runs (:mod:`.name_memo`)."""
     flagged_names: dict[str, tuple[NameMatch, ...]] = field(default_factory=dict)
     """The names among them that matched."""
     default_currency: str | None = None
@@ -83,6 +85,8 @@ class ScreenContext:
     def names(self, value: str) -> tuple[NameMatch, ...]:
         """Matches of one name at or above the threshold (cached)."""
         found = self.name_cache.get(value)
+        if found is None and value in self.known_empty:
+            found = self.name_cache[value] = ()
         if found is None:
             found = tuple(
                 r for r in self.matcher.match_name(value, limit=3) if self.matcher.is_match(r)

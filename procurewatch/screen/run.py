@@ -20,6 +20,7 @@ from procurewatch.model import Watchlist
 from procurewatch.screen.core import ScreenContext
 from procurewatch.screen.engines.local import InputResult, Progress, screen_files
 from procurewatch.screen.hits import SET_ASIDE_COLUMNS, Hit, set_aside_row
+from procurewatch.screen.name_memo import NameMemo, memo_key
 from procurewatch.screen.output import write_csv, write_hits, write_json
 
 REJECT_COLUMNS = ("file", "line", "row", "reason", "raw")
@@ -127,11 +128,14 @@ def run_screen(
     started = datetime.now(UTC)
     clock = time.perf_counter()
     ctx = build_context(watchlist, default_currency)
+    memo = NameMemo(memo_key(ctx.matcher))
+    memo.load(ctx)
     compiled = time.perf_counter()
     inputs = screen_files(
         paths, ctx, mapping=mapping, batch_size=batch_size, progress=progress, sheet=sheet
     )
     timings = {"compile_s": compiled - clock, "screen_s": time.perf_counter() - compiled}
+    memo.save(ctx)
     return RunResult(
         run_id=new_run_id(started),
         started_at=started.isoformat(timespec="seconds"),

@@ -140,3 +140,21 @@ def test_the_gate_tries_the_runs_the_index_tries() -> None:
     from procurewatch.match import index, name_gate
 
     assert name_gate.RUN_MAX == index.RUN_MAX
+
+
+@given(st.lists(st.text(max_size=30), min_size=1, max_size=20))
+def test_byte_maps_split_and_strip_as_the_regexes_do(texts: list[str]) -> None:
+    """The gate splits words and strips identifiers with byte maps instead of regexes; both
+    give exactly what the regexes give, for any text (non-ASCII characters included)."""
+    import pyarrow.compute as pc
+
+    from procurewatch.arrowtake import map_bytes
+    from procurewatch.match import name_gate as ng
+
+    lowered = pc.ascii_lower(pa.array(texts, pa.string()))
+    by_map = pc.split_pattern(map_bytes(lowered, ng._KEEP_WORD), " ").to_pylist()
+    by_regex = pc.split_pattern_regex(lowered, ng.NON_WORD).to_pylist()
+    assert [[w for w in ws if w] for ws in by_map] == [[w for w in ws if w] for ws in by_regex]
+    upper = pc.ascii_upper(pa.array(texts, pa.string()).slice(len(texts) // 2))
+    keys = pc.replace_substring(map_bytes(upper, ng._KEEP_IDENT), " ", "").to_pylist()
+    assert keys == pc.replace_substring_regex(upper, ng.NOT_IDENT, "").to_pylist()

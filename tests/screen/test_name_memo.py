@@ -1,0 +1,72 @@
+"""Names the matcher found nothing for, and the gate's word facts, kept between runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from procurewatch.match.matcher import Matcher
+from procurewatch.match.text import TextScanner
+from procurewatch.screen.core import ScreenContext
+from procurewatch.screen.name_memo import NameMemo, memo_key
+from procurewatch.watchlist.bundled import load_bundled
+
+NOTHING = "Kasper Plumbing LLC"  # composed names; this one shares a word with the list
+TURNED_AWAY = "Acme Widgets Holdings LLC"  # shares none: the gate turns it away
+MAKER = "Hangzhou Hikvision Digital Technology Co., Ltd."
+
+
+@pytest.fixture(scope="module")
+def parts() -> tuple[Matcher, TextScanner]:
+    watchlist = load_bundled()
+    return Matcher.compile(watchlist), TextScanner.compile(watchlist, mention_rules=False)
+
+
+def _context(parts: tuple[Matcher, TextScanner]) -> ScreenContext:
+    matcher, scanner = parts
+    fresh = Matcher.compile(matcher.watchlist)  # a gate of its own (its word table starts empty)
+    return ScreenContext(fresh, scanner)
+
+
+@pytest.fixture(autouse=True)
+def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROCUREWATCH_HOME", str(tmp_path))
+
+
+def test_names_that_matched_nothing_are_not_asked_again(
+    parts: tuple[Matcher, TextScanner], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _context(parts)
+    first.score_new([NOTHING, MAKER, TURNED_AWAY])
+    assert first.names(MAKER), "the listed maker matches"
+    NameMemo(memo_key(first.matcher)).save(first)
+
+    second = _context(parts)
+    NameMemo(memo_key(second.matcher)).load(second)
+    assert NOTHING in second.known_empty
+    assert MAKER not in second.known_empty  # a match is scored again, with its evidence
+    assert TURNED_AWAY not in second.known_empty  # the matcher never saw it
+    assert len(second.matcher.gate.table.words) == len(first.matcher.gate.table.words) > 0
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("the matcher was asked about a name known to match nothing")
+
+    monkeypatch.setattr(second.matcher, "match_name", refuse)
+    assert second.names(NOTHING) == ()
+
+
+def test_another_threshold_names_another_entry(parts: tuple[Matcher, TextScanner]) -> None:
+    matcher = parts[0]
+    assert memo_key(matcher) == memo_key(Matcher(matcher.watchlist, matcher.threshold))
+    assert memo_key(matcher) != memo_key(Matcher(matcher.watchlist, matcher.threshold - 0.05))
+
+
+def test_a_damaged_entry_is_ignored(parts: tuple[Matcher, TextScanner]) -> None:
+    ctx = _context(parts)
+    memo = NameMemo(memo_key(ctx.matcher))
+    memo.cache.put(memo.names_entry, b"[not json")
+    memo.cache.put(memo.words_entry, b'{"words": ["a"], "facts": []}')
+    memo.load(ctx)
+    assert ctx.known_empty == frozenset()
+    assert len(ctx.matcher.gate.table.words) == 0
