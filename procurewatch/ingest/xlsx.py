@@ -187,14 +187,17 @@ def _under(above: list[str | None], cells: list[str | None]) -> list[str | None]
     A name merged down over both rows ("Vendor" in A1:A2) is stored in the upper row only, so
     the lower row has a blank there: it takes the upper name. A group title merged across
     ("Amount" over "USD" and "CNY") prefixes the names under it: "Amount USD", "Amount CNY".
-    Only a pair with a name merged down counts as a two-row header (a title row over a full
-    row of names has none), and only an upper row with two or more values.
+    Only a pair with both (a name merged down, and a name with nothing above it) counts as a
+    two-row header: a title row over a full row of names has no name merged down, and a data
+    row with empty cells under a full header has nothing without a name above it.
     """
     width = max(len(above), len(cells))
     upper = above + [None] * (width - len(above))
     lower = cells + [None] * (width - len(cells))
     pairs = list(zip(upper, lower, strict=True))
-    if sum(1 for u in upper if u) < 2 or not any(u and not n for u, n in pairs):
+    merged_down = any(u and not n for u, n in pairs)
+    grouped = any(n and not u for u, n in pairs)  # a title spans a name with none above it
+    if sum(1 for u in upper if u) < 2 or not (merged_down and grouped):
         return cells
     names: list[str | None] = []
     group: str | None = None
