@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,9 @@ settings.register_profile(
     "thorough", deadline=None, max_examples=2000, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+CliRun = Callable[..., tuple[int, str, str]]
+"""``run(*args)`` -> ``(exit status, stdout, stderr)`` of ``procurewatch ARGS...``."""
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
@@ -39,3 +43,21 @@ def _own_default_store(
     ``~/.procurewatch/store.duckdb`` (which another procurewatch may have written)."""
     folder = tmp_path_factory.mktemp("default-store")
     monkeypatch.setenv("PROCUREWATCH_STORE", str(folder / "store.duckdb"))
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> CliRun:
+    """Run ``procurewatch ARGS...`` in this process (the real entry point ``cli.main``);
+    returns ``(exit status, stdout, stderr)``."""
+    from procurewatch.cli import main
+
+    def _run(*args: str) -> tuple[int, str, str]:
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return _run

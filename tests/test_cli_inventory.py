@@ -4,8 +4,6 @@ The asset list is composed for the test from real identifiers: registry MAC bloc
 Hikvision, 3C:EF:8C Dahua, E0:06:30 Huawei, 48:EA:63 Uniview) and catalogue model numbers.
 """
 
-
-
 from __future__ import annotations
 
 import csv
@@ -14,8 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from procurewatch.cli import main
 
 ASSETS = """\
 Asset Tag,Hostname,IP Address,MAC Address,Manufacturer,Model Number,Site,Notes
@@ -54,19 +50,10 @@ CONTRACT = (
 
 
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Any:
+def run(cli: Any, tmp_path: Path) -> Any:
     """Run ``procurewatch ARGS... --store (empty)``; returns ``(exit status, stdout, stderr)``."""
 
-    def _run(*args: str) -> tuple[int, str, str]:
-        try:
-            main([*args, "--store", str(tmp_path / "no-store.duckdb")])
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return _run
+    return lambda *args: cli(*args, "--store", str(tmp_path / "no-store.duckdb"))
 
 
 def _csv(path: Path) -> list[dict[str, str]]:

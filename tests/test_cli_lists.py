@@ -8,8 +8,6 @@ from typing import Any
 
 import pytest
 
-from procurewatch.cli import main
-
 CSL_HEADER = (
     "_id,source,entity_number,type,programs,name,title,addresses,federal_register_notice,"
     "start_date,end_date,standard_order,license_requirement,license_policy,call_sign,vessel_type,"
@@ -27,19 +25,10 @@ BAD_FILES: dict[str, bytes] = {
 
 
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Any:
+def run(cli: Any) -> Any:
     """Run ``procurewatch ARGS...``; returns ``(exit status, stdout, stderr)``."""
 
-    def _run(*args: str) -> tuple[int, str, str]:
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return _run
+    return cli
 
 
 @pytest.fixture

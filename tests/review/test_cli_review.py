@@ -16,19 +16,10 @@ Run = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str], env: Env) -> Run:
+def run(cli: Run, env: Env) -> Run:
     """``procurewatch ARGS... --store STORE`` -> (exit status, stdout, stderr)."""
 
-    def _run(*args: str) -> tuple[int, str, str]:
-        try:
-            main([*args, "--store", str(env.store)])
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return _run
+    return lambda *args: cli(*args, "--store", str(env.store))
 
 
 def test_list_confirm_dismiss_rules_and_audit(run: Run, first_run: RunResult, env: Env) -> None:

@@ -15,8 +15,6 @@ from typing import Any
 
 import pytest
 
-from procurewatch.cli import main
-
 CN_HEADER = "项目名称,中标供应商,采购内容,中标金额（万元）,公告日期\n"
 CN_ROWS = (
     "某市公安局视频监控采购项目,杭州海康威视数字技术股份有限公司,网络摄像机,150,2021年6月1日\n"
@@ -30,21 +28,12 @@ EU = (
 
 
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+def run(cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     """Run ``procurewatch ARGS...`` with a store of its own; ``(status, stdout, stderr)``."""
     monkeypatch.setenv("PROCUREWATCH_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("PROCUREWATCH_STORE", raising=False)
 
-    def _run(*args: str) -> tuple[int, str, str]:
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return _run
+    return cli
 
 
 def _hits(out: Path) -> list[dict[str, str]]:
