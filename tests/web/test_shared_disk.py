@@ -16,16 +16,6 @@ from live_server import serve
 from web_helpers import DEMO_CSV, Api, make_app
 
 import procurewatch.web.runs as web_runs
-from procurewatch.cli import main
-
-
-def _cli(args: list[str], home: Path, monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setenv("PROCUREWATCH_HOME", str(home))
-    try:
-        main(args)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 def _run_id(folder: Path) -> str:
@@ -34,15 +24,16 @@ def _run_id(folder: Path) -> str:
 
 
 def test_a_new_run_never_serves_the_previous_runs_report(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Any
 ) -> None:
+    monkeypatch.setenv("PROCUREWATCH_HOME", str(tmp_path))
     store, out = tmp_path / "store.duckdb", tmp_path / "out"
     screen = ["screen", str(DEMO_CSV), "--out", str(out), "--store", str(store), "-q"]
-    assert _cli(screen, tmp_path, monkeypatch) == 0
+    assert cli(*screen)[0] == 0
     first = _run_id(out)
-    assert _cli(["report", str(out), "--store", str(store)], tmp_path, monkeypatch) == 0
+    assert cli("report", str(out), "--store", str(store))[0] == 0
     assert first in (out / "report.html").read_text(encoding="utf-8")
-    assert _cli([*screen, "--force"], tmp_path, monkeypatch) == 0
+    assert cli(*screen, "--force")[0] == 0
     second = _run_id(out)
     assert second != first
     assert not (out / "report.html").exists()  # the old report went with the old outputs
