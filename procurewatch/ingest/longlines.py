@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import re
-from typing import BinaryIO
+from typing import Protocol
 
 MAX_LINE = 8 << 20
 """Longest line read whole (a reading block is twice that)."""
@@ -27,11 +27,17 @@ CUT_BYTES = re.compile(r"\[procurewatch: (\d+) bytes of this line not read\]")
 """Finds the marker and the number of bytes it stands for."""
 
 
+class _Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
 class LineCutStream(io.RawIOBase):
     """Reads ``raw`` and hands out its bytes with every over-long line cut (see the module)."""
 
     def __init__(
-        self, raw: BinaryIO, limit: int = MAX_LINE, keep: int = KEEP, quote: bytes = b'"',
+        self, raw: _Readable, limit: int = MAX_LINE, keep: int = KEEP, quote: bytes = b'"',
         chunk: int = 1 << 20,
     ) -> None:  # fmt: skip
         super().__init__()

@@ -148,19 +148,15 @@ class DelimitedReader(BaseReader):
         clean: bool = False,
     ) -> tuple[Any, Any]:
         kind = pa.string() if text else pa.binary()  # string: Arrow checks UTF-8 as it parses
-        if self._cutting:
-            raw: Any = self.path.open("rb")
-            if not is_utf8(layout.encoding) or clean:
-                errors = CP1252_FALLBACK if is_utf8(layout.encoding) else "replace"
-                raw = TranscodingStream(raw, layout.encoding, errors=errors)
-            source: Any = LineCutStream(raw)
-        elif is_utf8(layout.encoding) and not clean:
-            source = pa.OSFile(str(self.path), "r")
+        if is_utf8(layout.encoding) and not clean:
+            source: Any = pa.OSFile(str(self.path), "r")
         elif is_utf8(layout.encoding):  # every byte reaches Arrow as valid UTF-8
             source = TranscodingStream(self.path.open("rb"), layout.encoding,
                                        errors=CP1252_FALLBACK)
         else:
             source = TranscodingStream(self.path.open("rb"), layout.encoding)
+        if self._cutting:
+            source = LineCutStream(source)
         options = (
             pacsv.ReadOptions(
                 use_threads=False,  # keeps the record numbers of bad rows
