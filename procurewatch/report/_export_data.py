@@ -155,8 +155,6 @@ class ExportData:
     hits: list[Hit]
     status: dict[str, HitStatus]
     records: list[Record]
-    reviewed: bool
-    """Whether review status came from a store (else every hit is pending)."""
     store_path: Path | None = None
     """The store the review status came from, when there is one."""
 
@@ -164,6 +162,11 @@ class ExportData:
 
     def __post_init__(self) -> None:
         self._by_key = {(r.source_file, r.row): r for r in self.records}
+
+    @property
+    def reviewed(self) -> bool:
+        """Whether review status came from a store (else every hit is pending)."""
+        return self.store_path is not None
 
     def record_of(self, hit: Hit) -> Record:
         """The record a hit belongs to."""
@@ -188,6 +191,4 @@ def load_export(out_dir: Path, store_path: Path | None = None) -> ExportData:
     reviewed = store_path is not None and store_path.is_file()
     status = status_of(store_path if reviewed else None, hits)
     records = group_records(hits, status, summary.get("inputs") or [])
-    return ExportData(
-        out_dir, summary, hits, status, records, reviewed, store_path if reviewed else None
-    )
+    return ExportData(out_dir, summary, hits, status, records, store_path if reviewed else None)
