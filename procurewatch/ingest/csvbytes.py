@@ -9,11 +9,13 @@ with numpy, are how it knows:
 * a quote with spaces between it and the edge of its field (``a, "b"`` or ``"b" ,c``). DuckDB
   trims the spaces and reads a quoted value; Arrow keeps them and the quotes as text.
 
-Pure: numpy arrays in, counts out.
+Pure: numpy arrays in, counts out. A ``prescan`` (:mod:`procurewatch.ingest.quotescan`) may
+rule out a spaced quote in a chunk before the exact test looks for one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,6 +36,9 @@ class ByteFacts:
     cr: int = 0
     crlf: int = 0
     spaced_quote: bool = False
+    prescan: Callable[[np.ndarray], bool] | None = None
+    """False for bytes that hold no quote with a blank beside it (the exact test is then
+    skipped); None: the exact test looks at every chunk."""
     _window: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint8))
     _first: int = 0  # where the bytes not yet looked at start in ``_window``
     _at_start: bool = True  # ``_window`` starts at the file's first byte
@@ -68,7 +73,7 @@ class ByteFacts:
 
     def _look(self, window: np.ndarray, stop: int, at_end: bool) -> None:
         first = self._first
-        if stop > first and not self.spaced_quote:
+        if stop > first and not self.spaced_quote and self._may_be_spaced(window, first, stop):
             self.spaced_quote = _spaced_quote(
                 window, first, stop, self.delimiter, self._at_start, at_end, self._mask
             )
@@ -76,6 +81,13 @@ class ByteFacts:
         keep = max(0, first - CONTEXT)
         self._window, self._first = window[keep:].copy(), first - keep
         self._at_start = self._at_start and keep == 0
+
+    def _may_be_spaced(self, window: np.ndarray, start: int, stop: int) -> bool:
+        """Whether a quote in ``window[start:stop]`` may have a blank beside it (the bytes on
+        either side of the span count too)."""
+        if self.prescan is None:
+            return True
+        return self.prescan(window[max(0, start - 1) : min(len(window), stop + 1)])
 
 
 def _count(chunk: np.ndarray, byte: int, mask: np.ndarray) -> int:

@@ -41,6 +41,7 @@ from procurewatch.ingest.csvcells import header_checked
 from procurewatch.ingest.csvlayout import CsvLayout
 from procurewatch.ingest.encoding import is_utf8
 from procurewatch.ingest.prefetch import Prefetcher
+from procurewatch.ingest.quotescan import blank_quote_prescan
 from procurewatch.ingest.tabular import DelimitedReader, next_batch
 
 NULL_TEXT = "\ue000procurewatch-never-null\ue001"
@@ -87,7 +88,7 @@ class _LineCounter(threading.Thread):
     def __init__(self, path: Path, delimiter: str) -> None:
         super().__init__(daemon=True)
         self.path = path
-        self.facts = ByteFacts(ord(delimiter))
+        self.facts = ByteFacts(ord(delimiter), prescan=blank_quote_prescan())
         self.done = False
         self.ends_with_newline = False
         self.trailing_blank = 0

@@ -56,8 +56,9 @@ class ScreenContext:
     names_admitted: bool = False
     """True while an engine admits each batch's names (:func:`admit_names`) before it hands the
     batch to :func:`screen_batch`, e.g. in its reading thread."""
-    known_empty: frozenset[str] = frozenset()
-    """Names the same matcher found nothing for in earlier runs (:mod:`.name_memo`)."""
+    known_empty: pa.Array = field(default_factory=lambda: pa.nulls(0, pa.string()))
+    """Names the same matcher found nothing for in earlier runs (:mod:`.name_memo`): every
+    column takes them as met already, so neither the gate nor the matcher sees them again."""
     flagged_names: dict[str, tuple[NameMatch, ...]] = field(default_factory=dict)
     """The names among them that matched."""
     default_currency: str | None = None
@@ -85,8 +86,6 @@ class ScreenContext:
     def names(self, value: str) -> tuple[NameMatch, ...]:
         """Matches of one name at or above the threshold (cached)."""
         found = self.name_cache.get(value)
-        if found is None and value in self.known_empty:
-            found = self.name_cache[value] = ()
         if found is None:
             found = tuple(
                 r for r in self.matcher.match_name(value, limit=3) if self.matcher.is_match(r)
@@ -121,7 +120,10 @@ class ScreenContext:
         may do this for the next batch in its reading thread (one thread at a time)."""
         if not isinstance(values, pa.Array | pa.ChunkedArray):
             values = pa.array(list(values), pa.string())
-        fresh = self.seen.setdefault(column, SeenValues()).fresh(values)
+        seen = self.seen.get(column)
+        if seen is None:
+            seen = self.seen[column] = SeenValues(self.known_empty)
+        fresh = seen.fresh(values)
         names = fresh.filter(pc.not_equal(pc.utf8_trim_whitespace(fresh), ""))
         may = self.matcher.gate.may_match(names)
         self.pending.extend(names.filter(bool_array(may)).to_pylist())

@@ -14,14 +14,15 @@ from typing import Any
 
 from procurewatch.cache import DiskCache
 from procurewatch.ingest.valueformat import input_notes
-from procurewatch.match.matcher import Matcher
 from procurewatch.match.text import TextScanner
+from procurewatch.matcher_cache import compiled_for
 from procurewatch.model import Watchlist
 from procurewatch.screen.core import ScreenContext
 from procurewatch.screen.engines.local import InputResult, Progress, screen_files
 from procurewatch.screen.hits import SET_ASIDE_COLUMNS, Hit, set_aside_row
 from procurewatch.screen.name_memo import NameMemo, memo_key
 from procurewatch.screen.output import write_csv, write_hits, write_json
+from procurewatch.settings import MATCH_THRESHOLD
 
 REJECT_COLUMNS = ("file", "line", "row", "reason", "raw")
 
@@ -104,7 +105,7 @@ def build_context(watchlist: Watchlist, default_currency: str | None = None) -> 
     ``re2`` or ``hyperscan`` picks the prefilter engine; default: the fastest installed)."""
     bundled = [e.id for e in watchlist.entities.values() if e.dataset == "bundled"]
     ctx = ScreenContext.build(
-        Matcher.compile(watchlist),
+        compiled_for(watchlist, MATCH_THRESHOLD),
         TextScanner.compile(watchlist, entity_ids=bundled),
         os.environ.get("PROCUREWATCH_PREFILTER", "auto"),
         DiskCache(),

@@ -18,9 +18,12 @@ from procurewatch.arrowtake import bool_array
 
 
 class SeenValues:
-    """Distinct non-null strings, added batch by batch."""
+    """Distinct non-null strings, added batch by batch; ``seed``: distinct strings taken as met
+    before (a screen's names known to match nothing), never returned by :meth:`fresh` and
+    counted in neither ``len`` nor :meth:`to_pylist`."""
 
-    def __init__(self) -> None:
+    def __init__(self, seed: pa.Array | None = None) -> None:
+        self._seed = [seed] if seed is not None and len(seed) else []
         self._chunks: list[pa.Array] = []
         self._count = 0
 
@@ -33,8 +36,9 @@ class SeenValues:
         unique = pc.unique(values).drop_null()
         if unique.type != pa.string():
             unique = unique.cast(pa.string())
-        if self._chunks and len(unique):
-            met = pc.index_in(pa.chunked_array(self._chunks, pa.string()), value_set=unique)
+        met_before = self._seed + self._chunks
+        if met_before and len(unique):
+            met = pc.index_in(pa.chunked_array(met_before, pa.string()), value_set=unique)
             old = np.zeros(len(unique), dtype=bool)
             old[np.asarray(met.drop_null(), dtype=np.int64)] = True
             unique = unique.filter(bool_array(~old))

@@ -6,10 +6,13 @@ import numpy as np
 import pytest
 
 from procurewatch.ingest.csvbytes import ByteFacts
+from procurewatch.ingest.quotescan import blank_quote_prescan
+
+PRESCANS = {"exact": None, "prescan": blank_quote_prescan()}
 
 
-def _facts(data: bytes, step: int) -> ByteFacts:
-    facts = ByteFacts(ord(","))
+def _facts(data: bytes, step: int, prescan: str = "exact") -> ByteFacts:
+    facts = ByteFacts(ord(","), prescan=PRESCANS[prescan])
     for start in range(0, len(data), step):
         facts.add(np.frombuffer(data[start : start + step], np.uint8))
     facts.finish()
@@ -33,6 +36,8 @@ def _facts(data: bytes, step: int) -> ByteFacts:
 )
 def test_spaced_quotes(data: bytes, spaced: bool, step: int) -> None:
     assert _facts(data, step).spaced_quote is spaced
+    if PRESCANS["prescan"] is not None:  # Hyperscan installed: it rules out the same chunks
+        assert _facts(data, step, "prescan").spaced_quote is spaced
 
 
 @pytest.mark.parametrize("step", [1, 2, 5, 1 << 20])

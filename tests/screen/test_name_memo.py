@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,16 +45,24 @@ def test_names_that_matched_nothing_are_not_asked_again(
 
     second = _context(parts)
     NameMemo(memo_key(second.matcher)).load(second)
-    assert NOTHING in second.known_empty
-    assert MAKER not in second.known_empty  # a match is scored again, with its evidence
-    assert TURNED_AWAY not in second.known_empty  # the matcher never saw it
+    known = second.known_empty.to_pylist()
+    assert NOTHING in known
+    assert MAKER not in known  # a match is scored again, with its evidence
+    assert TURNED_AWAY not in known  # the matcher never saw it
     assert len(second.matcher.gate.table.words) == len(first.matcher.gate.table.words) > 0
 
-    def refuse(*_: object, **__: object) -> None:
-        raise AssertionError("the matcher was asked about a name known to match nothing")
+    asked: list[str] = []
+    match_name = second.matcher.match_name
 
-    monkeypatch.setattr(second.matcher, "match_name", refuse)
-    assert second.names(NOTHING) == ()
+    def spy(name: str, **kwargs: Any) -> Any:
+        asked.append(name)
+        return match_name(name, **kwargs)
+
+    monkeypatch.setattr(second.matcher, "match_name", spy)
+    second.score_new([NOTHING, MAKER])  # the known name is met already: not even gated
+    assert asked == [MAKER]
+    assert second.seen[""].to_pylist() == [MAKER]
+    assert second.flagged_names[MAKER]
 
 
 def test_another_threshold_names_another_entry(parts: tuple[Matcher, TextScanner]) -> None:
@@ -68,5 +77,5 @@ def test_a_damaged_entry_is_ignored(parts: tuple[Matcher, TextScanner]) -> None:
     memo.cache.put(memo.names_entry, b"[not json")
     memo.cache.put(memo.words_entry, b'{"words": ["a"], "facts": []}')
     memo.load(ctx)
-    assert ctx.known_empty == frozenset()
+    assert len(ctx.known_empty) == 0
     assert len(ctx.matcher.gate.table.words) == 0
