@@ -40,6 +40,7 @@ from procurewatch.ingest.csvbytes import ByteFacts
 from procurewatch.ingest.csvcells import header_checked
 from procurewatch.ingest.csvlayout import CsvLayout
 from procurewatch.ingest.encoding import is_utf8
+from procurewatch.ingest.name_keys import KEY_SQL, Keys
 from procurewatch.ingest.prefetch import Prefetcher
 from procurewatch.ingest.quotescan import blank_quote_prescan
 from procurewatch.ingest.tabular import DelimitedReader, next_batch
@@ -61,7 +62,7 @@ BLANK, AGAIN = '"_pw_blank"', '"_pw_header_again"'
 T = TypeVar("T")
 
 
-def _nothing(_: pa.Table) -> None:
+def _nothing(_: pa.Table, __: dict[str, Keys]) -> None:
     return None
 
 
@@ -125,6 +126,8 @@ class FastCsv:
 
     reader: DelimitedReader
     batch_size: int = 131072
+    keyed: tuple[str, ...] = ()
+    """Name columns whose keys (:mod:`procurewatch.ingest.name_keys`) the scan works out too."""
     rows_seen: int = 0
     _rejects: list[tuple[int, int]] = field(default_factory=list)
     _out_schema: pa.Schema | None = None
@@ -153,8 +156,9 @@ class FastCsv:
             again = " AND ".join(f"{n} = ?" for n in names)
             params = list(layout.header) + params
         kept = "".join(f"{_quote_ident(c)}, " for c in self.kept_columns())
+        keys = "".join(f", {sql.format(_quote_ident(c))}" for c in self._keyed() for sql in KEY_SQL)
         sql = (
-            f"SELECT {kept}({blank}) AS {BLANK}, ({again}) AS {AGAIN} "
+            f"SELECT {kept}({blank}) AS {BLANK}, ({again}) AS {AGAIN}{keys} "
             "FROM read_csv(?, header = false, auto_detect = false, strict_mode = true, "
             f"skip = {int(layout.skip_lines)}, delim = ?, quote = '\"', escape = '\"', "
             f"columns = {{{types}}}, nullstr = ?, allow_quoted_nulls = false, "
@@ -162,16 +166,22 @@ class FastCsv:
         )
         return sql, params
 
+    def _keyed(self) -> list[str]:
+        kept = self.kept_columns()
+        return [c for c in self.keyed if c in kept]
+
     def batches(self) -> Iterator[pa.Table]:
         """The good rows, as the careful reader would give them, in tables of about
         ``batch_size`` rows (DuckDB hands out smaller batches); raises :class:`NotFast`."""
         for table, _ in self.prepared(_nothing):
             yield table
 
-    def prepared(self, prepare: Callable[[pa.Table], T]) -> Iterator[tuple[pa.Table, T]]:
-        """:meth:`batches`, each table with ``prepare(table)``, worked out in the reading
-        thread (work that lets go of the GIL, such as a Hyperscan pass, overlaps with what the
-        caller does with the table before)."""
+    def prepared(
+        self, prepare: Callable[[pa.Table, dict[str, Keys]], T]
+    ) -> Iterator[tuple[pa.Table, T]]:
+        """:meth:`batches`, each table with ``prepare(table, keys)`` (``keys``: those of the
+        :attr:`keyed` columns), worked out in the reading thread (work that lets go of the GIL,
+        such as a Hyperscan pass, overlaps with what the caller does with the table before)."""
         counter = _LineCounter(self.reader.path, self._layout().delimiter)
         counter.start()
         con = duckdb.connect(
@@ -180,7 +190,7 @@ class FastCsv:
         try:
             sql, params = self._query()
             stream = con.sql(sql, params=params).to_arrow_reader(self.batch_size)
-            tables = ((t, prepare(t)) for t in self._tables(stream))
+            tables = (self._split(t, prepare) for t in self._tables(stream))
             yield from Prefetcher(partial(next, tables, None))  # DuckDB reads on meanwhile
         except (duckdb.Error, pa.ArrowException, OSError) as err:  # DuckDB's, through Arrow
             raise NotFast(" ".join(str(err).split())[:200]) from None
@@ -189,6 +199,18 @@ class FastCsv:
             counter.join()
         self._verify(counter)
         self._report()
+
+    def _split(
+        self, table: pa.Table, prepare: Callable[[pa.Table, dict[str, Keys]], T]
+    ) -> tuple[pa.Table, T]:
+        """The table without its key columns, and ``prepare`` of it with its keys."""
+        width = len(self._schema())
+        keys = {
+            name: (_numpy(table.column(width + 2 * i)), _numpy(table.column(width + 2 * i + 1)))
+            for i, name in enumerate(self._keyed())
+        }
+        table = table.select(range(width))
+        return table, prepare(table, keys)
 
     def _tables(self, stream: pa.RecordBatchReader) -> Iterator[pa.Table]:
         group: list[pa.RecordBatch] = []
@@ -201,10 +223,11 @@ class FastCsv:
             yield pa.Table.from_batches(group)
 
     def _convert(self, batch: pa.RecordBatch) -> pa.RecordBatch:
-        kept = batch.num_columns - 2
+        kept = len(self.kept_columns())
         columns = [
             c if c.type == pa.string() else pc.cast(c, pa.string()) for c in batch.columns[:kept]
         ]
+        keys = list(batch.columns[kept + 2 :])
         first = self.rows_seen + 1
         self.rows_seen += batch.num_rows
         rows = int_array(np.arange(first, self.rows_seen + 1))
@@ -214,14 +237,23 @@ class FastCsv:
         keep = pc.invert(pc.or_(blank, again))
         if not pc.all(keep).as_py():
             columns = [c.filter(keep) for c in columns]
+            keys = [k.filter(keep) for k in keys]
             rows = rows.filter(keep)
         source = pa.repeat(pa.scalar(str(self.reader.path), pa.string()), len(rows))
-        return pa.RecordBatch.from_arrays([*columns, source, rows], schema=self._schema())
+        return pa.RecordBatch.from_arrays(
+            [*columns, source, rows, *keys], schema=self._keyed_schema()
+        )
 
     def _schema(self) -> pa.Schema:
         if self._out_schema is None:
             self._out_schema = output_schema(self.kept_columns())
         return self._out_schema
+
+    def _keyed_schema(self) -> pa.Schema:
+        """:meth:`_schema` and two uint64 key columns per keyed column."""
+        keys = [pa.field(f"_pw_key{j}_{i}", pa.uint64()) for i in range(len(self._keyed()))
+                for j in range(len(KEY_SQL))]  # fmt: skip
+        return pa.schema([*self._schema(), *keys])
 
     def _verify(self, counter: _LineCounter) -> None:
         layout = self._layout()
@@ -247,3 +279,7 @@ class FastCsv:
                 line, "the header line again (were two files joined?); the row is left out",
                 raw, row,
             )  # fmt: skip
+
+
+def _numpy(column: pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(column.combine_chunks(), dtype=np.uint64)

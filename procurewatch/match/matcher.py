@@ -145,6 +145,11 @@ class Matcher:
                 (entity.id, ident.scheme)
             )
 
+    def built_gate(self) -> Gate | None:
+        """The name gate if something asked for it already (None: never built)."""
+        gate: Gate | None = self.__dict__.get("gate")
+        return gate
+
     @cached_property
     def gate(self) -> Gate:
         """Decides for many names at once which ones can match anything

@@ -16,22 +16,27 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from procurewatch.arrowtake import bool_array, take_rows
 from procurewatch.ingest.base import FieldMap
+from procurewatch.ingest.name_keys import Keys
 from procurewatch.match.matcher import Matcher, NameMatch, in_force_summary
 from procurewatch.match.rowfilter import ByteCache, RowFilter, build_row_filter
 from procurewatch.match.text import TextScanner
 from procurewatch.match.types import TextHit
 from procurewatch.model import EffectiveDesignation, Entity
 from procurewatch.screen.hits import Hit
+from procurewatch.screen.known_names import KnownNames
 from procurewatch.screen.leads import lead_explanation, lead_via
 from procurewatch.screen.seen import SeenValues
 from procurewatch.screen.values import money_facts, parse_date
+
+if TYPE_CHECKING:
+    from procurewatch.match.name_gate import Gate
 
 TEXT_RULES = {"name": "text-name", "brand": "text-brand", "alias": "text-alias", "model": "model"}
 DESCRIPTION_CHARS = 300
@@ -56,9 +61,8 @@ class ScreenContext:
     names_admitted: bool = False
     """True while an engine admits each batch's names (:func:`admit_names`) before it hands the
     batch to :func:`screen_batch`, e.g. in its reading thread."""
-    known_empty: pa.Array = field(default_factory=lambda: pa.nulls(0, pa.string()))
-    """Names the same matcher found nothing for in earlier runs (:mod:`.name_memo`): every
-    column takes them as met already, so neither the gate nor the matcher sees them again."""
+    known: KnownNames = field(default_factory=KnownNames)
+    """What earlier runs of the same matcher learnt about names (:mod:`.name_memo`)."""
     flagged_names: dict[str, tuple[NameMatch, ...]] = field(default_factory=dict)
     """The names among them that matched."""
     default_currency: str | None = None
@@ -113,20 +117,38 @@ class ScreenContext:
         self.score_pending()
 
     def admit(
-        self, values: pa.Array | pa.ChunkedArray | Iterable[str | None], column: str = ""
+        self,
+        values: pa.Array | pa.ChunkedArray | Iterable[str | None],
+        column: str = "",
+        keys: Keys | None = None,
     ) -> None:
         """Remember the new names of a column and queue those the gate lets through for the
-        matcher. Arrow work, most of it without the GIL, and the matcher is not called: an engine
-        may do this for the next batch in its reading thread (one thread at a time)."""
+        matcher (``keys``: the values' keys, :mod:`procurewatch.ingest.name_keys`, when the
+        engine has them). Arrow and numpy work, most of it without the GIL, and the matcher is
+        not called: an engine may do this for the next batch in its reading thread (one thread
+        at a time)."""
         if not isinstance(values, pa.Array | pa.ChunkedArray):
             values = pa.array(list(values), pa.string())
         seen = self.seen.get(column)
         if seen is None:
-            seen = self.seen[column] = SeenValues(self.known_empty)
-        fresh = seen.fresh(values)
+            seen = self.seen[column] = SeenValues(self.known.empty_keys())
+        fresh = seen.fresh(values, keys)
         names = fresh.filter(pc.not_equal(pc.utf8_trim_whitespace(fresh), ""))
-        may = self.matcher.gate.may_match(names)
-        self.pending.extend(names.filter(bool_array(may)).to_pylist())
+        matched, unknown = self.known.split(names)
+        self.pending.extend(matched.to_pylist())
+        if len(unknown):
+            may = bool_array(self.gate().may_match(unknown))
+            self.pending.extend(unknown.filter(may).to_pylist())
+            self.known.turned_away.append(unknown.filter(pc.invert(may)))
+
+    def gate(self) -> Gate:
+        """The matcher's name gate, given the word facts of earlier runs when first asked."""
+        gate = self.matcher.gate
+        if self.known.word_facts is not None:
+            if not len(gate.table.words):  # a gate asked already keeps what it knows
+                gate.table.words, gate.table.facts = self.known.word_facts
+            self.known.word_facts = None
+        return gate
 
     def score_pending(self) -> None:
         """Score the queued names (:meth:`admit`)."""
@@ -362,12 +384,17 @@ def _name_found(
     return found
 
 
-def admit_names(batch: pa.RecordBatch | pa.Table, fmap: FieldMap, ctx: ScreenContext) -> None:
+def admit_names(
+    batch: pa.RecordBatch | pa.Table,
+    fmap: FieldMap,
+    ctx: ScreenContext,
+    keys: Mapping[str, Keys] | None = None,
+) -> None:
     """:meth:`ScreenContext.admit` for every name column of the batch (see
-    :attr:`ScreenContext.names_admitted`)."""
+    :attr:`ScreenContext.names_admitted`; ``keys``: the columns' keys, where known)."""
     for column in (*fmap.vendor, *fmap.parent, *fmap.buyer):
         if column in batch.schema.names:
-            ctx.admit(batch.column(column), column)
+            ctx.admit(batch.column(column), column, (keys or {}).get(column))
 
 
 def _text_rows(batch: pa.RecordBatch, column: str, rowfilter: RowFilter | None) -> list[int]:

@@ -6,17 +6,18 @@ name it is asked about matches nothing; the name gate asks the candidate index (
 each new word. Two entries per matcher are kept in ``$PROCUREWATCH_HOME/cache``
 (:mod:`procurewatch.cache`):
 
-- ``names-KEY.arrow``: the names the matcher found nothing for. A screen takes them as met
-  already (:class:`~procurewatch.screen.seen.SeenValues`), so neither the gate nor the matcher
-  sees them again;
+- ``names-KEY.arrow``: the names that matched nothing (turned away by the name gate, or scored
+  empty by the matcher) and the names that matched (:mod:`.known_names`). A screen takes the
+  first as met already (:class:`~procurewatch.screen.seen.SeenValues`), so neither the gate nor
+  the matcher sees them again, and sends the second straight to the matcher;
 - ``words-KEY.arrow``: the gate's facts of each word (the index is not asked again).
 
 KEY is a hash of everything those answers follow from: the matching code, data and library
-versions (:func:`procurewatch.matcher_cache.code_digest`), ``screen/core.py`` (how a name is
-asked), every entity, list and product
+versions (:func:`procurewatch.matcher_cache.code_digest`), the modules that decide how a name
+is asked (``screen/core.py``, ``known_names.py``, ``seen.py``), every entity, list and product
 family of the watchlist, and the match threshold. Any change names other entries, so a stale
-answer is never read. Names that matched are not kept: they are scored again (few), so hits
-carry their full evidence. Arrow IPC streams (a quarter of a million names read in milliseconds;
+answer is never read. Names that matched are scored again (few), so hits carry their full
+evidence. Arrow IPC streams (a quarter of a million names read in milliseconds;
 JSON took half a second), not pickle; an entry that cannot be read is ignored.
 """
 
@@ -47,7 +48,8 @@ def memo_key(matcher: Matcher) -> str:
 
     watchlist = matcher.watchlist
     digest = hashlib.sha256(code_digest().encode())
-    digest.update(Path(__file__).with_name("core.py").read_bytes())  # how names are asked
+    for module in ("core.py", "known_names.py", "seen.py"):  # how names are asked
+        digest.update(Path(__file__).with_name(module).read_bytes())
     digest.update(f"\0threshold={matcher.threshold!r}".encode())
     for entity_id in sorted(watchlist.entities):
         digest.update(b"\0" + repr(watchlist.entities[entity_id]).encode())
@@ -78,8 +80,8 @@ def _bytes(table: pa.Table) -> bytes:
 
 
 def _strings(table: pa.Table | None, column: str) -> pa.Array | None:
-    """The column as one string array without nulls, or None when the entry is not that."""
-    if table is None or table.column_names[:1] != [column]:
+    """The column as one string array without nulls, or None when the entry has no such."""
+    if table is None or column not in table.column_names:
         return None
     array = table.column(column).combine_chunks()
     if array.type != pa.string() or array.null_count:
@@ -106,41 +108,66 @@ class NameMemo:
         return f"words-{self.key}.arrow"
 
     def load(self, ctx: ScreenContext) -> None:
-        """Give ``ctx`` what earlier runs learnt: names known to match nothing, word facts."""
-        names = _strings(_read(self.cache, self.names_entry), "name")
+        """Give ``ctx`` what earlier runs learnt: the names that matched nothing and those that
+        matched, the gate's word facts."""
+        names = _known_names(_read(self.cache, self.names_entry))
         if names is not None:
-            ctx.known_empty = names
-        if self._load_words(ctx, _read(self.cache, self.words_entry)):
-            self._words_known = len(ctx.matcher.gate.table.words)
-
-    @staticmethod
-    def _load_words(ctx: ScreenContext, data: pa.Table | None) -> bool:
-        words = _strings(data, "word")
-        if data is None or words is None or data.column_names[1:] != list(FACTS):
-            return False
-        table = ctx.matcher.gate.table
-        if len(table.words):  # the gate was asked already: keep what it knows
-            return False
-        columns = [data.column(name).combine_chunks() for name in FACTS]
-        if any(c.type != pa.bool_() or c.null_count for c in columns):
-            return False
-        if pc.count_distinct(words).as_py() != len(words):
-            return False
-        table.words = words
-        table.facts = np.column_stack([np.asarray(c, dtype=bool) for c in columns]).reshape(-1, 3)
-        return True
+            ctx.known.empty, ctx.known.matched = names
+        words = _word_facts(_read(self.cache, self.words_entry))
+        if words is not None:
+            ctx.known.word_facts = words
+            self._words_known = len(words[0])
 
     def save(self, ctx: ScreenContext) -> None:
         """Keep what this run added (nothing is written when it added nothing)."""
-        new = [n for n, found in ctx.name_cache.items() if not found]
-        if new:
-            known = ctx.known_empty
-            added = pa.array(new, pa.string())
-            if len(new) + len(known) <= MAX_NAMES:
-                added = pc.unique(pa.concat_arrays([known, added]))
-            if len(added) > len(known):
-                self.cache.put(self.names_entry, _bytes(pa.table({"name": added})))
-        table = ctx.matcher.gate.table
-        if len(table.words) > self._words_known:
-            facts = {name: table.facts[:, i] for i, name in enumerate(FACTS)}
-            self.cache.put(self.words_entry, _bytes(pa.table({"word": table.words, **facts})))
+        known = ctx.known
+        empty = _grown(known.empty, [*known.turned_away, _found(ctx, found=False)])
+        matched = _grown(known.matched, [_found(ctx, found=True)])
+        if len(empty) > len(known.empty) or len(matched) > len(known.matched):
+            flags = np.repeat([False, True], [len(empty), len(matched)])
+            table = pa.table({"name": pa.concat_arrays([empty, matched]), "matched": flags})
+            self.cache.put(self.names_entry, _bytes(table))
+        gate = ctx.matcher.built_gate()
+        if gate is not None and len(gate.table.words) > self._words_known:
+            facts = {name: gate.table.facts[:, i] for i, name in enumerate(FACTS)}
+            self.cache.put(self.words_entry, _bytes(pa.table({"word": gate.table.words, **facts})))
+
+
+def _found(ctx: ScreenContext, *, found: bool) -> pa.Array:
+    """The names this run's matcher scored, with matches (``found``) or without."""
+    return pa.array([n for n, hits in ctx.name_cache.items() if bool(hits) is found], pa.string())
+
+
+def _grown(known: pa.Array, added: list[pa.Array]) -> pa.Array:
+    """``known`` with ``added`` (distinct); only this run's names once beyond :data:`MAX_NAMES`."""
+    new = [a for a in added if len(a)]
+    if not new:
+        return known
+    run = pc.unique(pa.concat_arrays(new))
+    if len(known) + len(run) > MAX_NAMES:
+        return run
+    return pc.unique(pa.concat_arrays([known, run]))
+
+
+def _known_names(data: pa.Table | None) -> tuple[pa.Array, pa.Array] | None:
+    """The names entry as (names that matched nothing, names that matched), or None."""
+    names = _strings(data, "name")
+    if data is None or names is None or "matched" not in data.column_names:
+        return None
+    matched = data.column("matched").combine_chunks()
+    if matched.type != pa.bool_() or matched.null_count:
+        return None
+    return names.filter(pc.invert(matched)), names.filter(matched)
+
+
+def _word_facts(data: pa.Table | None) -> tuple[pa.Array, np.ndarray] | None:
+    """The words entry as (words, one row of :data:`FACTS` each), or None when it is damaged."""
+    words = _strings(data, "word")
+    if data is None or words is None or data.column_names[1:] != list(FACTS):
+        return None
+    columns = [data.column(name).combine_chunks() for name in FACTS]
+    if any(c.type != pa.bool_() or c.null_count for c in columns):
+        return None
+    if pc.count_distinct(words).as_py() != len(words):
+        return None
+    return words, np.column_stack([np.asarray(c, dtype=bool) for c in columns]).reshape(-1, 3)

@@ -1,11 +1,11 @@
-"""The distinct values of a column met so far in a run, kept in Arrow. Pure.
+"""The distinct values of a column met so far in a run. Pure but for DuckDB's hashing.
 
-A file of five million payments may name a quarter of a million distinct vendors, some tens
-of thousands in each batch. Which of a batch's names are new is decided in Arrow, without a
-Python string: the batch's distinct values are hashed (few), and the values met before (many)
-are looked up among them, chunk by chunk. Arrow's ``is_in`` the other way round would build a
-hash table of every value met so far again for each batch, and a Python set would turn each
-batch's distinct values into Python strings; both cost several times more.
+A file of five million payments may name a quarter of a million distinct vendors, some hundred
+thousand in each batch, and a screen must find each batch's new ones. Each value is known by two
+64-bit hashes (:mod:`procurewatch.ingest.name_keys`), and the keys met so far sit in a numpy
+hash table (:mod:`.keyset`): one look-up per row, all rows at once, whatever the number met. Arrow's
+``is_in`` or ``index_in`` against the values met would hash them all again for every batch, and
+a Python set asks one value at a time; both cost several times more.
 """
 
 from __future__ import annotations
@@ -14,39 +14,65 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from procurewatch.arrowtake import bool_array
+from procurewatch.arrowtake import int_array
+from procurewatch.ingest.name_keys import Keys, name_keys
+from procurewatch.screen.keyset import KeySet
 
 
 class SeenValues:
-    """Distinct non-null strings, added batch by batch; ``seed``: distinct strings taken as met
-    before (a screen's names known to match nothing), never returned by :meth:`fresh` and
+    """Distinct non-null strings, added batch by batch; ``seed``: the keys of strings taken as
+    met before (a screen's names known to match nothing), never returned by :meth:`fresh` and
     counted in neither ``len`` nor :meth:`to_pylist`."""
 
-    def __init__(self, seed: pa.Array | None = None) -> None:
-        self._seed = [seed] if seed is not None and len(seed) else []
+    def __init__(self, seed: Keys | None = None) -> None:
+        seeded = 0 if seed is None else len(seed[0])
+        self._keys = KeySet(4 * seeded)
+        if seed is not None and seeded:
+            self._keys.add(*seed)
         self._chunks: list[pa.Array] = []
         self._count = 0
 
     def __len__(self) -> int:
         return self._count
 
-    def fresh(self, values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    def fresh(self, values: pa.Array | pa.ChunkedArray, keys: Keys | None = None) -> pa.Array:
         """The distinct non-null values of ``values`` not met before (now remembered), in the
-        order of their first appearance."""
-        unique = pc.unique(values).drop_null()
-        if unique.type != pa.string():
-            unique = unique.cast(pa.string())
-        met_before = self._seed + self._chunks
-        if met_before and len(unique):
-            met = pc.index_in(pa.chunked_array(met_before, pa.string()), value_set=unique)
-            old = np.zeros(len(unique), dtype=bool)
-            old[np.asarray(met.drop_null(), dtype=np.int64)] = True
-            unique = unique.filter(bool_array(~old))
-        if len(unique):
-            self._chunks.append(unique)
-            self._count += len(unique)
+        order of their first appearance; ``keys``: their keys, when the caller has them."""
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        if values.type != pa.string():
+            values = values.cast(pa.string())
+        k1, k2 = name_keys(values) if keys is None else keys
+        new = ~self._keys.contains(k1, k2)
+        if values.null_count:
+            new &= np.asarray(values.is_valid(), dtype=bool)
+        rows = _first_rows(np.flatnonzero(new), k1, k2)
+        if not len(rows):
+            return values.slice(0, 0)
+        self._keys.add(k1[rows], k2[rows])
+        unique = values.take(int_array(rows))
+        self._chunks.append(unique)
+        self._count += len(unique)
         return unique
 
     def to_pylist(self) -> list[str]:
         """Every value met so far."""
         return [v for chunk in self._chunks for v in chunk.to_pylist() if v is not None]
+
+
+def _first_rows(rows: np.ndarray, k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
+    """Of ``rows``, the first row of each distinct key, in row order. Rows are grouped by the
+    first key; a row whose second key differs from its group's first row (two values sharing
+    one hash) is grouped again with the others like it."""
+    picked: list[np.ndarray] = []
+    while len(rows):
+        _, first, inverse = np.unique(k1[rows], return_index=True, return_inverse=True)
+        chosen = rows[first]
+        picked.append(chosen)
+        rows = rows[k2[rows] != k2[chosen][inverse.reshape(-1)]]
+    return np.sort(np.concatenate(picked)) if picked else rows
+
+
+def met_keys(values: pa.Array) -> Keys:
+    """The keys of distinct non-null ``values``, to seed a :class:`SeenValues`."""
+    return name_keys(pc.drop_null(values))

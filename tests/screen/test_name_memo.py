@@ -35,21 +35,21 @@ def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PROCUREWATCH_HOME", str(tmp_path))
 
 
-def test_names_that_matched_nothing_are_not_asked_again(
+def test_known_names_skip_the_gate_and_the_matcher(
     parts: tuple[Matcher, TextScanner], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = _context(parts)
     first.score_new([NOTHING, MAKER, TURNED_AWAY])
     assert first.names(MAKER), "the listed maker matches"
+    words = len(first.matcher.gate.table.words)
+    assert words > 0
     NameMemo(memo_key(first.matcher)).save(first)
 
     second = _context(parts)
     NameMemo(memo_key(second.matcher)).load(second)
-    known = second.known_empty.to_pylist()
-    assert NOTHING in known
-    assert MAKER not in known  # a match is scored again, with its evidence
-    assert TURNED_AWAY not in known  # the matcher never saw it
-    assert len(second.matcher.gate.table.words) == len(first.matcher.gate.table.words) > 0
+    assert sorted(second.known.empty.to_pylist()) == sorted([NOTHING, TURNED_AWAY])
+    assert second.known.matched.to_pylist() == [MAKER]  # scored again, with its evidence
+    assert second.matcher.built_gate() is None  # not built until a name is new
 
     asked: list[str] = []
     match_name = second.matcher.match_name
@@ -59,10 +59,15 @@ def test_names_that_matched_nothing_are_not_asked_again(
         return match_name(name, **kwargs)
 
     monkeypatch.setattr(second.matcher, "match_name", spy)
-    second.score_new([NOTHING, MAKER])  # the known name is met already: not even gated
+    second.score_new([NOTHING, MAKER, TURNED_AWAY])
     assert asked == [MAKER]
     assert second.seen[""].to_pylist() == [MAKER]
     assert second.flagged_names[MAKER]
+    assert second.matcher.built_gate() is None  # no name was new: the gate was never needed
+
+    second.score_new(["Kasper Plumbing Supply LLC"])  # a new name: the gate, with its words
+    gate = second.matcher.built_gate()
+    assert gate is not None and len(gate.table.words) >= words
 
 
 def test_another_threshold_names_another_entry(parts: tuple[Matcher, TextScanner]) -> None:
@@ -77,5 +82,5 @@ def test_a_damaged_entry_is_ignored(parts: tuple[Matcher, TextScanner]) -> None:
     memo.cache.put(memo.names_entry, b"[not json")
     memo.cache.put(memo.words_entry, b'{"words": ["a"], "facts": []}')
     memo.load(ctx)
-    assert len(ctx.known_empty) == 0
-    assert len(ctx.matcher.gate.table.words) == 0
+    assert len(ctx.known.empty) == len(ctx.known.matched) == 0
+    assert ctx.known.word_facts is None

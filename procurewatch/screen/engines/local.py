@@ -32,6 +32,7 @@ import pyarrow as pa
 from procurewatch import settings
 from procurewatch.ingest import duckcsv
 from procurewatch.ingest.base import FieldMap, InputReader, Reject, open_input
+from procurewatch.ingest.name_keys import Keys
 from procurewatch.ingest.tabular import DelimitedReader
 from procurewatch.ingest.xlsx import XlsxReader, sheet_layouts
 from procurewatch.screen.core import ScreenContext, admit_names, candidate_rows, screen_batch
@@ -188,8 +189,13 @@ def _fast(reader: InputReader, ctx: ScreenContext, result: InputResult,
     False, with ``result`` and ``progress`` as they were, when the file needs the careful
     reader."""
     assert isinstance(reader, DelimitedReader)
-    fast = duckcsv.FastCsv(reader, batch_size=max(reader.batch_size, FAST_BATCH_ROWS))
-    fmap, sha = reader.field_map, result.fingerprint
+    fmap = reader.field_map
+    fast = duckcsv.FastCsv(
+        reader,
+        batch_size=max(reader.batch_size, FAST_BATCH_ROWS),
+        keyed=(*fmap.vendor, *fmap.parent, *fmap.buyer),
+    )
+    sha = result.fingerprint
     ctx.names_admitted = True
     try:
         # the prefilter and the new names' gate run in the reading thread (Hyperscan and
@@ -211,11 +217,14 @@ def _fast(reader: InputReader, ctx: ScreenContext, result: InputResult,
     return True
 
 
-def _prepare(table: pa.Table, fmap: FieldMap, ctx: ScreenContext) -> dict[str, list[int]]:
-    """The reading thread's share of a batch: its new names through the gate, the rows of its
-    text columns the prefilter selects. Names gated here but left unscored when the fast path
-    gives up stay queued (``ctx.pending``) for the careful reader's pass."""
-    admit_names(table, fmap, ctx)
+def _prepare(
+    table: pa.Table, keys: dict[str, Keys], fmap: FieldMap, ctx: ScreenContext
+) -> dict[str, list[int]]:
+    """The reading thread's share of a batch: its new names (``keys``: their keys, from the
+    scan) through the gate, the rows of its text columns the prefilter selects. Names gated
+    here but left unscored when the fast path gives up stay queued (``ctx.pending``) for the
+    careful reader's pass."""
+    admit_names(table, fmap, ctx, keys)
     return candidate_rows(table, columns=fmap.text, ctx=ctx)
 
 

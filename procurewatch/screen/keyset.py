@@ -1,0 +1,74 @@
+"""A set of 128-bit keys in numpy arrays, asked about and added to many keys at a time. Pure.
+
+A screen asks, for every batch of a name column, which of its names it has met before: about a
+hundred thousand names per batch, against a quarter of a million met. Arrow has no hash set that
+lasts between calls, and a Python set asks one name at a time. This is an open-addressing table
+(linear probing) whose every step is a numpy operation over all the keys still looking. A key
+is two 64-bit hashes of a name (:mod:`procurewatch.ingest.name_keys`); two names are taken as
+the same when both agree.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MIN_SLOTS = 1 << 16
+
+
+class KeySet:
+    """Distinct (k1, k2) pairs of uint64, at most half the slots filled."""
+
+    def __init__(self, slots: int = MIN_SLOTS) -> None:
+        size = max(MIN_SLOTS, 1 << max(0, int(slots) - 1).bit_length())
+        self._k1 = np.zeros(size, np.uint64)
+        self._k2 = np.zeros(size, np.uint64)
+        self._used = np.zeros(size, bool)
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def contains(self, k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
+        """One bool per key: whether the set holds it."""
+        found = np.zeros(len(k1), bool)
+        mask = np.uint64(len(self._used) - 1)
+        active = np.arange(len(k1))
+        slot = k1 & mask
+        while len(active):
+            at = slot[active]
+            used = self._used[at]
+            same = used & (self._k1[at] == k1[active]) & (self._k2[at] == k2[active])
+            found[active[same]] = True
+            active = active[used & ~same]  # a slot held by another key: probe the next one
+            slot[active] = (slot[active] + np.uint64(1)) & mask
+        return found
+
+    def add(self, k1: np.ndarray, k2: np.ndarray) -> None:
+        """Add keys that are distinct and not in the set yet."""
+        if 2 * (self._count + len(k1)) > len(self._used):
+            self._grow(2 * (self._count + len(k1)))
+        self._place(k1, k2)
+        self._count += len(k1)
+
+    def _place(self, k1: np.ndarray, k2: np.ndarray) -> None:
+        mask = np.uint64(len(self._used) - 1)
+        waiting = np.arange(len(k1))
+        slot = k1 & mask
+        while len(waiting):
+            at = slot[waiting]
+            free = ~self._used[at]
+            # of the keys that found a free slot, the first one for each slot takes it
+            _, first = np.unique(at[free], return_index=True)
+            taking = waiting[free][first]
+            spot = slot[taking]
+            self._k1[spot], self._k2[spot], self._used[spot] = k1[taking], k2[taking], True
+            waiting = np.setdiff1d(waiting, taking, assume_unique=True)
+            slot[waiting] = (slot[waiting] + np.uint64(1)) & mask
+
+    def _grow(self, needed: int) -> None:
+        k1, k2 = self._k1[self._used], self._k2[self._used]
+        size = max(MIN_SLOTS, 1 << (needed - 1).bit_length())
+        self._k1 = np.zeros(size, np.uint64)
+        self._k2 = np.zeros(size, np.uint64)
+        self._used = np.zeros(size, bool)
+        self._place(k1, k2)

@@ -1,0 +1,54 @@
+"""What earlier screens with the same matcher learnt about names, and what this one adds. Pure.
+
+A monthly award file names mostly the recipients of last month's. :mod:`.name_memo` keeps, per
+matcher, the names that matched nothing (turned away by the name gate or scored empty) and the
+names that matched; a screen then takes the first as met already and sends the second straight
+to the matcher (scored again, so that hits carry their evidence), and only names never met
+before meet the gate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from procurewatch.arrowtake import bool_array
+from procurewatch.ingest.name_keys import Keys
+from procurewatch.screen.seen import met_keys
+
+
+def _no_names() -> pa.Array:
+    return pa.nulls(0, pa.string())
+
+
+@dataclass
+class KnownNames:
+    """Names known from earlier runs, and the names this run's gate turned away."""
+
+    empty: pa.Array = field(default_factory=_no_names)
+    """Names that matched nothing: every name column takes them as met already."""
+    matched: pa.Array = field(default_factory=_no_names)
+    """Names that matched: scored again, without asking the gate first."""
+    word_facts: tuple[pa.Array, np.ndarray] | None = None
+    """The gate's word facts (words, and a row of three bools each), handed to the gate when
+    it is first needed (building it takes a quarter of a second)."""
+    turned_away: list[pa.Array] = field(default_factory=list)
+    """This run's names the gate turned away (they match nothing)."""
+    _empty_keys: Keys | None = field(default=None, repr=False)
+
+    def empty_keys(self) -> Keys:
+        """The keys of :attr:`empty` (hashed once, for every name column's seen set)."""
+        if self._empty_keys is None or len(self._empty_keys[0]) != len(self.empty):
+            self._empty_keys = met_keys(self.empty)
+        return self._empty_keys
+
+    def split(self, names: pa.Array) -> tuple[pa.Array, pa.Array]:
+        """``names`` (distinct, never met before in this run) as (known to match: for the
+        matcher at once, the others: for the gate)."""
+        if not len(self.matched) or not len(names):
+            return names.slice(0, 0), names
+        known = np.asarray(pc.is_in(names, value_set=self.matched), dtype=bool)
+        return names.filter(bool_array(known)), names.filter(bool_array(~known))
