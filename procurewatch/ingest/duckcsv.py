@@ -49,6 +49,8 @@ NULL_TEXT = "\ue000procurewatch-never-null\ue001"
 """DuckDB's null string, which no real field holds: every empty field stays ``""`` (as the
 careful reader gives it) instead of becoming NULL."""
 
+READ_AHEAD = 2
+"""Tables DuckDB's reading thread may hold ready (some 25 MB each at the default size)."""
 TAIL_BYTES = 1 << 16
 COUNT_STEP = 1 << 22
 """Bytes read at a time to count line feeds (read, not mapped: the file's pages do not count
@@ -121,6 +123,21 @@ class _LineCounter(threading.Thread):
 
 
 @dataclass
+class _Reading:
+    """A started read: the line counter, DuckDB's connection and its tables read ahead (or
+    the error DuckDB gave at once)."""
+
+    counter: _LineCounter
+    con: duckdb.DuckDBPyConnection
+    tables: Prefetcher[pa.Table] | None = None
+    error: NotFast | None = None
+
+
+def _not_fast(err: BaseException) -> NotFast:
+    return NotFast(" ".join(str(err).split())[:200])
+
+
+@dataclass
 class FastCsv:
     """Batches of a clean CSV file read by DuckDB, checked at the end (see the module)."""
 
@@ -131,6 +148,7 @@ class FastCsv:
     rows_seen: int = 0
     _rejects: list[tuple[int, int]] = field(default_factory=list)
     _out_schema: pa.Schema | None = None
+    _reading: _Reading | None = None
 
     def kept_columns(self) -> list[str]:
         """The columns the field map uses, in file order: the only ones handed over (a
@@ -176,29 +194,66 @@ class FastCsv:
         for table, _ in self.prepared(_nothing):
             yield table
 
-    def prepared(
-        self, prepare: Callable[[pa.Table, dict[str, Keys]], T]
-    ) -> Iterator[tuple[pa.Table, T]]:
-        """:meth:`batches`, each table with ``prepare(table, keys)`` (``keys``: those of the
-        :attr:`keyed` columns), worked out in the reading thread (work that lets go of the GIL,
-        such as a Hyperscan pass, overlaps with what the caller does with the table before)."""
+    def start(self) -> None:
+        """Begin reading now: the line count, and DuckDB's parse into up to :data:`READ_AHEAD`
+        tables, ahead of :meth:`prepared` (a screen starts its first file while its matchers
+        compile). Called again: nothing. :meth:`close` stops it."""
+        if self._reading is not None:
+            return
         counter = _LineCounter(self.reader.path, self._layout().delimiter)
         counter.start()
         con = duckdb.connect(
             config={"threads": settings.duckdb_threads(), "memory_limit": settings.duckdb_memory()}
         )
+        self._reading = _Reading(counter, con)
         try:
             sql, params = self._query()
             stream = con.sql(sql, params=params).to_arrow_reader(self.batch_size)
-            tables = (self._split(t, prepare) for t in self._tables(stream))
-            yield from Prefetcher(partial(next, tables, None))  # DuckDB reads on meanwhile
+        except (duckdb.Error, pa.ArrowException, OSError) as err:  # raised by :meth:`prepared`
+            self._reading.error = _not_fast(err)
+            return
+        self._reading.tables = Prefetcher(partial(next, self._tables(stream), None), READ_AHEAD)
+        self._reading.tables.start()
+
+    def close(self) -> None:
+        """Stop reading (the line count runs to its end: :meth:`prepared` checks it)."""
+        reading = self._reading
+        if reading is None:
+            return
+        if reading.tables is not None:
+            reading.tables.close()
+        reading.con.close()
+        reading.counter.join()
+        self._reading = None
+
+    def prepared(
+        self, prepare: Callable[[pa.Table, dict[str, Keys]], T]
+    ) -> Iterator[tuple[pa.Table, T]]:
+        """:meth:`batches`, each table with ``prepare(table, keys)`` (``keys``: those of the
+        :attr:`keyed` columns), worked out in a thread of its own while DuckDB's reading thread
+        reads on (work that lets go of the GIL, such as a Hyperscan pass, overlaps with what the
+        caller does with the table before)."""
+        self.start()
+        reading = self._reading
+        assert reading is not None
+        try:
+            if reading.error is not None:
+                raise reading.error
+            assert reading.tables is not None
+            tables = iter(reading.tables)
+            yield from Prefetcher(partial(self._next_prepared, tables, prepare))
         except (duckdb.Error, pa.ArrowException, OSError) as err:  # DuckDB's, through Arrow
-            raise NotFast(" ".join(str(err).split())[:200]) from None
+            raise _not_fast(err) from None
         finally:
-            con.close()
-            counter.join()
-        self._verify(counter)
+            self.close()
+        self._verify(reading.counter)
         self._report()
+
+    def _next_prepared(
+        self, tables: Iterator[pa.Table], prepare: Callable[[pa.Table, dict[str, Keys]], T]
+    ) -> tuple[pa.Table, T] | None:
+        table = next(tables, None)
+        return None if table is None else self._split(table, prepare)
 
     def _split(
         self, table: pa.Table, prepare: Callable[[pa.Table, dict[str, Keys]], T]

@@ -18,7 +18,7 @@ from procurewatch.match.text import TextScanner
 from procurewatch.matcher_cache import compiled_for
 from procurewatch.model import Watchlist
 from procurewatch.screen.core import ScreenContext
-from procurewatch.screen.engines.local import InputResult, Progress, screen_files
+from procurewatch.screen.engines.local import InputResult, Progress, head_start, screen_files
 from procurewatch.screen.hits import SET_ASIDE_COLUMNS, Hit, set_aside_row
 from procurewatch.screen.name_memo import NameMemo, memo_key
 from procurewatch.screen.output import write_csv, write_hits, write_json
@@ -128,13 +128,19 @@ def run_screen(
     sheet by name or number, or ``all``)."""
     started = datetime.now(UTC)
     clock = time.perf_counter()
-    ctx = build_context(watchlist, default_currency)
-    memo = NameMemo(memo_key(ctx.matcher))
-    memo.load(ctx)
-    compiled = time.perf_counter()
-    inputs = screen_files(
-        paths, ctx, mapping=mapping, batch_size=batch_size, progress=progress, sheet=sheet
-    )
+    head = head_start(paths, mapping=mapping, batch_size=batch_size, sheet=sheet)
+    try:  # the first file is read while the matchers compile
+        ctx = build_context(watchlist, default_currency)
+        memo = NameMemo(memo_key(ctx.matcher))
+        memo.load(ctx)
+        compiled = time.perf_counter()
+        inputs = screen_files(
+            paths, ctx, mapping=mapping, batch_size=batch_size, progress=progress, sheet=sheet,
+            head=head,
+        )  # fmt: skip
+    finally:
+        if head is not None:
+            head.close()
     timings = {"compile_s": compiled - clock, "screen_s": time.perf_counter() - compiled}
     memo.save(ctx)
     return RunResult(

@@ -143,6 +143,48 @@ def _batch_results(
     return _serial(reader.batches(), reader.field_map, ctx, sha)
 
 
+@dataclass
+class HeadStart:
+    """A screen's first input, opened and, a clean CSV, already being read (DuckDB's parse
+    and the line count need no matcher) while the matchers compile and the name memo loads."""
+
+    path: Path
+    reader: InputReader
+    fast: duckcsv.FastCsv | None = None
+    taken: bool = False
+
+    def take(self, path: Path, label: str | None) -> tuple[InputReader, duckcsv.FastCsv | None]:
+        """The reader (and the fast read begun) of ``path``, once; else raises ``LookupError``."""
+        if self.taken or path != self.path or label is not None:
+            raise LookupError(path)
+        self.taken = True
+        return self.reader, self.fast
+
+    def close(self) -> None:
+        """Stop the read begun, if no screen took it to the end."""
+        if self.fast is not None:
+            self.fast.close()
+
+
+def head_start(
+    paths: Sequence[Path],
+    *,
+    mapping: Mapping[str, str] | None = None,
+    batch_size: int = 65536,
+    sheet: str | None = None,
+) -> HeadStart | None:
+    """The first of ``paths`` opened and, when the fast path may take it, being read (None
+    for no paths, or for every sheet of a workbook)."""
+    if not paths or sheet == "all":
+        return None
+    reader = open_input(paths[0], mapping=mapping, batch_size=batch_size, sheet=sheet)
+    head = HeadStart(paths[0], reader)
+    if settings.fast_csv() and duckcsv.eligible(reader):
+        head.fast = _fast_csv(reader)
+        head.fast.start()
+    return head
+
+
 def screen_file(
     path: Path,
     ctx: ScreenContext,
@@ -154,16 +196,22 @@ def screen_file(
     fast: bool | None = None,
     sheet: str | None = None,
     label: str | None = None,
+    head: HeadStart | None = None,
 ) -> InputResult:
     """Screen one input file: a clean CSV through DuckDB's parallel parser unless ``fast`` is
     False (default: :func:`procurewatch.settings.fast_csv`), anything else on ``workers``
-    processes (default: one per core)."""
+    processes (default: one per core); ``head``: the file opened and read ahead already."""
     fast = settings.fast_csv() if fast is None else fast
-    reader = open_input(path, mapping=mapping, batch_size=batch_size, sheet=sheet)
+    try:
+        reader, begun = head.take(path, label) if head is not None else (None, None)
+    except LookupError:
+        reader, begun = None, None
+    if reader is None:
+        reader = open_input(path, mapping=mapping, batch_size=batch_size, sheet=sheet)
     if label is not None and isinstance(reader, XlsxReader):
         reader.label = label
     result = InputResult(label or str(path), reader.format, fingerprint(path), reader.field_map)
-    if fast and duckcsv.eligible(reader) and _fast(reader, ctx, result, progress):
+    if fast and duckcsv.eligible(reader) and _fast(reader, ctx, result, progress, begun):
         return result
     workers = default_workers() if workers is None else workers
     size = path.stat().st_size
@@ -183,18 +231,24 @@ def _collect(result: InputResult, batches: Iterable[tuple[int, list[Hit]]],
             progress(rows)
 
 
-def _fast(reader: InputReader, ctx: ScreenContext, result: InputResult,
-          progress: Progress | None) -> bool:  # fmt: skip
-    """Screen a clean CSV through DuckDB's parallel parser (:mod:`procurewatch.ingest.duckcsv`);
-    False, with ``result`` and ``progress`` as they were, when the file needs the careful
-    reader."""
+def _fast_csv(reader: InputReader) -> duckcsv.FastCsv:
+    """The fast path's reader of a clean CSV, with the keys of its name columns."""
     assert isinstance(reader, DelimitedReader)
     fmap = reader.field_map
-    fast = duckcsv.FastCsv(
+    return duckcsv.FastCsv(
         reader,
         batch_size=max(reader.batch_size, FAST_BATCH_ROWS),
         keyed=(*fmap.vendor, *fmap.parent, *fmap.buyer),
     )
+
+
+def _fast(reader: InputReader, ctx: ScreenContext, result: InputResult,
+          progress: Progress | None, begun: duckcsv.FastCsv | None = None) -> bool:  # fmt: skip
+    """Screen a clean CSV through DuckDB's parallel parser (:mod:`procurewatch.ingest.duckcsv`;
+    ``begun``: its read, begun already); False, with ``result`` and ``progress`` as they were,
+    when the file needs the careful reader."""
+    fmap = reader.field_map
+    fast = begun if begun is not None else _fast_csv(reader)
     sha = result.fingerprint
     ctx.names_admitted = True
     try:
@@ -238,10 +292,12 @@ def screen_files(
     workers: int | None = None,
     fast: bool | None = None,
     sheet: str | None = None,
+    head: HeadStart | None = None,
 ) -> list[InputResult]:
     """Screen several input files in order; ``sheet`` picks a workbook's sheet by name or
     number, or (``all``) screens every sheet holding a table as an input of its own
-    (``book.xlsx#Sheet2``)."""
+    (``book.xlsx#Sheet2``); ``head``: the first file, opened and read ahead already
+    (:func:`head_start`)."""
     return [
         screen_file(
             p,
@@ -253,6 +309,7 @@ def screen_files(
             fast=fast,
             sheet=one,
             label=label,
+            head=head,
         )
         for p in paths
         for one, label in _sheets(p, sheet)
