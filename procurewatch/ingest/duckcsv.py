@@ -64,8 +64,8 @@ BLANK, AGAIN = '"_pw_blank"', '"_pw_header_again"'
 T = TypeVar("T")
 
 
-def _nothing(_: pa.Table, __: dict[str, Keys]) -> None:
-    return None
+def _table(table: pa.Table, _: dict[str, Keys]) -> pa.Table:
+    return table
 
 
 class NotFast(Exception):
@@ -191,8 +191,7 @@ class FastCsv:
     def batches(self) -> Iterator[pa.Table]:
         """The good rows, as the careful reader would give them, in tables of about
         ``batch_size`` rows (DuckDB hands out smaller batches); raises :class:`NotFast`."""
-        for table, _ in self.prepared(_nothing):
-            yield table
+        yield from self.prepared(_table)
 
     def start(self) -> None:
         """Begin reading now: the line count, and DuckDB's parse into up to :data:`READ_AHEAD`
@@ -227,12 +226,12 @@ class FastCsv:
         self._reading = None
 
     def prepared(
-        self, prepare: Callable[[pa.Table, dict[str, Keys]], T]
-    ) -> Iterator[tuple[pa.Table, T]]:
-        """:meth:`batches`, each table with ``prepare(table, keys)`` (``keys``: those of the
-        :attr:`keyed` columns), worked out in a thread of its own while DuckDB's reading thread
-        reads on (work that lets go of the GIL, such as a Hyperscan pass, overlaps with what the
-        caller does with the table before)."""
+        self, prepare: Callable[[pa.Table, dict[str, Keys]], T], ahead: int = 2
+    ) -> Iterator[T]:
+        """``prepare(table, keys)`` of each table of :meth:`batches` (``keys``: those of the
+        :attr:`keyed` columns), worked out in a thread of its own, up to ``ahead`` ready, while
+        DuckDB's reading thread reads on (work that lets go of the GIL, such as a Hyperscan
+        pass, overlaps with what the caller does with the one before)."""
         self.start()
         reading = self._reading
         assert reading is not None
@@ -241,7 +240,7 @@ class FastCsv:
                 raise reading.error
             assert reading.tables is not None
             tables = iter(reading.tables)
-            yield from Prefetcher(partial(self._next_prepared, tables, prepare))
+            yield from Prefetcher(partial(self._next_prepared, tables, prepare), ahead)
         except (duckdb.Error, pa.ArrowException, OSError) as err:  # DuckDB's, through Arrow
             raise _not_fast(err) from None
         finally:
@@ -251,21 +250,18 @@ class FastCsv:
 
     def _next_prepared(
         self, tables: Iterator[pa.Table], prepare: Callable[[pa.Table, dict[str, Keys]], T]
-    ) -> tuple[pa.Table, T] | None:
+    ) -> T | None:
         table = next(tables, None)
         return None if table is None else self._split(table, prepare)
 
-    def _split(
-        self, table: pa.Table, prepare: Callable[[pa.Table, dict[str, Keys]], T]
-    ) -> tuple[pa.Table, T]:
-        """The table without its key columns, and ``prepare`` of it with its keys."""
+    def _split(self, table: pa.Table, prepare: Callable[[pa.Table, dict[str, Keys]], T]) -> T:
+        """``prepare`` of the table without its key columns, with its keys."""
         width = len(self._schema())
         keys = {
             name: (_numpy(table.column(width + 2 * i)), _numpy(table.column(width + 2 * i + 1)))
             for i, name in enumerate(self._keyed())
         }
-        table = table.select(range(width))
-        return table, prepare(table, keys)
+        return prepare(table.select(range(width)), keys)
 
     def _tables(self, stream: pa.RecordBatchReader) -> Iterator[pa.Table]:
         group: list[pa.RecordBatch] = []

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -30,7 +31,7 @@ from procurewatch.match.text import TextScanner
 from procurewatch.match.types import TextHit
 from procurewatch.model import EffectiveDesignation, Entity
 from procurewatch.screen.hits import Hit
-from procurewatch.screen.known_names import KnownNames
+from procurewatch.screen.known_names import KnownNames, QueuedKeys
 from procurewatch.screen.leads import lead_explanation, lead_via
 from procurewatch.screen.seen import SeenValues
 from procurewatch.screen.values import money_facts, parse_date
@@ -63,6 +64,10 @@ class ScreenContext:
     batch to :func:`screen_batch`, e.g. in its reading thread."""
     known: KnownNames = field(default_factory=KnownNames)
     """What earlier runs of the same matcher learnt about names (:mod:`.name_memo`)."""
+    queued_keys: QueuedKeys = field(default_factory=lambda: QueuedKeys())
+    """The first key of every name queued for the matcher so far: a row whose names have
+    none of them cannot be flagged by name
+    (:func:`procurewatch.screen.engines.local.prepare_batch`)."""
     flagged_names: dict[str, tuple[NameMatch, ...]] = field(default_factory=dict)
     """The names among them that matched."""
     default_currency: str | None = None
@@ -132,14 +137,18 @@ class ScreenContext:
         seen = self.seen.get(column)
         if seen is None:
             seen = self.seen[column] = SeenValues(self.known.empty_keys())
-        fresh = seen.fresh(values, keys)
-        names = fresh.filter(pc.not_equal(pc.utf8_trim_whitespace(fresh), ""))
-        matched, unknown = self.known.split(names)
-        self.pending.extend(matched.to_pylist())
-        if len(unknown):
-            may = bool_array(self.gate().may_match(unknown))
-            self.pending.extend(unknown.filter(may).to_pylist())
-            self.known.turned_away.append(unknown.filter(pc.invert(may)))
+        fresh, first_keys = seen.fresh_keyed(values, keys)
+        named = np.asarray(pc.not_equal(pc.utf8_trim_whitespace(fresh), ""), dtype=bool)
+        names, first_keys = fresh.filter(bool_array(named)), first_keys[named]
+        queued = self.known.matched_mask(names)
+        unknown = ~queued
+        if unknown.any():
+            may = self.gate().may_match(names.filter(bool_array(unknown)))
+            queued[unknown] = may
+            self.known.turned_away.append(names.filter(bool_array(unknown & ~queued)))
+        if queued.any():
+            self.pending.extend(names.filter(bool_array(queued)).to_pylist())
+            self.queued_keys.add(first_keys[queued])
 
     def gate(self) -> Gate:
         """The matcher's name gate, given the word facts of earlier runs when first asked."""

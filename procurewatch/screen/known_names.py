@@ -15,7 +15,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from procurewatch.arrowtake import bool_array
 from procurewatch.ingest.name_keys import Keys
 from procurewatch.screen.seen import met_keys
 
@@ -45,10 +44,32 @@ class KnownNames:
             self._empty_keys = met_keys(self.empty)
         return self._empty_keys
 
-    def split(self, names: pa.Array) -> tuple[pa.Array, pa.Array]:
-        """``names`` (distinct, never met before in this run) as (known to match: for the
-        matcher at once, the others: for the gate)."""
+    def matched_mask(self, names: pa.Array) -> np.ndarray:
+        """Which of ``names`` (distinct, never met before in this run) are known to match:
+        for the matcher at once (the others are for the gate)."""
         if not len(self.matched) or not len(names):
-            return names.slice(0, 0), names
-        known = np.asarray(pc.is_in(names, value_set=self.matched), dtype=bool)
-        return names.filter(bool_array(known)), names.filter(bool_array(~known))
+            return np.zeros(len(names), dtype=bool)
+        return np.asarray(pc.is_in(names, value_set=self.matched), dtype=bool)
+
+
+class QueuedKeys:
+    """The first keys of the names queued for the matcher in a run (few: the names that may
+    match), appended by the thread that admits names and read by the one that keeps rows."""
+
+    def __init__(self) -> None:
+        self._parts: list[np.ndarray] = []
+        self._all: pa.Array = pa.array(np.zeros(0, np.uint64))
+
+    def add(self, keys: np.ndarray) -> None:
+        """Remember more queued names' first keys."""
+        if len(keys):
+            self._parts.append(keys)
+            self._all = pa.array(np.concatenate(self._parts))
+
+    def rows(self, keys: np.ndarray) -> np.ndarray:
+        """Where ``keys`` (a name column's first keys) are among the queued names' (a bool per
+        row; a superset of the rows whose name is queued, since only one key is compared)."""
+        if not len(self._all):
+            return np.zeros(len(keys), dtype=bool)
+        found = pc.is_in(pa.array(keys), value_set=self._all)
+        return np.asarray(found, dtype=bool)

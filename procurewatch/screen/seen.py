@@ -38,6 +38,12 @@ class SeenValues:
     def fresh(self, values: pa.Array | pa.ChunkedArray, keys: Keys | None = None) -> pa.Array:
         """The distinct non-null values of ``values`` not met before (now remembered), in the
         order of their first appearance; ``keys``: their keys, when the caller has them."""
+        return self.fresh_keyed(values, keys)[0]
+
+    def fresh_keyed(
+        self, values: pa.Array | pa.ChunkedArray, keys: Keys | None = None
+    ) -> tuple[pa.Array, np.ndarray]:
+        """:meth:`fresh`, and the first key of each value it returns."""
         if isinstance(values, pa.ChunkedArray):
             values = values.combine_chunks()
         if values.type != pa.string():
@@ -48,12 +54,12 @@ class SeenValues:
             new &= np.asarray(values.is_valid(), dtype=bool)
         rows = _first_rows(np.flatnonzero(new), k1, k2)
         if not len(rows):
-            return values.slice(0, 0)
+            return values.slice(0, 0), k1[:0]
         self._keys.add(k1[rows], k2[rows])
         unique = values.take(int_array(rows))
         self._chunks.append(unique)
         self._count += len(unique)
-        return unique
+        return unique, k1[rows]
 
     def to_pylist(self) -> list[str]:
         """Every value met so far."""

@@ -27,9 +27,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 
 from procurewatch import settings
+from procurewatch.arrowtake import take_rows
 from procurewatch.ingest import duckcsv
 from procurewatch.ingest.base import FieldMap, InputReader, Reject, open_input
 from procurewatch.ingest.name_keys import Keys
@@ -130,6 +132,8 @@ def _serial(batches: Iterable[pa.RecordBatch], fmap: FieldMap, ctx: ScreenContex
 
 FAST_BATCH_ROWS = 131072
 """Rows per batch on the DuckDB fast path."""
+PREPARED_AHEAD = 16
+"""Prepared batches (only the rows that may hold a hit) that may wait for the main thread."""
 
 PARALLEL_MIN_BYTES = 32 << 20
 """Files smaller than this are screened in this process (forking would cost more than it saves)."""
@@ -252,11 +256,12 @@ def _fast(reader: InputReader, ctx: ScreenContext, result: InputResult,
     sha = result.fingerprint
     ctx.names_admitted = True
     try:
-        # the prefilter and the new names' gate run in the reading thread (Hyperscan and
-        # Arrow let go of the GIL); the matcher scores what the gate let through
-        tables = fast.prepared(partial(_prepare, fmap=fmap, ctx=ctx))
-        _collect(result, ((t.num_rows, screen_batch(t, fmap, ctx, sha, rows))
-                          for t, rows in tables), progress)  # fmt: skip
+        # the new names' gate and the prefilter run in the preparing thread (Hyperscan, Arrow
+        # and numpy let go of the GIL), which keeps only the rows that may hold a hit; the
+        # matcher scores what the gate let through
+        ready = fast.prepared(partial(prepare_batch, fmap=fmap, ctx=ctx), PREPARED_AHEAD)
+        _collect(result, ((p.rows, screen_batch(p.table, fmap, ctx, sha, p.selected))
+                          for p in ready), progress)  # fmt: skip
     except duckcsv.NotFast:
         if progress is not None and result.records:
             progress(-result.records)
@@ -271,15 +276,36 @@ def _fast(reader: InputReader, ctx: ScreenContext, result: InputResult,
     return True
 
 
-def _prepare(
+@dataclass(frozen=True)
+class Prepared:
+    """A batch as the preparing thread leaves it: its row count, the rows that may hold a hit
+    and, by text column, which of those the prefilter selected (indices into ``table``)."""
+
+    rows: int
+    table: pa.Table
+    selected: dict[str, list[int]]
+
+
+def prepare_batch(
     table: pa.Table, keys: dict[str, Keys], fmap: FieldMap, ctx: ScreenContext
-) -> dict[str, list[int]]:
-    """The reading thread's share of a batch: its new names (``keys``: their keys, from the
-    scan) through the gate, the rows of its text columns the prefilter selects. Names gated
-    here but left unscored when the fast path gives up stay queued (``ctx.pending``) for the
-    careful reader's pass."""
+) -> Prepared:
+    """The preparing thread's share of a batch: its new names (``keys``: their keys, from the
+    scan) through the gate, the rows of its text columns the prefilter selects, and then only
+    the rows that may hold a hit: a name queued for the matcher (all a name can be flagged
+    for) or a selected text. :func:`screen_batch` of those rows gives the batch's hits, and a
+    batch of 131,072 rows shrinks to tens, so the main thread has little to do and the batches
+    waiting for it hold little memory. Names gated here but left unscored when the fast path
+    gives up stay queued (``ctx.pending``) for the careful reader's pass."""
     admit_names(table, fmap, ctx, keys)
-    return candidate_rows(table, columns=fmap.text, ctx=ctx)
+    selected = candidate_rows(table, columns=fmap.text, ctx=ctx)
+    keep = np.zeros(table.num_rows, dtype=bool)
+    for first, _ in keys.values():
+        keep |= ctx.queued_keys.rows(first)
+    for rows in selected.values():
+        keep[rows] = True
+    kept = np.flatnonzero(keep)
+    where = {c: np.searchsorted(kept, rows).tolist() for c, rows in selected.items()}
+    return Prepared(table.num_rows, take_rows(table, kept.tolist()), where)
 
 
 def screen_files(
