@@ -18,6 +18,9 @@ CUES_FILE = "mention_cues.yaml"
 _WC = WORD_EDGE.pattern
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORDS = re.compile(_WC + "+")
+_WORD_AFTER = f"(?!(?-i:{_WC}))"
+"""No letter or digit next: the class without case folding, in a case-insensitive regex (the
+same characters, each code point checked in the tests; folding its CJK ranges is slow)."""
 _CLAUSE_MARK = r"[!?;|\t。；！？()（）\[\]{}<>«»“”\"—–]|\.(?=\s|$)|\s-\s|\n\s*\n"
 CLAUSE = re.compile(_CLAUSE_MARK)
 """Where a clause ends: sentence marks, brackets, field separators, dashes between spaces, a
@@ -229,7 +232,7 @@ def compile_cues(data: Mapping[str, Any]) -> MentionCues:
         predicates=CueSet(_flat(data["negated_predicates"])),
         negators=frozenset(w.lower() for w in _flat(data["predicate_negators"])),
         number_words=frozenset(w.lower() for w in _flat(data["number_words"])),
-        place_after=re.compile(rf"[\s-]*(?:{place_after})(?!{_WC})", re.I),
+        place_after=re.compile(rf"[\s-]*(?:{place_after}){_WORD_AFTER}", re.I),
         place_before=_union(_flat(data["place_before"]), after=r"\s*$"),
         person_before=_union(_flat(data["person_before"]), after=r"\s*$"),
         affirm_before=_union(_flat(data["affirmative_before"]), after=r"\s*$"),

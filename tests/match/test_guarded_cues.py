@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from procurewatch.match._cue_set import CueSet, cue_regex, edged
+from procurewatch.match._cue_set import WORD_EDGE, CueSet, cue_regex, edged
 from procurewatch.match._guarded import Guarded
 from procurewatch.match._mention_cues import CUES_FILE, _flat, _union, load_cues
 from procurewatch.yamlload import safe_load
@@ -236,3 +236,21 @@ def test_edges_beside_see_before_pos_and_stop_at_endpos() -> None:
     assert regex.match("listed", 0, 6) is None
     later = cue_regex("exclud(?:e|es|ed|ing)").match("excluded", 0, 8)
     assert later is not None and later.group(0) == "excluded"  # a later path of the body
+
+
+def test_the_word_class_folded_or_not_is_the_same_for_every_code_point() -> None:
+    """``place_after`` ends in the word class without case folding: the same characters."""
+    folded = re.compile(f"(?!{WORD_EDGE.pattern})", re.IGNORECASE)
+    unfolded = re.compile(f"(?!(?-i:{WORD_EDGE.pattern}))", re.IGNORECASE)
+    differ = [
+        c for c in range(0x110000) if bool(folded.match(chr(c))) != bool(unfolded.match(chr(c)))
+    ]
+    assert differ == []
+    places = "|".join(sorted(_flat(_cue_data()["place_after"]), key=len, reverse=True))
+    old = re.compile(rf"[\s-]*(?:{places})(?!{WORD_EDGE.pattern})", re.IGNORECASE)
+    new = load_cues().place_after
+    assert new.pattern != old.pattern
+    for text in TEXTS:
+        for pos in range(len(text) + 1):
+            got, want = new.match(text, pos), old.match(text, pos)
+            assert (got and got.span()) == (want and want.span()), (text, pos)
