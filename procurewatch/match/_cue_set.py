@@ -10,11 +10,12 @@ regex only where its head stands. Cues without a literal head are run as plain r
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from functools import cache
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Protocol
 
 import ahocorasick_rs
+
+from procurewatch.match._guarded import Guarded
 
 WORD_EDGE = re.compile(r"[^\W_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 """A character that needs a word edge (letters and digits; not CJK, which has no spaces)."""
@@ -36,10 +37,16 @@ def edged(cue: str) -> str:
     Where the cue's first or last character is a plain literal, the edge is written for it
     alone (the same test, but it compiles several times faster: the class spans the CJK
     blocks, and a cue file holds hundreds of cues)."""
+    lead, trail = edges(cue)
+    return f"{lead}(?:{cue}){trail}"
+
+
+def edges(cue: str) -> tuple[str, str]:
+    """The lead and trail word edges :func:`edged` puts around ``cue`` (zero-width)."""
     first, last = _end_chars(cue)
     lead = f"(?:(?<!{_EDGE})|(?!{_EDGE}))" if first is None else _edge(first, f"(?<!{_EDGE})")
     trail = f"(?:(?!{_EDGE})|(?<!{_EDGE}))" if last is None else _edge(last, f"(?!{_EDGE})")
-    return f"{lead}(?:{cue}){trail}"
+    return lead, trail
 
 
 def _alternatives(cue: str) -> bool:
@@ -117,51 +124,39 @@ def heads(cue: str) -> list[str]:
     return [head.lower()] if head else []
 
 
-class _Cue:
-    """One cue's regex with its word edges, compiled when first used: the word-edge class spans
-    the CJK blocks, and Python's ``re`` takes milliseconds to compile each (seconds for a cue
-    file), while most runs try only a few cues. The cue alone is compiled at once, so a bad
-    pattern still fails when the cues are loaded."""
-
-    __slots__ = ("_regex", "cue")
-
-    def __init__(self, cue: str) -> None:
-        re.compile(cue, re.IGNORECASE)
-        self.cue = cue
-        self._regex: re.Pattern[str] | None = None
-
-    def _compiled(self) -> re.Pattern[str]:
-        if self._regex is None:
-            self._regex = _edged_regex(self.cue)
-        return self._regex
-
-    def match(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
-        """As :meth:`re.Pattern.match`."""
-        return self._compiled().match(text, pos, endpos)
-
-    def finditer(self, text: str, pos: int, endpos: int) -> Iterator[re.Match[str]]:
-        """As :meth:`re.Pattern.finditer`."""
-        return self._compiled().finditer(text, pos, endpos)
+def cue_regex(cue: str) -> Guarded:
+    """One cue's regex with its word edges (:func:`edged`). The edges are not compiled into
+    each cue (the word-edge class spans the CJK blocks, and Python's ``re`` takes about a
+    millisecond to compile it: seconds for a cue file) but tried beside it, see
+    :class:`~procurewatch.match._guarded.Guarded`. A bad pattern fails when the cues are
+    loaded."""
+    lead, trail = edges(cue)
+    return Guarded(lead, cue, trail, re.IGNORECASE)
 
 
-@cache
-def _edged_regex(cue: str) -> re.Pattern[str]:
-    return re.compile(edged(cue), re.IGNORECASE)
+class CueRegex(Protocol):
+    """What a cue set asks of a cue's regex: :meth:`re.Pattern.match` and ``finditer``."""
+
+    def match(self, text: str, pos: int, endpos: int, /) -> re.Match[str] | None: ...
+
+    def finditer(self, text: str, pos: int, endpos: int, /) -> Iterator[re.Match[str]]: ...
 
 
 class CueSet:
-    """Cue regexes (case-insensitive, with word edges) and the automaton over their heads."""
+    """Cue regexes (case-insensitive, with word edges) and the automaton over their heads.
 
-    def __init__(self, cues: Iterable[str]) -> None:
-        by_head: dict[str, list[_Cue]] = {}
-        self._slow: list[_Cue] = []
+    ``regex`` compiles a cue (tests pass the plain ``re.compile(edged(cue), re.I)``)."""
+
+    def __init__(self, cues: Iterable[str], regex: Callable[[str], CueRegex] = cue_regex) -> None:
+        by_head: dict[str, list[CueRegex]] = {}
+        self._slow: list[CueRegex] = []
         for cue in dict.fromkeys(cues):
-            regex = _Cue(cue)
+            compiled = regex(cue)
             found = heads(cue)
             for head in found:
-                by_head.setdefault(head, []).append(regex)
+                by_head.setdefault(head, []).append(compiled)
             if not found:
-                self._slow.append(regex)
+                self._slow.append(compiled)
         self._heads = list(by_head)
         self._regexes = [by_head[h] for h in self._heads]
         self._automaton: Any = ahocorasick_rs.AhoCorasick(self._heads) if self._heads else None
@@ -187,7 +182,7 @@ class CueSet:
         found = self.find(text)
         return found[0][2] if found else ""
 
-    def _all(self) -> list[_Cue]:
+    def _all(self) -> list[CueRegex]:
         return list(dict.fromkeys(r for group in self._regexes for r in group))
 
     @staticmethod

@@ -8,15 +8,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import groupby
 from typing import Any
 
-from procurewatch.match._cue_set import WORD_EDGE, CueSet, edged
+from procurewatch.match._cue_set import WORD_EDGE, CueSet, edged, edges
 from procurewatch.yamlload import safe_load
 
 CUES_FILE = "mention_cues.yaml"
 _WC = WORD_EDGE.pattern
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORDS = re.compile(_WC + "+")
+_WORD_AFTER = f"(?!(?-i:{_WC}))"
+"""No letter or digit next: the class without case folding, in a case-insensitive regex (the
+same characters, each code point checked in the tests; folding its CJK ranges is slow)."""
 _CLAUSE_MARK = r"[!?;|\t。；！？()（）\[\]{}<>«»“”\"—–]|\.(?=\s|$)|\s-\s|\n\s*\n"
 CLAUSE = re.compile(_CLAUSE_MARK)
 """Where a clause ends: sentence marks, brackets, field separators, dashes between spaces, a
@@ -32,9 +36,32 @@ AFTER_GAP_WORDS = 2
 _NAME_ITEM = re.compile(r"\s*(?:(?:and|et|y|und|e)\s+)?[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2}\s*")
 
 
-def _union(cues: Iterable[str]) -> re.Pattern[str]:
+def _union(cues: Iterable[str], *, before: str = "", after: str = "") -> re.Pattern[str]:
+    """``before`` + the cues with their word edges, longest first, as one alternation +
+    ``after``: the regex ``before + "|".join(edged(c) for c in ...) + after``, so ``before``
+    binds to the first cue only and ``after`` to the last only, as written.
+
+    Runs of cues with the same edges share them (``lead(?:(?:c1)|(?:c2))trail``: the same
+    paths in the same order, so the same matches), so that the word-edge class, slow to
+    compile, appears a few times per union instead of twice per cue."""
     ordered = sorted(set(cues), key=len, reverse=True)
-    return re.compile("|".join(edged(c) for c in ordered), re.IGNORECASE)
+    head = [before + edged(ordered.pop(0))] if before and ordered else []
+    tail = [edged(ordered.pop()) + after] if after and ordered else []
+    parts = [*head, *_shared_edges(ordered), *tail]
+    return re.compile(before * (not head) + "|".join(parts) + after * (not tail), re.IGNORECASE)
+
+
+def _shared_edges(ordered: list[str]) -> list[str]:
+    """The alternatives of the cues in this order, each run with the same lead (and within it
+    the same trail) written with its edge once."""
+    out: list[str] = []
+    for lead, run in groupby(ordered, key=lambda c: edges(c)[0]):
+        inner = [
+            f"(?:{'|'.join(f'(?:{c})' for c in same)}){trail}"
+            for trail, same in groupby(run, key=lambda c: edges(c)[1])
+        ]
+        out.append(f"{lead}(?:{'|'.join(inner)})")
+    return out
 
 
 def _flat(section: Any) -> list[str]:
@@ -205,13 +232,11 @@ def compile_cues(data: Mapping[str, Any]) -> MentionCues:
         predicates=CueSet(_flat(data["negated_predicates"])),
         negators=frozenset(w.lower() for w in _flat(data["predicate_negators"])),
         number_words=frozenset(w.lower() for w in _flat(data["number_words"])),
-        place_after=re.compile(rf"[\s-]*(?:{place_after})(?!{_WC})", re.I),
-        place_before=re.compile(rf"{_union(_flat(data['place_before'])).pattern}\s*$", re.I),
-        person_before=re.compile(rf"{_union(_flat(data['person_before'])).pattern}\s*$", re.I),
-        affirm_before=re.compile(rf"{_union(_flat(data['affirmative_before'])).pattern}\s*$", re.I),
-        affirm_after=re.compile(
-            rf"\s*,?\s*{_union(_flat(data['affirmative_after'])).pattern}", re.I
-        ),
+        place_after=re.compile(rf"[\s-]*(?:{place_after}){_WORD_AFTER}", re.I),
+        place_before=_union(_flat(data["place_before"]), after=r"\s*$"),
+        person_before=_union(_flat(data["person_before"]), after=r"\s*$"),
+        affirm_before=_union(_flat(data["affirmative_before"]), after=r"\s*$"),
+        affirm_after=_union(_flat(data["affirmative_after"]), before=r"\s*,?\s*"),
         gap=Gap(int(data["max_gap_words"]), int(data["max_gap_cjk"])),
     )
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from procurewatch.errors import WatchlistError
+from procurewatch.match._guarded import Guarded
 from procurewatch.model import ProductFamily
 
 _PARSER: Any = importlib.import_module("re._parser")
@@ -47,7 +48,8 @@ class CompiledFamily:
     """A product family with its compiled regex, literal prefixes and heads."""
 
     family: ProductFamily
-    regex: re.Pattern[str]
+    regex: Guarded
+    """The family's regex and :data:`WORD_END` (compiled as the pattern and the lookahead)."""
     prefixes: frozenset[str]
     """Literal strings every match starts with (one of them): automaton patterns."""
     heads: frozenset[Head]
@@ -146,7 +148,7 @@ def compile_family(family: ProductFamily, order: int) -> CompiledFamily:
     """Compile a family; raise :class:`WatchlistError` for a bad or prefix-less pattern."""
     where = f"product {family.id!r}"
     try:
-        regex = re.compile(f"(?:{family.pattern}){WORD_END}")
+        regex = Guarded("", f"(?:{family.pattern})", WORD_END)  # (?:...): checked as before
         heads = pattern_heads(family.pattern)
     except re.error as exc:
         raise WatchlistError(f"{where}: not a valid regular expression ({exc})") from None
