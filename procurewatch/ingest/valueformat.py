@@ -75,9 +75,25 @@ def header_unit(header: str) -> tuple[float, str]:
 def _has_word(text: str, word: str) -> bool:
     """Whether ``word`` occurs in ``text`` and, where it starts or ends with a Latin letter, not
     inside a longer word (``$m`` is not in ``$mxn``)."""
+    return _word_regex(word).search(text) is not None
+
+
+@cache
+def _word_regex(word: str) -> re.Pattern[str]:
+    """The regex of :func:`_has_word`, compiled once (``re``'s own cache holds 512 patterns,
+    and a screen compiles more: looked up per record, they were compiled again each time)."""
     before = r"(?<![a-z])" if word[:1].isascii() and word[:1].isalpha() else ""
     after = r"(?![a-z])" if word[-1:].isascii() and word[-1:].isalpha() else ""
-    return re.search(before + re.escape(word) + after, text) is not None
+    return re.compile(before + re.escape(word) + after)
+
+
+@cache
+def _currency_codes() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each currency code's regex (compiled once) and the code it stands for."""
+    return tuple(
+        (re.compile(rf"(?<![A-Z]){code}(?![A-Z])"), "CNY" if code == "RMB" else str(code))
+        for code in vocabulary()["currency_codes"]
+    )
 
 
 def cell_unit(text: str) -> float:
@@ -94,9 +110,9 @@ def cell_unit(text: str) -> float:
 def currency_in(text: str) -> str | None:
     """The ISO 4217 code a text names by code, sign or word (``R$`` → BRL, ``元`` → CNY)."""
     upper = text.upper()
-    for code in vocabulary()["currency_codes"]:
-        if re.search(rf"(?<![A-Z]){code}(?![A-Z])", upper):
-            return "CNY" if code == "RMB" else str(code)
+    for regex, code in _currency_codes():
+        if regex.search(upper):
+            return code
     signs: dict[str, str] = vocabulary()["currency_signs"]
     for sign, code in signs.items():
         if sign in text:

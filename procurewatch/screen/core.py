@@ -96,9 +96,12 @@ class ScreenContext:
         """Matches of one name at or above the threshold (cached)."""
         found = self.name_cache.get(value)
         if found is None:
+            found = self.known.matches.get(value)
+        if found is None:
             found = tuple(
                 r for r in self.matcher.match_name(value, limit=3) if self.matcher.is_match(r)
             )
+        if value not in self.name_cache:
             self.name_cache[value] = found
             if found:
                 self.flagged_names[value] = found

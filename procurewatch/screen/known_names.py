@@ -10,6 +10,7 @@ before meet the gate.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -17,6 +18,9 @@ import pyarrow.compute as pc
 
 from procurewatch.ingest.name_keys import Keys
 from procurewatch.screen.seen import met_keys
+
+if TYPE_CHECKING:
+    from procurewatch.match.matcher import NameMatch
 
 
 def _no_names() -> pa.Array:
@@ -31,6 +35,9 @@ class KnownNames:
     """Names that matched nothing: every name column takes them as met already."""
     matched: pa.Array = field(default_factory=_no_names)
     """Names that matched: scored again, without asking the gate first."""
+    matches: dict[str, tuple[NameMatch, ...]] = field(default_factory=dict)
+    """The matcher's answers for the names that matched (with their evidence), as it gave
+    them: a rescreen does not score them again."""
     word_facts: tuple[pa.Array, np.ndarray] | None = None
     """The gate's word facts (words, and a row of three bools each), handed to the gate when
     it is first needed (building it takes a quarter of a second)."""

@@ -3,28 +3,30 @@
 Award data names the same recipients month after month, and a quarter of a million distinct
 vendors is an ordinary file. The matcher takes about a millisecond per name, and nearly every
 name it is asked about matches nothing; the name gate asks the candidate index (Python) about
-each new word. Two entries per matcher are kept in ``$PROCUREWATCH_HOME/cache``
+each new word. Three entries per matcher are kept in ``$PROCUREWATCH_HOME/cache``
 (:mod:`procurewatch.cache`):
 
 - ``names-KEY.arrow``: the names that matched nothing (turned away by the name gate, or scored
   empty by the matcher) and the names that matched (:mod:`.known_names`). A screen takes the
   first as met already (:class:`~procurewatch.screen.seen.SeenValues`), so neither the gate nor
-  the matcher sees them again, and sends the second straight to the matcher;
+  the matcher sees them again, and takes the second's matches from the next entry;
+- ``matches-KEY.pickle``: the matcher's answers for the names that matched, with their evidence
+  (pickle, as the compiled matcher is: the cache folder is the user's own);
 - ``words-KEY.arrow``: the gate's facts of each word (the index is not asked again).
 
 KEY is a hash of everything those answers follow from: the matching code, data and library
 versions (:func:`procurewatch.matcher_cache.code_digest`), the modules that decide how a name
 is asked (``screen/core.py``, ``known_names.py``, ``seen.py``), every entity, list and product
 family of the watchlist, and the match threshold. Any change names other entries, so a stale
-answer is never read. Names that matched are scored again (few), so hits carry their full
-evidence. Arrow IPC streams (a quarter of a million names read in milliseconds;
-JSON took half a second), not pickle; an entry that cannot be read is ignored.
+answer is never read. The names and words are Arrow IPC streams (a quarter of a million names
+read in milliseconds; JSON took half a second); an entry that cannot be read is ignored.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,7 +37,7 @@ import pyarrow.compute as pc
 from procurewatch.cache import DiskCache
 
 if TYPE_CHECKING:
-    from procurewatch.match.matcher import Matcher
+    from procurewatch.match.matcher import Matcher, NameMatch
     from procurewatch.screen.core import ScreenContext
 
 MAX_NAMES = 2_000_000
@@ -107,12 +109,19 @@ class NameMemo:
         """The entry of the gate's word facts."""
         return f"words-{self.key}.arrow"
 
+    @property
+    def matches_entry(self) -> str:
+        """The entry of the matcher's answers for the names that matched."""
+        return f"matches-{self.key}.pickle"
+
     def load(self, ctx: ScreenContext) -> None:
         """Give ``ctx`` what earlier runs learnt: the names that matched nothing and those that
-        matched, the gate's word facts."""
+        matched (with the matcher's answers), the gate's word facts."""
         names = _known_names(_read(self.cache, self.names_entry))
-        if names is not None:
+        matches = _matches(self.cache.get(self.matches_entry))
+        if names is not None and matches is not None:
             ctx.known.empty, ctx.known.matched = names
+            ctx.known.matches = matches
         words = _word_facts(_read(self.cache, self.words_entry))
         if words is not None:
             ctx.known.word_facts = words
@@ -124,6 +133,10 @@ class NameMemo:
         empty = _grown(known.empty, [*known.turned_away, _found(ctx, found=False)])
         matched = _grown(known.matched, [_found(ctx, found=True)])
         if len(empty) > len(known.empty) or len(matched) > len(known.matched):
+            answers = {**known.matches, **{n: m for n, m in ctx.name_cache.items() if m}}
+            wanted = set(matched.to_pylist())
+            answers = {n: m for n, m in answers.items() if n in wanted}
+            self.cache.put(self.matches_entry, pickle.dumps(answers, pickle.HIGHEST_PROTOCOL))
             flags = np.repeat([False, True], [len(empty), len(matched)])
             table = pa.table({"name": pa.concat_arrays([empty, matched]), "matched": flags})
             self.cache.put(self.names_entry, _bytes(table))
@@ -147,6 +160,24 @@ def _grown(known: pa.Array, added: list[pa.Array]) -> pa.Array:
     if len(known) + len(run) > MAX_NAMES:
         return run
     return pc.unique(pa.concat_arrays([known, run]))
+
+
+def _matches(data: bytes | None) -> dict[str, tuple[NameMatch, ...]] | None:
+    """The matches entry, or None when it is missing or damaged."""
+    from procurewatch.match.matcher import NameMatch
+
+    if data is None:
+        return None
+    try:
+        answers = pickle.loads(data)
+    except Exception:  # a damaged entry (any error unpickling it) is ignored
+        return None
+    if not isinstance(answers, dict) or not all(
+        isinstance(n, str) and isinstance(m, tuple) and all(isinstance(x, NameMatch) for x in m)
+        for n, m in answers.items()
+    ):
+        return None
+    return answers
 
 
 def _known_names(data: pa.Table | None) -> tuple[pa.Array, pa.Array] | None:

@@ -60,9 +60,10 @@ def test_known_names_skip_the_gate_and_the_matcher(
 
     monkeypatch.setattr(second.matcher, "match_name", spy)
     second.score_new([NOTHING, MAKER, TURNED_AWAY])
-    assert asked == [MAKER]
+    assert asked == []  # the maker's answer, with its evidence, is the one the matcher gave
     assert second.seen[""].to_pylist() == [MAKER]
-    assert second.flagged_names[MAKER]
+    assert second.flagged_names[MAKER] == first.flagged_names[MAKER]
+    assert second.flagged_names[MAKER][0].explanation() == first.names(MAKER)[0].explanation()
     assert second.matcher.built_gate() is None  # no name was new: the gate was never needed
 
     second.score_new(["Kasper Plumbing Supply LLC"])  # a new name: the gate, with its words
@@ -81,6 +82,7 @@ def test_a_damaged_entry_is_ignored(parts: tuple[Matcher, TextScanner]) -> None:
     memo = NameMemo(memo_key(ctx.matcher))
     memo.cache.put(memo.names_entry, b"[not json")
     memo.cache.put(memo.words_entry, b'{"words": ["a"], "facts": []}')
+    memo.cache.put(memo.matches_entry, b"not a pickle")
     memo.load(ctx)
-    assert len(ctx.known.empty) == len(ctx.known.matched) == 0
+    assert len(ctx.known.empty) == len(ctx.known.matched) == len(ctx.known.matches) == 0
     assert ctx.known.word_facts is None
