@@ -1,11 +1,11 @@
-"""A set of 128-bit keys in numpy arrays, asked about and added to many keys at a time. Pure.
+"""A set of two-part keys in numpy arrays, asked about and added to many keys at a time. Pure.
 
 A screen asks, for every batch of a name column, which of its names it has met before: about a
 hundred thousand names per batch, against a quarter of a million met. Arrow has no hash set that
 lasts between calls, and a Python set asks one name at a time. This is an open-addressing table
 (linear probing) whose every step is a numpy operation over all the keys still looking. A key
-is two 64-bit hashes of a name (:mod:`procurewatch.ingest.name_keys`); two names are taken as
-the same when both agree.
+is a name's 64-bit hash and its length (:mod:`procurewatch.ingest.name_keys`); two names are
+taken as the same when both agree.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """The distinct values of a column met so far in a run. Pure but for DuckDB's hashing.
 
 A file of five million payments may name a quarter of a million distinct vendors, some hundred
-thousand in each batch, and a screen must find each batch's new ones. Each value is known by two
-64-bit hashes (:mod:`procurewatch.ingest.name_keys`), and the keys met so far sit in a numpy
-hash table (:mod:`.keyset`): one look-up per row, all rows at once, whatever the number met. Arrow's
-``is_in`` or ``index_in`` against the values met would hash them all again for every batch, and
+thousand in each batch, and a screen must find each batch's new ones. Each value is known by its
+64-bit hash and its length (:mod:`procurewatch.ingest.name_keys`), and the keys met so far sit
+in a numpy hash table (:mod:`.keyset`): one look-up per row, all rows at once, whatever the
+number met. Arrow's ``is_in`` or ``index_in`` against the values met would hash them all again for every batch, and
 a Python set asks one value at a time; both cost several times more.
 """
 
@@ -68,8 +68,8 @@ class SeenValues:
 
 def _first_rows(rows: np.ndarray, k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
     """Of ``rows``, the first row of each distinct key, in row order. Rows are grouped by the
-    first key; a row whose second key differs from its group's first row (two values sharing
-    one hash) is grouped again with the others like it."""
+    hash; a row whose length differs from its group's first row (two values sharing one hash)
+    is grouped again with the others like it."""
     picked: list[np.ndarray] = []
     while len(rows):
         _, first, inverse = np.unique(k1[rows], return_index=True, return_inverse=True)

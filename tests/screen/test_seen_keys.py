@@ -1,4 +1,4 @@
-"""A batch's new names, found by two DuckDB hashes per name in a numpy hash table."""
+"""A batch's new names, found by a DuckDB key per name (hash, length) in a numpy hash table."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def test_the_key_set_answers_as_a_python_set_does() -> None:
         assert len(keys) == len(expected)
     some = np.array(sorted(expected)[:50], dtype=U64)
     assert keys.contains(some[:, 0], some[:, 1]).all()
-    assert not keys.contains(some[:, 0], some[:, 1] ^ U64(1)).any()  # one hash alike is not enough
+    assert not keys.contains(some[:, 0], some[:, 1] ^ U64(1)).any()  # the hash alike is not enough
 
 
 def test_new_values_come_once_in_order_of_first_appearance() -> None:
@@ -54,15 +54,15 @@ def test_seeded_values_are_met_already_and_not_counted() -> None:
     assert len(seen) == 1
 
 
-def test_two_values_sharing_one_hash_are_both_new() -> None:
-    values = pa.array(["x", "y", "x", "z", "y"])
-    real = name_keys(values)
-    clash: Keys = (np.zeros(5, U64), real[1])  # the first hash alike for all: only k2 differs
+def test_values_sharing_one_hash_are_told_apart_by_length_only() -> None:
+    values = pa.array(["x", "yy", "x", "zzz", "yy"])
+    clash: Keys = (np.zeros(5, U64), name_keys(values)[1])  # every hash alike
     seen = SeenValues()
-    assert seen.fresh(values, clash).to_pylist() == ["x", "y", "z"]
-    assert seen.fresh(
-        pa.array(["z", "w"]), (np.zeros(2, U64), name_keys(pa.array(["z", "w"]))[1])
-    ).to_pylist() == ["w"]
+    assert seen.fresh(values, clash).to_pylist() == ["x", "yy", "zzz"]
+    more = pa.array(["zzz", "wwww", "vv"])
+    # the documented limit: "vv" has the hash and the length of "yy", so it counts as met
+    assert seen.fresh(more, (np.zeros(3, U64), name_keys(more)[1])).to_pylist() == ["wwww"]
+    assert name_keys(pa.array(["yy", "vv"]))[0].tolist() != [0, 0]  # real hashes differ
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
