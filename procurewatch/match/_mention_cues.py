@@ -11,7 +11,7 @@ from importlib import resources
 from itertools import groupby
 from typing import Any
 
-from procurewatch.match._cue_set import WORD_EDGE, CueSet, edged, edges
+from procurewatch.match._cue_set import WORD_EDGE, CueSet, edges
 from procurewatch.yamlload import safe_load
 
 CUES_FILE = "mention_cues.yaml"
@@ -37,18 +37,15 @@ _NAME_ITEM = re.compile(r"\s*(?:(?:and|et|y|und|e)\s+)?[A-Z][a-z]+(?:[ -][A-Z][a
 
 
 def _union(cues: Iterable[str], *, before: str = "", after: str = "") -> re.Pattern[str]:
-    """``before`` + the cues with their word edges, longest first, as one alternation +
-    ``after``: the regex ``before + "|".join(edged(c) for c in ...) + after``, so ``before``
-    binds to the first cue only and ``after`` to the last only, as written.
+    """``before`` + one of the cues with their word edges + ``after``: the cues longest first
+    (equal lengths in alphabetical order, so the regex does not depend on Python's string
+    hashing), grouped, so that ``before`` and ``after`` bind to every cue.
 
     Runs of cues with the same edges share them (``lead(?:(?:c1)|(?:c2))trail``: the same
     paths in the same order, so the same matches), so that the word-edge class, slow to
     compile, appears a few times per union instead of twice per cue."""
-    ordered = sorted(set(cues), key=len, reverse=True)
-    head = [before + edged(ordered.pop(0))] if before and ordered else []
-    tail = [edged(ordered.pop()) + after] if after and ordered else []
-    parts = [*head, *_shared_edges(ordered), *tail]
-    return re.compile(before * (not head) + "|".join(parts) + after * (not tail), re.IGNORECASE)
+    ordered = sorted(set(cues), key=lambda cue: (-len(cue), cue))
+    return re.compile(f"{before}(?:{'|'.join(_shared_edges(ordered))}){after}", re.IGNORECASE)
 
 
 def _shared_edges(ordered: list[str]) -> list[str]:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import ast
 import csv
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
@@ -66,8 +69,10 @@ def _old(cue: str) -> re.Pattern[str]:
 
 
 def _old_union(cues: Iterable[str], before: str, after: str) -> re.Pattern[str]:
-    ordered = sorted(set(cues), key=len, reverse=True)
-    return re.compile(before + "|".join(edged(c) for c in ordered) + after, re.IGNORECASE)
+    """Every cue with its own edges, longest first (ties alphabetical), in one group."""
+    ordered = sorted(set(cues), key=lambda cue: (-len(cue), cue))
+    joined = "|".join(edged(c) for c in ordered)
+    return re.compile(f"{before}(?:{joined}){after}", re.IGNORECASE)
 
 
 def _cue_data() -> Mapping[str, Any]:
@@ -254,3 +259,32 @@ def test_the_word_class_folded_or_not_is_the_same_for_every_code_point() -> None
         for pos in range(len(text) + 1):
             got, want = new.match(text, pos), old.match(text, pos)
             assert (got and got.span()) == (want and want.span()), (text, pos)
+
+
+def test_what_stands_before_or_after_a_union_binds_to_every_cue() -> None:
+    """``person_before`` is a title right before the mention (``\\s*$``): a title further
+    back does not count, whichever cue it is (the anchor once bound to the shortest cue only)."""
+    cues = load_cues()
+    assert cues.person_before.search("Dr. Wang met ") is None
+    assert cues.person_before.search("met with Dr. ") is not None
+    assert cues.place_before.search("Calle 12 near ") is None
+    assert cues.affirm_after.match(" , or equivalent", 0) is not None
+
+
+def test_the_unions_do_not_depend_on_string_hashing() -> None:
+    code = (
+        "from procurewatch.match._mention_cues import load_cues; c = load_cues(); "
+        "import hashlib; print(hashlib.sha256((c.place_before.pattern + c.person_before.pattern"
+        " + c.not_cues.pattern).encode()).hexdigest())"
+    )
+    patterns = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(patterns) == 1
