@@ -10,15 +10,18 @@ with numpy, are how it knows:
   trims the spaces and reads a quoted value; Arrow keeps them and the quotes as text.
 
 Pure: numpy arrays in, counts out. A ``prescan`` (:mod:`procurewatch.ingest.quotescan`) may
-rule out a spaced quote in a chunk before the exact test looks for one.
+rule out a spaced quote or a carriage return in a chunk before the exact tests look for one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from procurewatch.ingest.quotescan import Prescan
 
 SPACE, TAB, QUOTE, CR, LF = 32, 9, 34, 13, 10
 CONTEXT = 256
@@ -36,9 +39,9 @@ class ByteFacts:
     cr: int = 0
     crlf: int = 0
     spaced_quote: bool = False
-    prescan: Callable[[np.ndarray], bool] | None = None
-    """False for bytes that hold no quote with a blank beside it (the exact test is then
-    skipped); None: the exact test looks at every chunk."""
+    prescan: Prescan | None = None
+    """Rules out a spaced quote or a carriage return in a chunk (the exact test is then
+    skipped); None: the exact tests look at every chunk."""
     _window: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint8))
     _first: int = 0  # where the bytes not yet looked at start in ``_window``
     _at_start: bool = True  # ``_window`` starts at the file's first byte
@@ -56,7 +59,7 @@ class ByteFacts:
             self._bytes, self._mask = np.empty(size, np.uint8), np.empty(size, bool)
         mask = self._mask[: len(chunk)]
         self.lf += _count(chunk, LF, mask)
-        crs = _count(chunk, CR, mask)
+        crs = _count(chunk, CR, mask) if self.prescan is None or self.prescan.has_cr(chunk) else 0
         self.cr += crs
         if crs:
             self.crlf += int(np.count_nonzero((chunk[:-1] == CR) & (chunk[1:] == LF)))
@@ -87,7 +90,7 @@ class ByteFacts:
         either side of the span count too)."""
         if self.prescan is None:
             return True
-        return self.prescan(window[max(0, start - 1) : min(len(window), stop + 1)])
+        return self.prescan.may_be_spaced(window[max(0, start - 1) : min(len(window), stop + 1)])
 
 
 def _count(chunk: np.ndarray, byte: int, mask: np.ndarray) -> int:

@@ -42,7 +42,7 @@ from procurewatch.ingest.csvlayout import CsvLayout
 from procurewatch.ingest.encoding import is_utf8
 from procurewatch.ingest.name_keys import KEY_SQL, Keys
 from procurewatch.ingest.prefetch import Prefetcher
-from procurewatch.ingest.quotescan import blank_quote_prescan
+from procurewatch.ingest.quotescan import chunk_prescan
 from procurewatch.ingest.tabular import DelimitedReader, next_batch
 
 NULL_TEXT = "\ue000procurewatch-never-null\ue001"
@@ -91,7 +91,7 @@ class _LineCounter(threading.Thread):
     def __init__(self, path: Path, delimiter: str) -> None:
         super().__init__(daemon=True)
         self.path = path
-        self.facts = ByteFacts(ord(delimiter), prescan=blank_quote_prescan())
+        self.facts = ByteFacts(ord(delimiter), prescan=chunk_prescan())
         self.done = False
         self.ends_with_newline = False
         self.trailing_blank = 0

@@ -1,17 +1,18 @@
-"""A fast first look for quotes with a space or tab beside them, by Hyperscan where installed.
+"""A fast first look at a chunk of a CSV file, by Hyperscan where installed.
 
 :class:`~procurewatch.ingest.csvbytes.ByteFacts` proves that no quote of a file has only
-blanks between it and the edge of its field. Its exact test (numpy) finds every quote of a chunk
-and looks at the bytes on either side: most of the fast path's checking time on a file that
-quotes every value. Every quote that test can report has a space or tab right beside it, so a
-chunk without ``[ \\t]"`` or ``"[ \\t]`` has none, and Hyperscan says so at several gigabytes a
-second. Only chunks with such a pair get the exact test.
+blanks between it and the edge of its field, and counts its carriage returns. Its exact tests
+(numpy) find every quote of a chunk and look at the bytes on either side, and compare every
+byte with a carriage return: most of the fast path's checking time on a file that quotes every
+value. Every quote the first test can report has a space or tab right beside it, so a chunk
+without ``[ \t]"`` or ``"[ \t]`` has none, and a chunk without ``\r`` has no carriage return
+to count; Hyperscan says so at several gigabytes a second. Only chunks that hold such bytes get
+the exact tests.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -24,19 +25,26 @@ except ImportError:  # pragma: no cover - depends on the platform
 PAIRS = (rb'[ \t]"', rb'"[ \t]')
 """A blank before a quote, a quote before a blank."""
 
-Prescan = Callable[[np.ndarray], bool]
-"""True when the bytes may hold a quote with a blank beside it (False: they do not)."""
+
+class Prescan(Protocol):
+    """What a chunk may hold (False: it certainly does not)."""
+
+    def may_be_spaced(self, data: np.ndarray) -> bool:
+        """Whether ``data`` may hold a quote with a blank beside it."""
+
+    def has_cr(self, data: np.ndarray) -> bool:
+        """Whether ``data`` holds a carriage return."""
 
 
-class _PairFinder:
-    """One Hyperscan database of :data:`PAIRS`, each reported once per scan."""
+class _Finder:
+    """One Hyperscan database of some patterns, each reported once per scan."""
 
-    def __init__(self) -> None:
+    def __init__(self, patterns: tuple[bytes, ...]) -> None:
         self._db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
         self._db.compile(
-            expressions=list(PAIRS),
-            ids=list(range(len(PAIRS))),
-            flags=[_hs.HS_FLAG_SINGLEMATCH] * len(PAIRS),
+            expressions=list(patterns),
+            ids=list(range(len(patterns))),
+            flags=[_hs.HS_FLAG_SINGLEMATCH] * len(patterns),
         )
         self._scratch = _hs.Scratch(self._db)
 
@@ -45,13 +53,21 @@ class _PairFinder:
         if len(data):
             self._db.scan(
                 np.ascontiguousarray(data).data,
-                match_event_handler=lambda pair, _start, _end, _flags, _ctx: found.append(pair),
+                match_event_handler=lambda pattern, _start, _end, _flags, _ctx: found.append(
+                    pattern
+                ),
                 scratch=self._scratch,
             )
         return bool(found)
 
 
-def blank_quote_prescan() -> Prescan | None:
+class _HyperscanPrescan:
+    def __init__(self) -> None:
+        self.may_be_spaced = _Finder(PAIRS)
+        self.has_cr = _Finder((rb"\r",))
+
+
+def chunk_prescan() -> Prescan | None:
     """The Hyperscan prescan, or None where Hyperscan is not installed (then every chunk gets
-    the exact test)."""
-    return _PairFinder() if _hs is not None else None
+    the exact tests)."""
+    return _HyperscanPrescan() if _hs is not None else None

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from procurewatch.ingest.csvbytes import ByteFacts
-from procurewatch.ingest.quotescan import blank_quote_prescan
+from procurewatch.ingest.quotescan import chunk_prescan
 
-PRESCANS = {"exact": None, "prescan": blank_quote_prescan()}
+PRESCANS = {"exact": None, "prescan": chunk_prescan()}
 
 
 def _facts(data: bytes, step: int, prescan: str = "exact") -> ByteFacts:
@@ -46,3 +46,7 @@ def test_line_breaks(step: int) -> None:
     assert (facts.lf, facts.cr, facts.crlf) == (3, 3, 3)
     lone = _facts(b"a,b\n\r1,2\n", step)
     assert (lone.lf, lone.cr, lone.crlf) == (2, 1, 0)
+    if PRESCANS["prescan"] is not None:  # Hyperscan installed: it counts the same
+        for data in (b"a,b\r\n1,2\r\n3,4\r\n", b"a,b\n\r1,2\n", b"a,b\n1,2\n" * 50):
+            exact, fast = _facts(data, step), _facts(data, step, "prescan")
+            assert (exact.lf, exact.cr, exact.crlf) == (fast.lf, fast.cr, fast.crlf)
