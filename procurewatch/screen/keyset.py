@@ -28,6 +28,13 @@ class KeySet:
     def __len__(self) -> int:
         return self._count
 
+    def copy(self) -> KeySet:
+        """A set of its own with the same keys (copying the table beats adding them again)."""
+        twin = KeySet.__new__(KeySet)
+        twin._k1, twin._k2, twin._used = self._k1.copy(), self._k2.copy(), self._used.copy()
+        twin._count = self._count
+        return twin
+
     def contains(self, k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
         """One bool per key: whether the set holds it."""
         found = np.zeros(len(k1), bool)

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from procurewatch.ingest.name_keys import Keys
+from procurewatch.screen.keyset import KeySet
 from procurewatch.screen.seen import met_keys
 
 if TYPE_CHECKING:
@@ -43,13 +43,14 @@ class KnownNames:
     it is first needed (building it takes a quarter of a second)."""
     turned_away: list[pa.Array] = field(default_factory=list)
     """This run's names the gate turned away (they match nothing)."""
-    _empty_keys: Keys | None = field(default=None, repr=False)
+    _empty_keys: tuple[pa.Array, KeySet] | None = field(default=None, repr=False)
 
-    def empty_keys(self) -> Keys:
-        """The keys of :attr:`empty` (hashed once, for every name column's seen set)."""
-        if self._empty_keys is None or len(self._empty_keys[0]) != len(self.empty):
-            self._empty_keys = met_keys(self.empty)
-        return self._empty_keys
+    def empty_keys(self) -> KeySet:
+        """The keys of :attr:`empty` (hashed once, and copied into every name column's seen
+        set)."""
+        if self._empty_keys is None or self._empty_keys[0] is not self.empty:
+            self._empty_keys = (self.empty, met_keys(self.empty))
+        return self._empty_keys[1]
 
     def matched_mask(self, names: pa.Array) -> np.ndarray:
         """Which of ``names`` (distinct, never met before in this run) are known to match:

@@ -21,14 +21,12 @@ from procurewatch.screen.keyset import KeySet
 
 class SeenValues:
     """Distinct non-null strings, added batch by batch; ``seed``: the keys of strings taken as
-    met before (a screen's names known to match nothing), never returned by :meth:`fresh` and
-    counted in neither ``len`` nor :meth:`to_pylist`."""
+    met before (a screen's names known to match nothing; copied, so one seed serves every
+    column), never returned by :meth:`fresh` and counted in neither ``len`` nor
+    :meth:`to_pylist`."""
 
-    def __init__(self, seed: Keys | None = None) -> None:
-        seeded = 0 if seed is None else len(seed[0])
-        self._keys = KeySet(4 * seeded)
-        if seed is not None and seeded:
-            self._keys.add(*seed)
+    def __init__(self, seed: KeySet | None = None) -> None:
+        self._keys = seed.copy() if seed is not None else KeySet()
         self._chunks: list[pa.Array] = []
         self._count = 0
 
@@ -79,6 +77,9 @@ def _first_rows(rows: np.ndarray, k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
     return np.sort(np.concatenate(picked)) if picked else rows
 
 
-def met_keys(values: pa.Array) -> Keys:
+def met_keys(values: pa.Array) -> KeySet:
     """The keys of distinct non-null ``values``, to seed a :class:`SeenValues`."""
-    return name_keys(pc.drop_null(values))
+    k1, k2 = name_keys(pc.drop_null(values))
+    keys = KeySet(4 * len(k1))
+    keys.add(k1, k2)
+    return keys
