@@ -70,11 +70,8 @@ FormatOption = Annotated[
 ]
 ManufOption = Annotated[
     Path | None,
-    typer.Option(
-        "--manuf",
-        help="A newer Wireshark manuf file: its MAC blocks take precedence "
-        "over the registry copy netaddr ships (2024-05).",
-    ),
+    typer.Option("--manuf", help="A newer Wireshark manuf file: its MAC blocks take precedence "
+                 "over the registry copy netaddr ships (2024-05)."),
 ]
 
 

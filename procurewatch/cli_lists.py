@@ -392,21 +392,15 @@ def _print_diff(console: Console, result: ListDiff, limit: int) -> None:
         parts += [f"-name {n}" for n in change.names_removed]
         parts += [f"+id {i}" for i in change.identifiers_added]
         parts += [f"-id {i}" for i in change.identifiers_removed]
-        parts += [
-            f"+list {_designation_text(designation_dict(d))}" for d in change.designations_added
-        ]
-        parts += [
-            f"-list {_designation_text(designation_dict(d))}" for d in change.designations_removed
-        ]
-        parts += [
-            f"{c.list_id} " + ", ".join(f"{f}: {a or '-'} -> {b or '-'}" for f, a, b in c.changes)
-            for c in change.designations_changed
-        ]
-        ids = (
-            change.after.id
-            if change.before.id == change.after.id
-            else (f"{change.before.id} -> {change.after.id}")
-        )
+        parts += [f"+list {_designation_text(designation_dict(d))}"
+                  for d in change.designations_added]
+        parts += [f"-list {_designation_text(designation_dict(d))}"
+                  for d in change.designations_removed]
+        parts += [f"{c.list_id} " + ", ".join(f"{f}: {a or '-'} -> {b or '-'}"
+                                               for f, a, b in c.changes)
+                  for c in change.designations_changed]
+        ids = change.after.id if change.before.id == change.after.id else (
+            f"{change.before.id} -> {change.after.id}")
         rows.append((ids, change.after.caption, "\n".join(parts)))
     _wide_table(console, f"Changed ({len(result.changed):,})", ("id", "name", "changes"), rows)
     more(result.changed, "changed")

@@ -205,11 +205,5 @@ def open_input(
     # imported here: detect imports the readers, which import this module
     from procurewatch.ingest.detect import open_input as _open
 
-    return _open(
-        path,
-        mapping=mapping,
-        batch_size=batch_size,
-        fmt=fmt,
-        require_roles=require_roles,
-        sheet=sheet,
-    )
+    return _open(path, mapping=mapping, batch_size=batch_size, fmt=fmt,
+                 require_roles=require_roles, sheet=sheet)

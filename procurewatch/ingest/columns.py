@@ -58,18 +58,14 @@ def is_checkbook(columns: Sequence[str]) -> bool:
 def _match(role: str, columns: Sequence[str]) -> list[str]:
     rules = vocabulary()[role]
     by_name = {normalize(column): column for column in reversed(columns)}
-    exact = [
-        by_name[key]
-        for key in dict.fromkeys(normalize(n) for n in rules["exact"])
-        if key in by_name
-    ]
+    exact = [by_name[key] for key in dict.fromkeys(normalize(n) for n in rules["exact"])
+             if key in by_name]
     if exact:
         return exact
     words = [normalize(word) for word in rules.get("contains") or []]
     banned = [normalize(word) for word in rules.get("not") or []]
     return [
-        column
-        for column in columns
+        column for column in columns
         if any(word in normalize(column) for word in words) and not _banned(column, banned)
     ]
 
@@ -78,10 +74,8 @@ def _banned(column: str, banned: list[str]) -> bool:
     """Whether a ``not`` word occurs: words of 4+ characters anywhere, short ones as tokens."""
     tokens = set(_TOKENS.findall(_CAMEL.sub(" ", column).casefold()))
     flat = normalize(column)
-    return any(
-        word in tokens or (len(word) >= 4 and word in flat) or (not word.isascii() and word in flat)
-        for word in banned
-    )
+    return any(word in tokens or (len(word) >= 4 and word in flat) or
+               (not word.isascii() and word in flat) for word in banned)
 
 
 def apply_mapping(

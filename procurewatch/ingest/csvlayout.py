@@ -45,9 +45,8 @@ def sniff_layout(path: Path, sample: bytes, encoding: str, delimiter: str | None
     lines = _LINES.findall(text)
     start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
     if start == len(lines):
-        raise InputError(
-            "the file is empty (no header line); give a file with a header row", path=str(path)
-        )
+        raise InputError("the file is empty (no header line); give a file with a header row",
+                         path=str(path))
     hint = _SEP_HINT.match(lines[start])
     if hint:  # Excel's "sep=;" first line, then maybe blank lines
         delimiter = delimiter or hint.group(1)
@@ -57,17 +56,11 @@ def sniff_layout(path: Path, sample: bytes, encoding: str, delimiter: str | None
     try:
         names = list(next(reader, []))
     except csv.Error as err:
-        raise InputError(
-            f"cannot read the header line ({err}); check the file's format",
-            path=str(path),
-            line=start + 1,
-        ) from None
+        raise InputError(f"cannot read the header line ({err}); check the file's format",
+                         path=str(path), line=start + 1) from None
     if not names:
-        raise InputError(
-            "no header line under the sep= line; give a file with a header row",
-            path=str(path),
-            line=start + 1,
-        )
+        raise InputError("no header line under the sep= line; give a file with a header row",
+                         path=str(path), line=start + 1)
     header_lines = reader.line_num
     records = read_records(lines[start + header_lines :], delimiter, _SAMPLE_RECORDS)
     if _trailing_delimiter(records, len(names)):

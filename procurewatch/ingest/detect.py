@@ -31,26 +31,13 @@ from procurewatch.ingest.valueformat import ValueFormats
 from procurewatch.ingest.xlsx import XlsxReader, sheet_layouts, sniff_sheet
 
 _EXTENSIONS = {
-    ".csv": "csv",
-    ".txt": "csv",
-    ".psv": "csv",
-    ".tsv": "tsv",
-    ".tab": "tsv",
-    ".xlsx": "xlsx",
-    ".xlsm": "xlsx",
-    ".json": "json",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".jsonlines": "jsonl",
-    ".parquet": "parquet",
-    ".pq": "parquet",
+    ".csv": "csv", ".txt": "csv", ".psv": "csv", ".tsv": "tsv", ".tab": "tsv",
+    ".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".jsonlines": "jsonl", ".parquet": "parquet", ".pq": "parquet",
 }
 _REFUSED = (
-    (
-        b"\xd0\xcf\x11\xe0",
-        "an old binary Excel (.xls) file or a password-protected workbook: "
-        "save it as .xlsx (without a password) or CSV",
-    ),
+    (b"\xd0\xcf\x11\xe0", "an old binary Excel (.xls) file or a password-protected workbook: "
+     "save it as .xlsx (without a password) or CSV"),
     (b"\x1f\x8b", "gzip-compressed: decompress it first (gunzip)"),
     (b"BZh", "bzip2-compressed: decompress it first"),
     (b"%PDF", "a PDF document, not a table: export the data as CSV"),
@@ -108,11 +95,8 @@ def _with_sheets(err: InputError, reader: BaseReader) -> InputError:
         return err
     listing = ", ".join(repr(one_line(n, 40)) for n in names[:30])
     message = str(err).removeprefix(f"{err.path}: ")
-    return InputError(
-        f"{message} (read sheet {reader.layout.sheet!r}); or pick the sheet "
-        f"with --sheet NAME: the sheets with data are {listing}",
-        path=err.path,
-    )
+    return InputError(f"{message} (read sheet {reader.layout.sheet!r}); or pick the sheet "
+                      f"with --sheet NAME: the sheets with data are {listing}", path=err.path)
 
 
 def _formats(reader: BaseReader) -> ValueFormats:
@@ -149,13 +133,11 @@ def _sample(path: Path) -> bytes:
     try:
         sample = read_sample(path)
     except OSError as err:
-        raise InputError(
-            f"cannot read the file ({err.strerror}); check its permissions", path=str(path)
-        ) from None
+        raise InputError(f"cannot read the file ({err.strerror}); check its permissions",
+                         path=str(path)) from None
     if not sample.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-        raise InputError(
-            "the file is empty; give a file with a header row and data", path=str(path)
-        )
+        raise InputError("the file is empty; give a file with a header row and data",
+                         path=str(path))
     return sample
 
 
@@ -188,13 +170,10 @@ def _binary(path: Path, text: str) -> InputError:
         return InputError(
             "the file contains NUL characters, which a text table never has (a damaged "
             "export?); remove them (tr -d '\\000') or export the data again",
-            path=str(path),
-            line=text.count("\n", 0, nul) + 1,
+            path=str(path), line=text.count("\n", 0, nul) + 1,
         )
-    return InputError(
-        "this is binary data, not a table or JSON; export the data as CSV, XLSX, JSON or Parquet",
-        path=str(path),
-    )
+    return InputError("this is binary data, not a table or JSON; export the data as CSV, "
+                      "XLSX, JSON or Parquet", path=str(path))
 
 
 def _json_lines(text: str) -> bool:
@@ -208,9 +187,8 @@ def _json_lines(text: str) -> bool:
         return False
 
 
-def _build(
-    kind: str, path: Path, sample: bytes, batch_size: int, refine: bool, sheet: str | None = None
-) -> BaseReader:
+def _build(kind: str, path: Path, sample: bytes, batch_size: int, refine: bool,
+           sheet: str | None = None) -> BaseReader:
     encoding = detect_encoding(sample)
     if kind in ocds.FORMATS:
         return ocds.open_ocds(path, kind, encoding, batch_size)
@@ -220,39 +198,22 @@ def _build(
         field_map = guess_field_map(columns)
         if layout.extra:  # keys first seen after the sample: screen them as text
             field_map = replace(field_map, text=(*field_map.text, layout.extra))
-        return JsonReader(
-            path=path,
-            format=kind,
-            columns=columns,
-            field_map=field_map,
-            batch_size=batch_size,
-            layout=layout,
-        )
+        return JsonReader(path=path, format=kind, columns=columns, field_map=field_map,
+                          batch_size=batch_size, layout=layout)
     if kind == "xlsx":
         found = sniff_sheet(path, sheet)
-        return XlsxReader(
-            path=path,
-            format=kind,
-            columns=found.columns,
-            field_map=guess_field_map(found.columns),
-            batch_size=batch_size,
-            layout=found,
-        )
+        return XlsxReader(path=path, format=kind, columns=found.columns,
+                          field_map=guess_field_map(found.columns), batch_size=batch_size,
+                          layout=found)
     if kind == "parquet":
         names = parquet_columns(path)
-        return ParquetReader(
-            path=path,
-            format=kind,
-            columns=names,
-            field_map=guess_field_map(names),
-            batch_size=batch_size,
-        )
+        return ParquetReader(path=path, format=kind, columns=names,
+                             field_map=guess_field_map(names), batch_size=batch_size)
     return _delimited(kind, path, sample, encoding, batch_size, refine)
 
 
-def _delimited(
-    kind: str, path: Path, sample: bytes, encoding: str, batch_size: int, refine: bool
-) -> DelimitedReader:
+def _delimited(kind: str, path: Path, sample: bytes, encoding: str, batch_size: int,
+               refine: bool) -> DelimitedReader:
     layout = sniff_layout(path, sample, encoding, "\t" if kind == "tsv" else None)
     columns = layout.columns
     if refine:
@@ -264,11 +225,5 @@ def _delimited(
         field_map = usaspending.field_map(kind, columns)
     else:
         field_map = guess_field_map(columns)
-    return DelimitedReader(
-        path=path,
-        format=kind,
-        columns=columns,
-        field_map=field_map,
-        batch_size=batch_size,
-        layout=layout,
-    )
+    return DelimitedReader(path=path, format=kind, columns=columns, field_map=field_map,
+                           batch_size=batch_size, layout=layout)

@@ -37,25 +37,8 @@ _WESTERN = frozenset(
     | {f"iso8859_{n}" for n in (1, 2, 3, 4, 9, 10, 13, 14, 15, 16)}
 )
 _OTHER_SCRIPTS = frozenset(
-    {
-        "big5",
-        "big5hkscs",
-        "cp950",
-        "cp932",
-        "shift_jis",
-        "euc_jp",
-        "euc_kr",
-        "cp949",
-        "cp1251",
-        "koi8_r",
-        "cp1253",
-        "cp1254",
-        "cp1255",
-        "cp1256",
-        "cp874",
-        "iso8859_5",
-        "iso8859_7",
-    }
+    {"big5", "big5hkscs", "cp950", "cp932", "shift_jis", "euc_jp", "euc_kr", "cp949", "cp1251",
+     "koi8_r", "cp1253", "cp1254", "cp1255", "cp1256", "cp874", "iso8859_5", "iso8859_7"}
 )
 _UTF8 = frozenset({"utf-8", "utf-8-sig"})
 

@@ -23,22 +23,8 @@ from procurewatch.errors import InputError
 from procurewatch.ingest.base import BaseReader, one_line, unique_names
 from procurewatch.ingest.jsonstream import JsonScanner
 
-LIST_KEYS = (
-    "data",
-    "results",
-    "records",
-    "rows",
-    "items",
-    "value",
-    "values",
-    "entries",
-    "result",
-    "payments",
-    "transactions",
-    "awards",
-    "contracts",
-    "features",
-)
+LIST_KEYS = ("data", "results", "records", "rows", "items", "value", "values", "entries",
+             "result", "payments", "transactions", "awards", "contracts", "features")
 """Keys under which a JSON object may hold its list of records."""
 SAMPLE_RECORDS = 1000
 MAX_FLAT_DEPTH = 8
@@ -86,12 +72,8 @@ def _lines(handle: Any) -> Iterator[Item]:
         if len(text) >= MAX_LINE_CHARS and not text.endswith(("\n", "\r")):
             while (rest := handle.readline(MAX_LINE_CHARS)) and not rest.endswith(("\n", "\r")):
                 pass
-            yield Item(
-                number,
-                number,
-                error=f"line longer than {MAX_LINE_CHARS >> 20} Mi characters",
-                raw=text[:200],
-            )
+            yield Item(number, number, error=f"line longer than {MAX_LINE_CHARS >> 20} Mi "
+                       "characters", raw=text[:200])
             continue
         text = text.lstrip("\ufeff").strip()
         if text:
@@ -103,9 +85,8 @@ def _parse_line(number: int, text: str) -> Item:
         return Item(number, number, json.loads(text))
     except json.JSONDecodeError as err:
         message = err.msg.removesuffix(" at")  # "Unterminated string starting at"
-        return Item(
-            number, number, error=f"not valid JSON ({message} at column {err.colno})", raw=text
-        )
+        return Item(number, number, error=f"not valid JSON ({message} at column {err.colno})",
+                    raw=text)
     except RecursionError:
         return Item(number, number, error="JSON nested too deeply to read", raw=text[:200])
 
@@ -202,9 +183,8 @@ class JsonReader(BaseReader):
         except RecursionError:
             self.reject(item.line, "record nested too deeply to read", "", item.row)
             return None
-        row = {
-            self.layout.names[key]: value for key, value in flat.items() if key in self.layout.names
-        }
+        row = {self.layout.names[key]: value for key, value in flat.items()
+               if key in self.layout.names}
         extra = {key: value for key, value in flat.items() if key not in self.layout.names}
         if extra and self.layout.extra:
             row[self.layout.extra] = json.dumps(extra, ensure_ascii=False)

@@ -128,18 +128,13 @@ class JsonScanner:
                     continue
                 line = self.line + self._buf.count("\n", self._pos, err.pos)
                 if cut:  # the end of the file came first
-                    raise self.error(
-                        "the file ends inside a value: it is cut off (an "
-                        "interrupted download or export?)",
-                        line,
-                    ) from None
+                    raise self.error("the file ends inside a value: it is cut off (an "
+                                     "interrupted download or export?)", line) from None
                 raise self.error(err.msg, line) from None
             except RecursionError:
                 raise InputError(
-                    "JSON values nested too deeply to read; flatten the data",
-                    path=self.path,
-                    line=self.line,
-                ) from None
+                    "JSON values nested too deeply to read; flatten the data", path=self.path,
+                    line=self.line) from None
             near_end = len(self._buf) - end < 64
             if near_end and isinstance(obj, int | float) and self._fill():
                 continue  # a number cut off by the end of the buffer ("12" of "12.5e3")

@@ -31,16 +31,8 @@ PACKAGE_KEYS = ("releases", "records")
 FIELD_MAP = FieldMap(
     vendor=("supplier_name",),
     buyer=("buyer_name",),
-    text=(
-        "tender_title",
-        "tender_description",
-        "award_title",
-        "award_description",
-        "contract_title",
-        "contract_description",
-        "item_description",
-        "item_classification",
-    ),
+    text=("tender_title", "tender_description", "award_title", "award_description",
+          "contract_title", "contract_description", "item_description", "item_classification"),
     amount="amount",
     currency="currency",
     date="date",
@@ -107,10 +99,8 @@ class OcdsReader(BaseReader):
             for element in scanner.elements(PACKAGE_KEYS):
                 yield Item(element.index, element.line, element.value, key=element.key)
             if not scanner.streamed:
-                raise InputError(
-                    "no releases or records in this OCDS package; check the file",
-                    path=str(self.path),
-                )
+                raise InputError("no releases or records in this OCDS package; check the file",
+                                 path=str(self.path))
 
     def _releases(self, item: Item) -> list[Mapping[str, Any]]:
         """The releases one package element or line stands for (rejects what cannot be read)."""
@@ -119,22 +109,14 @@ class OcdsReader(BaseReader):
             return []
         value, key = item.value, item.key
         if not isinstance(value, dict):
-            self.reject(
-                item.line,
-                f"expected an OCDS release or record, found a {type(value).__name__}",
-                json.dumps(value)[:200],
-                item.row,
-            )
+            self.reject(item.line, f"expected an OCDS release or record, found a "
+                        f"{type(value).__name__}", json.dumps(value)[:200], item.row)
             return []
         found = _unpack(value, key)
         if not found:
-            self.reject(
-                item.line,
-                "record has no compiledRelease and no embedded release "
-                "(only linked ones); publish compiled releases or give the releases",
-                str(value.get("ocid", "")),
-                item.row,
-            )
+            self.reject(item.line, "record has no compiledRelease and no embedded release "
+                        "(only linked ones); publish compiled releases or give the releases",
+                        str(value.get("ocid", "")), item.row)
         return found
 
 
@@ -147,9 +129,8 @@ def _unpack(value: Mapping[str, Any], key: str | None) -> list[Mapping[str, Any]
                 if isinstance(inner, dict):
                     out += _unpack(inner, inner_key)
         return out
-    is_record = key == "records" or (
-        key is None and ("compiledRelease" in value or "releases" in value)
-    )
+    is_record = key == "records" or (key is None and ("compiledRelease" in value
+                                                     or "releases" in value))
     if not is_record:
         return [value]
     compiled = value.get("compiledRelease")
@@ -162,11 +143,5 @@ def _unpack(value: Mapping[str, Any], key: str | None) -> list[Mapping[str, Any]
 
 def open_ocds(path: Path, fmt: str, encoding: str, batch_size: int) -> OcdsReader:
     """A reader for an OCDS file of format ``fmt``."""
-    return OcdsReader(
-        path=path,
-        format=fmt,
-        columns=COLUMNS,
-        field_map=FIELD_MAP,
-        batch_size=batch_size,
-        encoding=encoding,
-    )
+    return OcdsReader(path=path, format=fmt, columns=COLUMNS, field_map=FIELD_MAP,
+                      batch_size=batch_size, encoding=encoding)

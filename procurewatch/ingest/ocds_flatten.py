@@ -19,29 +19,12 @@ from typing import Any
 Row = dict[str, str | None]
 
 COLUMNS = (
-    "ocid",
-    "release_id",
-    "release_date",
-    "date",
-    "buyer_name",
-    "buyer_id",
-    "tender_title",
-    "tender_description",
-    "tenderer_names",
-    "award_id",
-    "award_title",
-    "award_description",
-    "award_date",
-    "contract_id",
-    "contract_title",
-    "contract_description",
-    "role",
-    "supplier_name",
-    "supplier_id",
-    "item_description",
-    "item_classification",
-    "amount",
-    "currency",
+    "ocid", "release_id", "release_date", "date", "buyer_name", "buyer_id",
+    "tender_title", "tender_description", "tenderer_names",
+    "award_id", "award_title", "award_description", "award_date",
+    "contract_id", "contract_title", "contract_description",
+    "role", "supplier_name", "supplier_id", "item_description", "item_classification",
+    "amount", "currency",
 )
 """The columns of every OCDS row."""
 
@@ -136,9 +119,8 @@ def _award_fields(award: Mapping[str, Any]) -> Row:
     }
 
 
-def _award_rows(
-    ctx: _Release, award: Mapping[str, Any], seen: set[tuple[str | None, str | None]]
-) -> list[Row]:
+def _award_rows(ctx: _Release, award: Mapping[str, Any], seen: set[tuple[str | None, str | None]]
+                ) -> list[Row]:
     amount, currency = _value(award.get("value"))
     fields = _award_fields(award)
     rows = []
@@ -147,33 +129,17 @@ def _award_rows(
         for item in _dicts(award.get("items")) or [{}]:
             described = _item(item)
             seen.add((name, described["item_description"]))
-            rows.append(
-                ctx.row(
-                    **fields,
-                    role="supplier" if name else None,
-                    supplier_name=name,
-                    supplier_id=ident,
-                    **described,
-                    amount=amount,
-                    currency=currency,
-                    date=fields["award_date"],
-                )
-            )
+            rows.append(ctx.row(**fields, role="supplier" if name else None, supplier_name=name,
+                                supplier_id=ident, **described, amount=amount,
+                                currency=currency, date=fields["award_date"]))
     return rows
 
 
-def _contract_rows(
-    ctx: _Release,
-    contract: Mapping[str, Any],
-    award: Mapping[str, Any],
-    seen: set[tuple[str | None, str | None]],
-) -> list[Row]:
-    fields = {
-        **_award_fields(award),
-        "contract_id": _text(contract.get("id")),
-        "contract_title": _text(contract.get("title")),
-        "contract_description": _text(contract.get("description")),
-    }
+def _contract_rows(ctx: _Release, contract: Mapping[str, Any], award: Mapping[str, Any],
+                   seen: set[tuple[str | None, str | None]]) -> list[Row]:
+    fields = {**_award_fields(award), "contract_id": _text(contract.get("id")),
+              "contract_title": _text(contract.get("title")),
+              "contract_description": _text(contract.get("description"))}
     signed = _text(contract.get("dateSigned")) or fields["award_date"]
     amount, currency = _value(contract.get("value"))
     suppliers = _dicts(contract.get("suppliers")) or _dicts(award.get("suppliers")) or [{}]
@@ -184,33 +150,16 @@ def _contract_rows(
             described = _item(item)
             if (name, described["item_description"]) in seen:
                 continue  # the award's rows have it already
-            rows.append(
-                ctx.row(
-                    **fields,
-                    role="supplier" if name else None,
-                    supplier_name=name,
-                    supplier_id=ident,
-                    **described,
-                    amount=amount,
-                    currency=currency,
-                    date=signed,
-                )
-            )
+            rows.append(ctx.row(**fields, role="supplier" if name else None, supplier_name=name,
+                                supplier_id=ident, **described, amount=amount,
+                                currency=currency, date=signed))
     for deal in _dicts(_obj(contract.get("implementation")).get("transactions")):
         payee = _obj(deal.get("payee")) or _obj(deal.get("receiverOrganization"))
         name, ident = ctx.party(payee)
         amount, currency = _value(deal.get("value") or deal.get("amount"))
-        rows.append(
-            ctx.row(
-                **fields,
-                role="payee",
-                supplier_name=name,
-                supplier_id=ident,
-                amount=amount,
-                currency=currency,
-                date=_text(deal.get("date")) or signed,
-            )
-        )
+        rows.append(ctx.row(**fields, role="payee", supplier_name=name, supplier_id=ident,
+                            amount=amount, currency=currency,
+                            date=_text(deal.get("date")) or signed))
     return rows
 
 
@@ -235,10 +184,8 @@ def _item(item: Mapping[str, Any]) -> Row:
     code = _text(scheme.get("id"))
     label = f"{_text(scheme.get('scheme'))}:{code}" if code and scheme.get("scheme") else code
     parts = [part for part in (label, _text(scheme.get("description"))) if part]
-    return {
-        "item_description": _text(item.get("description")),
-        "item_classification": " ".join(parts) or None,
-    }
+    return {"item_description": _text(item.get("description")),
+            "item_classification": " ".join(parts) or None}
 
 
 def _value(value: Any) -> tuple[str | None, str | None]:

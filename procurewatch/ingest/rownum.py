@@ -91,7 +91,9 @@ class RowTracker:
         self._newlines_kept += sum(_newlines(column, self.newline) for column in columns)
         return rows, located
 
-    def lines_of(self, columns: list[pa.Array], rows: pa.Array, positions: list[int]) -> list[int]:
+    def lines_of(
+        self, columns: list[pa.Array], rows: pa.Array, positions: list[int]
+    ) -> list[int]:
         """Physical lines of the kept rows at ``positions`` of the batch numbered last
         (``columns`` and ``rows``: that batch and its numbers). The slow path, for rare rows."""
         kept_breaks, dropped_breaks, dropped = self._last

@@ -112,9 +112,8 @@ class DelimitedReader(BaseReader):
             except _RowNotUtf8:
                 clean = True
 
-    def _pass(
-        self, layout: CsvLayout, done: _Done, text: bool, block: int, clean: bool
-    ) -> Iterator[pa.RecordBatch]:
+    def _pass(self, layout: CsvLayout, done: _Done, text: bool, block: int, clean: bool
+              ) -> Iterator[pa.RecordBatch]:
         """One pass over the file; rows and rejects up to ``done`` are not handed out again."""
         tracker = RowTracker(layout.skip_lines, layout.newline)
         handler = _handler(tracker)
@@ -145,20 +144,15 @@ class DelimitedReader(BaseReader):
         return self.layout
 
     def _open(
-        self,
-        layout: CsvLayout,
-        handler: Callable[[Any], str],
-        text: bool,
-        block: int,
+        self, layout: CsvLayout, handler: Callable[[Any], str], text: bool, block: int,
         clean: bool = False,
     ) -> tuple[Any, Any]:
         kind = pa.string() if text else pa.binary()  # string: Arrow checks UTF-8 as it parses
         if is_utf8(layout.encoding) and not clean:
             source: Any = pa.OSFile(str(self.path), "r")
         elif is_utf8(layout.encoding):  # every byte reaches Arrow as valid UTF-8
-            source = TranscodingStream(
-                self.path.open("rb"), layout.encoding, errors=CP1252_FALLBACK
-            )
+            source = TranscodingStream(self.path.open("rb"), layout.encoding,
+                                       errors=CP1252_FALLBACK)
         else:
             source = TranscodingStream(self.path.open("rb"), layout.encoding)
         if self._cutting:
@@ -210,14 +204,8 @@ class DelimitedReader(BaseReader):
             rows = rows.filter(keep)
         return self.make_batch(strings, rows)
 
-    def _reject_cut(
-        self,
-        strings: list[pa.Array],
-        columns: list[pa.Array],
-        rows: pa.Array,
-        tracker: RowTracker,
-        done: _Done,
-    ) -> pa.Array | None:
+    def _reject_cut(self, strings: list[pa.Array], columns: list[pa.Array], rows: pa.Array,
+                    tracker: RowTracker, done: _Done) -> pa.Array | None:
         """Reject the rows a long line was cut out of; the mask of the others (None: all)."""
         marked: pa.Array | None = None
         for column in strings:
@@ -231,13 +219,9 @@ class DelimitedReader(BaseReader):
             done.rejected = row
             values = [str(column[position].as_py() or "") for column in strings]
             cut = sum(int(m) for v in values for m in CUT_BYTES.findall(v))
-            self.reject(
-                line,
-                f"a line of {cut + 2 * KEEP:,} bytes is too long to read (over "
-                f"{MAX_LINE >> 20} MiB); the row is left out: split or shorten the value",
-                self._layout().delimiter.join(values)[:300],
-                row,
-            )
+            self.reject(line, f"a line of {cut + 2 * KEEP:,} bytes is too long to read (over "
+                        f"{MAX_LINE >> 20} MiB); the row is left out: split or shorten the value",
+                        self._layout().delimiter.join(values)[:300], row)
         return pc.invert(marked)
 
     def _report(self, located: list[Located], done: _Done) -> None:
@@ -253,26 +237,16 @@ class DelimitedReader(BaseReader):
                 reason += f" (it runs over {spans} lines: is a quote never closed?)"
             self.reject(item.line, reason, item.text, item.row)
 
-    def _report_headers(
-        self,
-        mask: pa.Array,
-        columns: list[pa.Array],
-        rows: pa.Array,
-        tracker: RowTracker,
-        done: _Done,
-    ) -> None:
+    def _report_headers(self, mask: pa.Array, columns: list[pa.Array], rows: pa.Array,
+                        tracker: RowTracker, done: _Done) -> None:
         layout = self._layout()
         for _, line, row in _located(mask, columns, rows, tracker):
             if row <= done.headers:
                 continue  # reported by an earlier pass
             done.headers = row
             raw = layout.delimiter.join(layout.header)
-            self.reject(
-                line,
-                "the header line again (were two files joined?); the row is left out",
-                raw,
-                row,
-            )
+            self.reject(line, "the header line again (were two files joined?); the row is "
+                        "left out", raw, row)
 
     def _check_end(self, last: pa.RecordBatch, tracker: RowTracker) -> None:
         """Fail if the file ends inside a quoted value: a quote that is never closed."""
@@ -291,9 +265,8 @@ class DelimitedReader(BaseReader):
                 path=str(self.path),
             )
 
-    def _failure(
-        self, err: Exception, text: bool, block: int, tracker: RowTracker | None
-    ) -> Exception:
+    def _failure(self, err: Exception, text: bool, block: int, tracker: RowTracker | None
+                 ) -> Exception:
         """What an Arrow error means: read again (as bytes, in bigger blocks) or give up."""
         message = " ".join(str(err).split())[:300]
         if text and "invalid UTF8" in message:
@@ -321,9 +294,8 @@ class DelimitedReader(BaseReader):
         )
 
 
-def _located(
-    mask: pa.Array, columns: list[pa.Array], rows: pa.Array, tracker: RowTracker
-) -> Iterator[tuple[int, int, int]]:
+def _located(mask: pa.Array, columns: list[pa.Array], rows: pa.Array, tracker: RowTracker
+             ) -> Iterator[tuple[int, int, int]]:
     """``(position, physical line, row number)`` of each row of the batch that ``mask`` marks."""
     positions = pc.indices_nonzero(mask).to_pylist()
     lines = tracker.lines_of(columns, rows, positions)
@@ -350,9 +322,8 @@ def _quiet(handler: Callable[[Any], str]) -> Iterator[None]:
             sys.unraisablehook = previous
 
 
-def _quietly(
-    handler: Callable[[Any], str], produce: Callable[[], pa.RecordBatch | None]
-) -> pa.RecordBatch | None:
+def _quietly(handler: Callable[[Any], str], produce: Callable[[], pa.RecordBatch | None]
+             ) -> pa.RecordBatch | None:
     with _quiet(handler):
         return produce()
 

@@ -31,15 +31,8 @@ def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize(
     ("encoding", "prefix"),
-    [
-        ("utf-8", b""),
-        ("utf-8", b"\xef\xbb\xbf"),
-        ("utf-16", b""),
-        ("utf-16-le", b"\xff\xfe"),
-        ("utf-16-be", b"\xfe\xff"),
-        ("gb18030", b""),
-        ("gbk", b""),
-    ],
+    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16", b""), ("utf-16-le", b"\xff\xfe"),
+     ("utf-16-be", b"\xfe\xff"), ("gb18030", b""), ("gbk", b"")],
 )
 def test_encodings_decode_to_the_same_text(tmp_path: Path, encoding: str, prefix: bytes) -> None:
     path = tmp_path / "bids.csv"
@@ -73,9 +66,8 @@ def test_stray_latin1_byte_in_utf8_file_is_kept(tmp_path: Path) -> None:
     assert got[-1]["vendor"] == "Café Bar"
 
 
-@pytest.mark.parametrize(
-    ("delimiter", "suffix"), [(";", ".csv"), ("\t", ".tsv"), ("\t", ".txt"), ("|", ".csv")]
-)
+@pytest.mark.parametrize(("delimiter", "suffix"), [(";", ".csv"), ("\t", ".tsv"), ("\t", ".txt"),
+                                                   ("|", ".csv")])
 def test_delimiters(tmp_path: Path, delimiter: str, suffix: str) -> None:
     path = tmp_path / f"orders{suffix}"
     lines = ["vendor_name", "description", "amount"], ["ACME, Inc.", "camera", "1,5"]
@@ -87,9 +79,7 @@ def test_delimiters(tmp_path: Path, delimiter: str, suffix: str) -> None:
 
 def test_ragged_row_is_rejected_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / "ragged.csv"
-    path.write_text(
-        "vendor,description,amount\nA,cam,1\nB,cam,2\nC,cam\nD,cam,4\nE,cam,5,extra\nF,x,6\n"
-    )
+    path.write_text("vendor,description,amount\nA,cam,1\nB,cam,2\nC,cam\nD,cam,4\nE,cam,5,extra\nF,x,6\n")
     reader = open_input(path)
     got = rows(reader)
     assert [r["vendor"] for r in got] == ["A", "B", "D", "F"]
@@ -150,15 +140,8 @@ def test_batches_are_strings_with_source_and_row(tmp_path: Path) -> None:
     assert batch.schema.field("amount").type == pa.string()
     assert batch.schema.field("_source_file").type == pa.string()
     assert batch.schema.field("_row").type == pa.int64()
-    assert batch.to_pylist() == [
-        {
-            "vendor": "ACME",
-            "amount": "0012.50",
-            "date": "2023-01-02",
-            "_source_file": str(path),
-            "_row": 1,
-        }
-    ]
+    assert batch.to_pylist() == [{"vendor": "ACME", "amount": "0012.50", "date": "2023-01-02",
+                                  "_source_file": str(path), "_row": 1}]
 
 
 def test_blank_lines_and_empty_rows_are_skipped_but_counted(tmp_path: Path) -> None:
@@ -256,9 +239,8 @@ def test_stopping_early_stops_the_reader(tmp_path: Path, small_blocks: None) -> 
     assert not [t for t in threading.enumerate() if t.name == "procurewatch-reader"]
 
 
-def test_bad_utf8_late_in_the_file_loses_and_repeats_nothing(
-    tmp_path: Path, small_blocks: None
-) -> None:
+def test_bad_utf8_late_in_the_file_loses_and_repeats_nothing(tmp_path: Path,
+                                                             small_blocks: None) -> None:
     path = tmp_path / "late.csv"
     lines = [b"vendor,description"]
     for n in range(1, 201):
@@ -318,7 +300,5 @@ def test_a_value_longer_than_a_block_is_read(tmp_path: Path) -> None:
     reader = open_input(path)
     got = rows(reader)
     assert [(r["vendor"], len(r["description"]), r["_row"]) for r in got] == [
-        ("A", 3_000_000, 1),
-        ("B", 1, 2),
-    ]
+        ("A", 3_000_000, 1), ("B", 1, 2)]
     assert [(j.line, j.row) for j in reader.rejects] == [(4, 3)]

@@ -25,9 +25,8 @@ def test_reader_contract(table: Path) -> None:
     reader = open_input(table)
     assert isinstance(reader, InputReader)
     assert reader.path == table and reader.format == "csv"
-    assert reader.field_map == FieldMap(
-        vendor=("Supplier",), buyer=("Dept",), text=("Line Description",), amount="Total"
-    )
+    assert reader.field_map == FieldMap(vendor=("Supplier",), buyer=("Dept",),
+                                        text=("Line Description",), amount="Total")
     assert base_open_input(table).field_map == reader.field_map
 
 
@@ -68,10 +67,8 @@ def test_unknown_format_is_a_usage_error(table: Path) -> None:
 
 def test_checkbook_export_is_recognised(tmp_path: Path) -> None:
     path = tmp_path / "checkbook.csv"
-    path.write_text(
-        "Check Date,Check Number,Payee,Amount,Department,Description\n"
-        "2021-02-03,1001,Hikvision USA Inc,1500.00,Police,NVR\n"
-    )
+    path.write_text("Check Date,Check Number,Payee,Amount,Department,Description\n"
+                    "2021-02-03,1001,Hikvision USA Inc,1500.00,Police,NVR\n")
     reader = open_input(path)
     assert reader.format == "checkbook"
     assert reader.field_map.vendor == ("Payee",) and reader.field_map.date == "Check Date"

@@ -127,12 +127,10 @@ def test_json_is_not_eligible(tmp_path: Path) -> None:
     assert not duckcsv.eligible(open_input(path))
 
 
-FIELD = st.text(alphabet=st.sampled_from(list("ab ,;\"'\r\n\t\\Üü海-|")), max_size=6)
+FIELD = st.text(alphabet=st.sampled_from(list('ab ,;"\'\r\n\t\\Üü海-|')), max_size=6)
 
 
-@settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(st.lists(FIELD, min_size=3, max_size=3), min_size=1, max_size=6),
     st.sampled_from(["\n", "\r\n"]),

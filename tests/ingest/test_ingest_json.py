@@ -15,15 +15,8 @@ from procurewatch.ingest.jsonstream import JsonScanner
 from .conftest import rows
 
 RECORDS = [
-    {
-        "vendor": {"name": "Hikvision USA Inc", "id": 7},
-        "description": "NVR",
-        "amount": 12.5,
-        "tags": ["cctv", "nvr"],
-        "lines": [{"sku": "DS-7608"}],
-        "paid": True,
-        "note": None,
-    },
+    {"vendor": {"name": "Hikvision USA Inc", "id": 7}, "description": "NVR", "amount": 12.5,
+     "tags": ["cctv", "nvr"], "lines": [{"sku": "DS-7608"}], "paid": True, "note": None},
     {"vendor": {"name": "ACME"}, "description": "toner", "amount": 3},
 ]
 
@@ -47,9 +40,8 @@ def test_array_of_objects(tmp_path: Path) -> None:
 def test_object_with_the_list_under_a_common_key(tmp_path: Path) -> None:
     path = tmp_path / "export.json"
     path.write_text(json.dumps({"meta": {"count": 2}, "results": RECORDS}))
-    assert [
-        r["description"] for r in rows(open_input(path, mapping={"vendor": "vendor.name"}))
-    ] == ["NVR", "toner"]
+    assert [r["description"] for r in rows(open_input(path, mapping={"vendor": "vendor.name"}))] \
+        == ["NVR", "toner"]
 
 
 def test_object_without_a_list_is_an_input_error(tmp_path: Path) -> None:
@@ -76,9 +68,8 @@ def test_broken_json_document_is_an_input_error_with_line(tmp_path: Path) -> Non
 
 def test_jsonl_broken_line_is_rejected(tmp_path: Path) -> None:
     path = tmp_path / "lines.jsonl"
-    path.write_text(
-        '{"vendor": "A", "memo": "x"}\n\n{"vendor": "B", oops}\n["list"]\n{"vendor": "C"}\n'
-    )
+    path.write_text('{"vendor": "A", "memo": "x"}\n\n{"vendor": "B", oops}\n["list"]\n'
+                    '{"vendor": "C"}\n')
     reader = open_input(path)
     assert reader.format == "jsonl"
     assert [(r["vendor"], r["_row"]) for r in rows(reader)] == [("A", 1), ("C", 5)]
@@ -93,9 +84,8 @@ def test_jsonl_detected_without_the_extension(tmp_path: Path) -> None:
     assert open_input(path).format == "jsonl"
 
 
-def test_keys_first_seen_after_the_sample_go_to_extra(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_keys_first_seen_after_the_sample_go_to_extra(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(jsonfiles, "SAMPLE_RECORDS", 2)
     path = tmp_path / "late.jsonl"
     lines = [{"vendor": "A"}, {"vendor": "B"}, {"vendor": "C", "memo": "Hikvision DS-2CD"}]
@@ -131,11 +121,8 @@ def test_deep_but_readable_object_is_flattened_without_recursion() -> None:
 
 
 def test_scanner_streams_elements_across_chunks() -> None:
-    doc = {
-        "version": "1.1",
-        "data": [{"n": n, "text": 'é"\\' * n} for n in range(50)],
-        "after": 1.5,
-    }
+    doc = {"version": "1.1", "data": [{"n": n, "text": "é\"\\" * n} for n in range(50)],
+           "after": 1.5}
     text = json.dumps(doc, indent=1, ensure_ascii=False)
     for chunk in (1, 3, 17, 1 << 20):
         scanner = JsonScanner(io.StringIO(text), "doc.json", chunk=chunk)

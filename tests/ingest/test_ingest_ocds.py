@@ -63,9 +63,8 @@ def test_record_package_uses_compiled_release(procurement: Path, tmp_path: Path)
 
 
 @pytest.mark.shared
-def test_record_without_compiled_release_reads_its_releases(
-    procurement: Path, tmp_path: Path
-) -> None:
+def test_record_without_compiled_release_reads_its_releases(procurement: Path,
+                                                             tmp_path: Path) -> None:
     package = json.loads((procurement / CDMX_PACKAGE).read_text())
     record = {"ocid": "x", "releases": package["releases"][:2]}
     linked = {"ocid": "y", "releases": [{"url": "http://example/r.json", "date": "2016"}]}
@@ -89,41 +88,18 @@ def test_paraguay_contract_with_transactions(procurement: Path) -> None:
     payee = next(r for r in got if r["role"] == "payee")
     assert payee["supplier_name"] == "NUCLEO S.A."
     assert (payee["amount"], payee["currency"], payee["date"]) == (
-        "2372509",
-        "PYG",
-        "2012-05-31T00:00:00Z",
-    )
+        "2372509", "PYG", "2012-05-31T00:00:00Z")
     assert payee["contract_title"] == "ADQUSICION DE GUANTES Y OTROS INSUMOS MEDICOS"
 
 
 def _release(n: int, **extra: Any) -> dict[str, Any]:
-    return {
-        "ocid": f"ocds-x-{n}",
-        "id": str(n),
-        "date": "2021-01-01",
-        "tag": ["award"],
-        "parties": [
-            {
-                "id": "P1",
-                "name": "Hangzhou Hikvision Digital Technology Co., Ltd.",
-                "identifier": {"scheme": "CN-USCC", "id": "91330000733796106P"},
-            }
-        ],
-        "awards": [
-            {
-                "id": "a1",
-                "suppliers": [{"id": "P1"}],
-                "items": [
-                    {
-                        "description": "IP camera",
-                        "classification": {"scheme": "CPV", "id": "32323500"},
-                    }
-                ],
-                "value": {"amount": 10, "currency": "CNY"},
-            }
-        ],
-        **extra,
-    }
+    return {"ocid": f"ocds-x-{n}", "id": str(n), "date": "2021-01-01", "tag": ["award"],
+            "parties": [{"id": "P1", "name": "Hangzhou Hikvision Digital Technology Co., Ltd.",
+                         "identifier": {"scheme": "CN-USCC", "id": "91330000733796106P"}}],
+            "awards": [{"id": "a1", "suppliers": [{"id": "P1"}],
+                        "items": [{"description": "IP camera",
+                                   "classification": {"scheme": "CPV", "id": "32323500"}}],
+                        "value": {"amount": 10, "currency": "CNY"}}], **extra}
 
 
 def test_parties_fill_in_supplier_names_and_ids() -> None:
@@ -135,26 +111,16 @@ def test_parties_fill_in_supplier_names_and_ids() -> None:
 
 
 def test_release_without_awards_gives_its_tender(tmp_path: Path) -> None:
-    release = {
-        "ocid": "o",
-        "id": "1",
-        "tender": {
-            "title": "Cámaras de videovigilancia",
-            "items": [{"description": "DS-2CD2143G0-I"}],
-        },
-    }
+    release = {"ocid": "o", "id": "1", "tender": {"title": "Cámaras de videovigilancia",
+                                                   "items": [{"description": "DS-2CD2143G0-I"}]}}
     (row,) = release_rows(release)
     assert row["tender_title"] == "Cámaras de videovigilancia"
     assert row["item_description"] == "DS-2CD2143G0-I" and row["role"] is None
 
 
 def test_wrong_shapes_are_skipped_not_errors() -> None:
-    release = {
-        "ocid": 5,
-        "awards": ["oops", {"suppliers": "x", "items": [None]}],
-        "contracts": {"not": "a list"},
-        "tender": [],
-    }
+    release = {"ocid": 5, "awards": ["oops", {"suppliers": "x", "items": [None]}],
+               "contracts": {"not": "a list"}, "tender": []}
     assert len(release_rows(release)) == 1
 
 

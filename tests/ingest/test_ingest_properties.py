@@ -15,10 +15,11 @@ from procurewatch.errors import InputError
 from procurewatch.ingest import open_input, tabular
 
 # letters, CSV's special characters (comma, quote, line breaks), spaces, non-ASCII text
-FIELD = st.text(alphabet=st.sampled_from(list("ab ,\"\r\n'é中")), max_size=6)
+FIELD = st.text(alphabet=st.sampled_from(list('ab ,"\r\n\'é中')), max_size=6)
 ROW = st.lists(FIELD, max_size=5)
 
-PROFILE = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROFILE = settings(max_examples=150, deadline=None,
+                   suppress_health_check=[HealthCheck.too_slow])
 
 
 def _write(folder: Path, width: int, data: list[list[str]]) -> Path:
@@ -33,7 +34,8 @@ def _write(folder: Path, width: int, data: list[list[str]]) -> Path:
 
 @PROFILE
 @given(width=st.integers(1, 4), data=st.lists(ROW, max_size=40), small=st.booleans())
-def test_every_data_row_is_kept_or_rejected(width: int, data: list[list[str]], small: bool) -> None:
+def test_every_data_row_is_kept_or_rejected(width: int, data: list[list[str]],
+                                            small: bool) -> None:
     with TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
         if small:
             patch.setattr(tabular, "MIN_BLOCK", 256)
@@ -46,24 +48,20 @@ def test_every_data_row_is_kept_or_rejected(width: int, data: list[list[str]], s
             assert "\n" not in str(err)
             return
         columns = len(reader.columns)
-        empty = {
-            n for n, row in enumerate(data, 1) if not row or (len(row) == columns and not any(row))
-        }
+        empty = {n for n, row in enumerate(data, 1)
+                 if not row or (len(row) == columns and not any(row))}
         rejected = [j.row for j in reader.rejects]
         assert len(kept) + len(rejected) == len(data) - len(empty)
         assert sorted(kept + rejected + sorted(empty)) == list(range(1, len(data) + 1))
         bad = {n for n, row in enumerate(data, 1) if n not in empty and len(row) != columns}
         assert set(rejected) == bad
-        assert all(
-            j.line is not None and j.row is not None and j.line > j.row for j in reader.rejects
-        )
+        assert all(j.line is not None and j.row is not None and j.line > j.row
+                   for j in reader.rejects)
 
 
 @PROFILE
-@given(
-    content=st.binary(max_size=400) | st.text(max_size=200).map(str.encode),
-    suffix=st.sampled_from([".csv", ".tsv", ".json", ".jsonl", ".xlsx", ".parquet", ".txt"]),
-)
+@given(content=st.binary(max_size=400) | st.text(max_size=200).map(str.encode),
+       suffix=st.sampled_from([".csv", ".tsv", ".json", ".jsonl", ".xlsx", ".parquet", ".txt"]))
 def test_random_bytes_raise_only_input_errors(content: bytes, suffix: str) -> None:
     with TemporaryDirectory() as folder:
         path = Path(folder) / f"random{suffix}"

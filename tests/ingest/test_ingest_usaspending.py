@@ -36,17 +36,12 @@ def test_award_file_2022_names(procurement: Path, tmp_path: Path) -> None:
     assert fm.vendor == ("recipient_name", "recipient_doing_business_as_name")
     assert fm.parent == ("recipient_parent_name",)
     assert fm.buyer == ("awarding_agency_name", "awarding_sub_agency_name", "awarding_office_name")
-    assert fm.text == (
-        "prime_award_base_transaction_description",
-        "product_or_service_code_description",
-        "naics_description",
-    )
+    assert fm.text == ("prime_award_base_transaction_description",
+                       "product_or_service_code_description", "naics_description")
     assert fm.amount == "total_obligated_amount"
     assert fm.date == "period_of_performance_start_date"
-    assert fm.place == (
-        "primary_place_of_performance_state_code",
-        "primary_place_of_performance_country_code",
-    )
+    assert fm.place == ("primary_place_of_performance_state_code",
+                        "primary_place_of_performance_country_code")
     assert fm.record_id == "contract_award_unique_key"
     got = rows(reader)
     assert [r["recipient_name"] for r in got] == ["recipient_name#1", "recipient_name#2"]
@@ -55,10 +50,8 @@ def test_award_file_2022_names(procurement: Path, tmp_path: Path) -> None:
 
 
 def test_award_file_old_description_name(procurement: Path, tmp_path: Path) -> None:
-    header = [
-        "award_description" if name == "prime_award_base_transaction_description" else name
-        for name in _columns(procurement, "award")
-    ]
+    header = ["award_description" if name == "prime_award_base_transaction_description" else name
+              for name in _columns(procurement, "award")]
     reader = open_input(_download(tmp_path / "old_awards.csv", header))
     assert reader.format == "usaspending-award"
     assert reader.field_map.text[0] == "award_description"

@@ -27,21 +27,18 @@ def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
 
 
 def test_reads_the_first_sheet_with_data(tmp_path: Path) -> None:
-    path = _workbook(
-        tmp_path / "po.xlsx",
-        {
-            "Empty": [],
-            "Orders": [
-                [None, None],
-                ["Report of purchase orders"],
-                [],
-                ["Vendor Name", "Item Description", "Amount", "PO Date", "Approved"],
-                ["Hikvision USA Inc", "DS-2CD2143G0-I dome camera", 1234.5, date(2020, 3, 1), True],
-                [None, None, None, None, None],
-                ["ACME", "toner", 12.0, datetime(2021, 1, 2, 13, 30), False],
-            ],
-        },
-    )
+    path = _workbook(tmp_path / "po.xlsx", {
+        "Empty": [],
+        "Orders": [
+            [None, None],
+            ["Report of purchase orders"],
+            [],
+            ["Vendor Name", "Item Description", "Amount", "PO Date", "Approved"],
+            ["Hikvision USA Inc", "DS-2CD2143G0-I dome camera", 1234.5, date(2020, 3, 1), True],
+            [None, None, None, None, None],
+            ["ACME", "toner", 12.0, datetime(2021, 1, 2, 13, 30), False],
+        ],
+    })
     reader = open_input(path)
     assert reader.format == "xlsx"
     assert reader.columns == ("Vendor Name", "Item Description", "Amount", "PO Date", "Approved")
@@ -56,10 +53,8 @@ def test_reads_the_first_sheet_with_data(tmp_path: Path) -> None:
 
 
 def test_values_beyond_the_header_are_rejected(tmp_path: Path) -> None:
-    path = _workbook(
-        tmp_path / "extra.xlsx",
-        {"S": [["vendor", "description"], ["A", "x"], ["B", "y", "stray note"], ["C", "z", None]]},
-    )
+    path = _workbook(tmp_path / "extra.xlsx", {"S": [
+        ["vendor", "description"], ["A", "x"], ["B", "y", "stray note"], ["C", "z", None]]})
     reader = open_input(path)
     assert [r["vendor"] for r in rows(reader)] == ["A", "C"]
     assert [(j.line, j.row) for j in reader.rejects] == [(3, 2)]
@@ -108,9 +103,8 @@ def test_zip_bomb_is_refused_before_reading(tmp_path: Path) -> None:
         open_input(path)
 
 
-def test_sheet_bigger_than_the_cap_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_sheet_bigger_than_the_cap_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                              ) -> None:
     data: list[list[object]] = [["vendor"]]
     data += [["x" * 50] for _ in range(200)]
     path = _workbook(tmp_path / "big.xlsx", {"S": data})

@@ -7,6 +7,8 @@ Nmap Reference Guide): the prolog nmap writes, ``<hosthint>``, ``<host>`` with `
 blocks (44:19:B6 Hikvision, 3C:EF:8C Dahua); banners are nmap's service-probe names.
 """
 
+
+
 from __future__ import annotations
 
 from pathlib import Path
