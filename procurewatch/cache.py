@@ -5,6 +5,7 @@ Writing is atomic and best-effort: where the folder cannot be written, nothing i
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 from procurewatch import settings
@@ -24,6 +25,17 @@ class DiskCache:
         try:
             return cache_path(name).read_bytes()
         except OSError:
+            return None
+
+    def get_pickled(self, name: str) -> object:
+        """The entry unpickled, or None when it is missing or damaged (any error unpickling it:
+        the caller builds it again). Pickle only here: the cache folder is the user's own."""
+        data = self.get(name)
+        if data is None:
+            return None
+        try:
+            return pickle.loads(data)
+        except Exception:  # a damaged entry, whatever the error
             return None
 
     def put(self, name: str, data: bytes) -> None:

@@ -120,11 +120,5 @@ def _kept(cache: DiskCache, name: str) -> Matcher | None:
     """The matcher kept as ``name``, or None (missing, or damaged: then it is rebuilt)."""
     from procurewatch.match.matcher import Matcher
 
-    kept = cache.get(name)
-    if kept is None:
-        return None
-    try:
-        matcher = pickle.loads(kept)
-    except Exception:  # a damaged entry (any error unpickling it) is rebuilt
-        return None
+    matcher = cache.get_pickled(name)
     return matcher if isinstance(matcher, Matcher) else None

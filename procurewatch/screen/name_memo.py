@@ -118,7 +118,7 @@ class NameMemo:
         """Give ``ctx`` what earlier runs learnt: the names that matched nothing and those that
         matched (with the matcher's answers), the gate's word facts."""
         names = _known_names(_read(self.cache, self.names_entry))
-        matches = _matches(self.cache.get(self.matches_entry))
+        matches = _matches(self.cache.get_pickled(self.matches_entry))
         if names is not None and matches is not None:
             ctx.known.empty, ctx.known.matched = names
             ctx.known.matches = matches
@@ -162,16 +162,10 @@ def _grown(known: pa.Array, added: list[pa.Array]) -> pa.Array:
     return pc.unique(pa.concat_arrays([known, run]))
 
 
-def _matches(data: bytes | None) -> dict[str, tuple[NameMatch, ...]] | None:
-    """The matches entry, or None when it is missing or damaged."""
+def _matches(answers: object) -> dict[str, tuple[NameMatch, ...]] | None:
+    """The matches entry (unpickled), or None when it is missing or damaged."""
     from procurewatch.match.matcher import NameMatch
 
-    if data is None:
-        return None
-    try:
-        answers = pickle.loads(data)
-    except Exception:  # a damaged entry (any error unpickling it) is ignored
-        return None
     if not isinstance(answers, dict) or not all(
         isinstance(n, str) and isinstance(m, tuple) and all(isinstance(x, NameMatch) for x in m)
         for n, m in answers.items()
