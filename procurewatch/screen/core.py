@@ -67,7 +67,8 @@ class ScreenContext:
     queued_keys: QueuedKeys = field(default_factory=lambda: QueuedKeys())
     """The first key of every name queued for the matcher so far: a row whose names have
     none of them cannot be flagged by name
-    (:func:`procurewatch.screen.engines.local.prepare_batch`)."""
+    (:func:`procurewatch.screen.engines.local.prepare_batch`; on that path names reach the
+    matcher only through the queue, :meth:`admit` then :meth:`score_pending`)."""
     flagged_names: dict[str, tuple[NameMatch, ...]] = field(default_factory=dict)
     """The names among them that matched."""
     default_currency: str | None = None
