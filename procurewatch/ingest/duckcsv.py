@@ -49,8 +49,6 @@ NULL_TEXT = "\ue000procurewatch-never-null\ue001"
 """DuckDB's null string, which no real field holds: every empty field stays ``""`` (as the
 careful reader gives it) instead of becoming NULL."""
 
-READ_AHEAD = 2
-"""Tables DuckDB's reading thread may hold ready (some 25 MB each at the default size)."""
 TAIL_BYTES = 1 << 16
 COUNT_STEP = 1 << 22
 """Bytes read at a time to count line feeds (read, not mapped: the file's pages do not count
@@ -124,12 +122,12 @@ class _LineCounter(threading.Thread):
 
 @dataclass
 class _Reading:
-    """A started read: the line counter, DuckDB's connection and its tables read ahead (or
+    """A started read: the line counter, DuckDB's connection and the tables of its query (or
     the error DuckDB gave at once)."""
 
     counter: _LineCounter
     con: duckdb.DuckDBPyConnection
-    tables: Prefetcher[pa.Table] | None = None
+    tables: Iterator[pa.Table] | None = None
     error: NotFast | None = None
 
 
@@ -194,9 +192,9 @@ class FastCsv:
         yield from self.prepared(_table)
 
     def start(self) -> None:
-        """Begin reading now: the line count, and DuckDB's parse into up to :data:`READ_AHEAD`
-        tables, ahead of :meth:`prepared` (a screen starts its first file while its matchers
-        compile). Called again: nothing. :meth:`close` stops it."""
+        """Begin reading now, ahead of :meth:`prepared`: the line count, and DuckDB's query (a
+        screen starts its first file while its matchers compile). Called again: nothing.
+        :meth:`close` stops it."""
         if self._reading is not None:
             return
         counter = _LineCounter(self.reader.path, self._layout().delimiter)
@@ -211,16 +209,13 @@ class FastCsv:
         except (duckdb.Error, pa.ArrowException, OSError) as err:  # raised by :meth:`prepared`
             self._reading.error = _not_fast(err)
             return
-        self._reading.tables = Prefetcher(partial(next, self._tables(stream), None), READ_AHEAD)
-        self._reading.tables.start()
+        self._reading.tables = self._tables(stream)
 
     def close(self) -> None:
         """Stop reading (the line count runs to its end: :meth:`prepared` checks it)."""
         reading = self._reading
         if reading is None:
             return
-        if reading.tables is not None:
-            reading.tables.close()
         reading.con.close()
         reading.counter.join()
         self._reading = None
@@ -229,9 +224,9 @@ class FastCsv:
         self, prepare: Callable[[pa.Table, dict[str, Keys]], T], ahead: int = 2
     ) -> Iterator[T]:
         """``prepare(table, keys)`` of each table of :meth:`batches` (``keys``: those of the
-        :attr:`keyed` columns), worked out in a thread of its own, up to ``ahead`` ready, while
-        DuckDB's reading thread reads on (work that lets go of the GIL, such as a Hyperscan
-        pass, overlaps with what the caller does with the one before)."""
+        :attr:`keyed` columns), worked out in the reading thread, up to ``ahead`` ready (work
+        that lets go of the GIL, such as DuckDB's parse or a Hyperscan pass, overlaps with what
+        the caller does with the one before)."""
         self.start()
         reading = self._reading
         assert reading is not None
@@ -239,8 +234,7 @@ class FastCsv:
             if reading.error is not None:
                 raise reading.error
             assert reading.tables is not None
-            tables = iter(reading.tables)
-            yield from Prefetcher(partial(self._next_prepared, tables, prepare), ahead)
+            yield from Prefetcher(partial(self._next_prepared, reading.tables, prepare), ahead)
         except (duckdb.Error, pa.ArrowException, OSError) as err:  # DuckDB's, through Arrow
             raise _not_fast(err) from None
         finally:

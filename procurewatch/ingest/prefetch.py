@@ -37,13 +37,8 @@ class Prefetcher(Generic[T]):
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="procurewatch-reader", daemon=True)
 
-    def start(self) -> None:
-        """Begin producing now, before anyone iterates (called again: nothing)."""
-        if not self._thread.is_alive() and self._thread.ident is None:
-            self._thread.start()
-
     def __iter__(self) -> Iterator[T]:
-        self.start()
+        self._thread.start()
         try:
             while True:
                 item = self._queue.get()
@@ -58,8 +53,6 @@ class Prefetcher(Generic[T]):
     def close(self) -> None:
         """Stop the producer and wait for it."""
         self._stop.set()
-        if self._thread.ident is None:  # never started
-            return
         while self._thread.is_alive():
             try:
                 self._queue.get_nowait()
