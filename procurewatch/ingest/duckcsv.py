@@ -40,7 +40,7 @@ from procurewatch.ingest.csvbytes import ByteFacts
 from procurewatch.ingest.csvcells import header_checked
 from procurewatch.ingest.csvlayout import CsvLayout
 from procurewatch.ingest.encoding import is_utf8
-from procurewatch.ingest.name_keys import KEY_SQL, Keys
+from procurewatch.ingest.name_keys import KEY_SQL, Keys, key_array
 from procurewatch.ingest.prefetch import Prefetcher
 from procurewatch.ingest.quotescan import chunk_prescan
 from procurewatch.ingest.tabular import DelimitedReader, next_batch
@@ -252,9 +252,9 @@ class FastCsv:
         """``prepare`` of the table without its key columns, with its keys."""
         width = len(self._schema())
         keys = {
-            name: (_numpy(table.column(width + 2 * i)), _numpy(table.column(width + 2 * i + 1)))
+            name: (key_array(table.column(width + 2 * i)), key_array(table.column(width + 2 * i + 1)))
             for i, name in enumerate(self._keyed())
-        }
+        }  # fmt: skip
         return prepare(table.select(range(width)), keys)
 
     def _tables(self, stream: pa.RecordBatchReader) -> Iterator[pa.Table]:
@@ -324,7 +324,3 @@ class FastCsv:
                 line, "the header line again (were two files joined?); the row is left out",
                 raw, row,
             )  # fmt: skip
-
-
-def _numpy(column: pa.ChunkedArray) -> np.ndarray:
-    return np.asarray(column.combine_chunks(), dtype=np.uint64)

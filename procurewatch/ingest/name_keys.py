@@ -46,8 +46,9 @@ def name_keys(values: pa.Array | pa.ChunkedArray) -> Keys:
     keys = _connection().from_arrow(table).project(
         ", ".join(f"{sql.format('v')} AS k{i}" for i, sql in enumerate(KEY_SQL))
     ).to_arrow_table()  # fmt: skip
-    return _numpy(keys.column(0)), _numpy(keys.column(1))
+    return key_array(keys.column(0)), key_array(keys.column(1))
 
 
-def _numpy(column: pa.ChunkedArray) -> np.ndarray:
+def key_array(column: pa.ChunkedArray) -> np.ndarray:
+    """A key column of DuckDB's (UBIGINT, through Arrow) as one numpy uint64 array."""
     return np.asarray(column.combine_chunks(), dtype=np.uint64)

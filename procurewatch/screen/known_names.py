@@ -2,9 +2,9 @@
 
 A monthly award file names mostly the recipients of last month's. :mod:`.name_memo` keeps, per
 matcher, the names that matched nothing (turned away by the name gate or scored empty) and the
-names that matched; a screen then takes the first as met already and sends the second straight
-to the matcher (scored again, so that hits carry their evidence), and only names never met
-before meet the gate.
+names that matched with the matcher's answers; a screen then takes the first as met already and
+reuses the answers for the second (with their evidence), and only names never met before meet
+the gate.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ class KnownNames:
     empty: pa.Array = field(default_factory=_no_names)
     """Names that matched nothing: every name column takes them as met already."""
     matched: pa.Array = field(default_factory=_no_names)
-    """Names that matched: scored again, without asking the gate first."""
+    """Names that matched: queued for the matcher's answers in :attr:`matches`, without
+    asking the gate first."""
     matches: dict[str, tuple[NameMatch, ...]] = field(default_factory=dict)
     """The matcher's answers for the names that matched (with their evidence), as it gave
     them: a rescreen does not score them again."""
@@ -65,14 +66,12 @@ class QueuedKeys:
     match), appended by the thread that admits names and read by the one that keeps rows."""
 
     def __init__(self) -> None:
-        self._parts: list[np.ndarray] = []
         self._all: pa.Array = pa.array(np.zeros(0, np.uint64))
 
     def add(self, keys: np.ndarray) -> None:
         """Remember more queued names' first keys."""
         if len(keys):
-            self._parts.append(keys)
-            self._all = pa.array(np.concatenate(self._parts))
+            self._all = pa.concat_arrays([self._all, pa.array(keys)])
 
     def rows(self, keys: np.ndarray) -> np.ndarray:
         """Where ``keys`` (a name column's first keys) are among the queued names' (a bool per

@@ -129,7 +129,7 @@ def run_screen(
     started = datetime.now(UTC)
     clock = time.perf_counter()
     head = head_start(paths, mapping=mapping, batch_size=batch_size, sheet=sheet)
-    try:  # the first file is read while the matchers compile
+    try:  # the first file's line count runs while the matchers compile
         ctx = build_context(watchlist, default_currency)
         memo = NameMemo(memo_key(ctx.matcher))
         memo.load(ctx)

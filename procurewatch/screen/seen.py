@@ -4,8 +4,8 @@ A file of five million payments may name a quarter of a million distinct vendors
 thousand in each batch, and a screen must find each batch's new ones. Each value is known by its
 64-bit hash and its length (:mod:`procurewatch.ingest.name_keys`), and the keys met so far sit
 in a numpy hash table (:mod:`.keyset`): one look-up per row, all rows at once, whatever the
-number met. Arrow's ``is_in`` or ``index_in`` against the values met would hash them all again for every batch, and
-a Python set asks one value at a time; both cost several times more.
+number met. Arrow's ``is_in`` or ``index_in`` against the values met would hash them all again
+for every batch, and a Python set asks one value at a time; both cost several times more.
 """
 
 from __future__ import annotations

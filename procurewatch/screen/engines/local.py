@@ -149,18 +149,21 @@ def _batch_results(
 
 @dataclass
 class HeadStart:
-    """A screen's first input, opened and, a clean CSV, already being read (DuckDB's parse
-    and the line count need no matcher) while the matchers compile and the name memo loads."""
+    """A screen's first input, opened and, a clean CSV, its read begun (the line count, and
+    DuckDB's query: neither needs a matcher) while the matchers compile and the name memo
+    loads."""
 
     path: Path
     reader: InputReader
     fast: duckcsv.FastCsv | None = None
     taken: bool = False
 
-    def take(self, path: Path, label: str | None) -> tuple[InputReader, duckcsv.FastCsv | None]:
-        """The reader (and the fast read begun) of ``path``, once; else raises ``LookupError``."""
+    def take(
+        self, path: Path, label: str | None
+    ) -> tuple[InputReader | None, duckcsv.FastCsv | None]:
+        """The reader (and the fast read begun) of ``path``, once; else ``(None, None)``."""
         if self.taken or path != self.path or label is not None:
-            raise LookupError(path)
+            return None, None
         self.taken = True
         return self.reader, self.fast
 
@@ -177,8 +180,8 @@ def head_start(
     batch_size: int = 65536,
     sheet: str | None = None,
 ) -> HeadStart | None:
-    """The first of ``paths`` opened and, when the fast path may take it, being read (None
-    for no paths, or for every sheet of a workbook)."""
+    """The first of ``paths`` opened and, when the fast path may take it, its read begun
+    (None for no paths, or for every sheet of a workbook)."""
     if not paths or sheet == "all":
         return None
     reader = open_input(paths[0], mapping=mapping, batch_size=batch_size, sheet=sheet)
@@ -204,12 +207,9 @@ def screen_file(
 ) -> InputResult:
     """Screen one input file: a clean CSV through DuckDB's parallel parser unless ``fast`` is
     False (default: :func:`procurewatch.settings.fast_csv`), anything else on ``workers``
-    processes (default: one per core); ``head``: the file opened and read ahead already."""
+    processes (default: one per core); ``head``: the file opened, its read begun already."""
     fast = settings.fast_csv() if fast is None else fast
-    try:
-        reader, begun = head.take(path, label) if head is not None else (None, None)
-    except LookupError:
-        reader, begun = None, None
+    reader, begun = head.take(path, label) if head is not None else (None, None)
     if reader is None:
         reader = open_input(path, mapping=mapping, batch_size=batch_size, sheet=sheet)
     if label is not None and isinstance(reader, XlsxReader):
@@ -322,7 +322,7 @@ def screen_files(
 ) -> list[InputResult]:
     """Screen several input files in order; ``sheet`` picks a workbook's sheet by name or
     number, or (``all``) screens every sheet holding a table as an input of its own
-    (``book.xlsx#Sheet2``); ``head``: the first file, opened and read ahead already
+    (``book.xlsx#Sheet2``); ``head``: the first file, opened and its read begun
     (:func:`head_start`)."""
     return [
         screen_file(
