@@ -17,6 +17,7 @@ from procurewatch.cli_common import StoreOption, app, print_json, resolve_store
 from procurewatch.errors import InputError, UsageError
 
 if TYPE_CHECKING:  # the screening modules are imported by the commands that use them
+    from procurewatch.screen.engines.head import HeadStart
     from procurewatch.screen.engines.local import Progress as ProgressFn
     from procurewatch.screen.run import RunResult
 
@@ -112,20 +113,44 @@ def execute(
     appear in ``out`` all at once (:mod:`procurewatch.screen.publish`), and only once the store
     records the run, so a killed run never leaves outputs the store does not know.
     """
-    from procurewatch.screen.publish import check_out_dir, publish_outputs
-    from procurewatch.screen.run import run_screen
-    from procurewatch.watchlist.assemble import load_watchlist
+    from procurewatch.screen.engines.head import head_start  # the readers only
+    from procurewatch.screen.publish import check_out_dir
 
     _check_inputs(inputs)
     check_out_dir(out, force)
-    from procurewatch.screen.run import new_run_id
+    head, unopened = None, None
+    try:  # the first input's read begins before the screen's modules load and compile
+        head = head_start(inputs, mapping=mapping or None, sheet=sheet)
+    except Exception as err:  # raised in the recorded block below: the run is marked failed
+        unopened = err
+    try:
+        result = _screen_recorded(inputs, out, store, mapping, quiet, currency, sheet, head,
+                                  unopened)  # fmt: skip
+    finally:
+        if head is not None:
+            head.close()
+    from procurewatch.screen.publish import publish_outputs
+
+    publish_outputs(out, result)
+    return result
+
+
+def _screen_recorded(inputs: list[Path], out: Path, store: Path | None, mapping: dict[str, str],
+                     quiet: bool, currency: str | None, sheet: str | None, head: HeadStart | None,
+                     unopened: Exception | None) -> RunResult:  # fmt: skip
+    """The run recorded as running, screened (``head``: its first input opened; ``unopened``:
+    the error opening it, raised in the record), and saved."""
+    from procurewatch.screen.run import new_run_id, run_screen
     from procurewatch.store.attempts import recording
     from procurewatch.store.runs import save_run
+    from procurewatch.watchlist.assemble import load_watchlist
 
     store_path = resolve_store(store)
     watchlist = load_watchlist(store_path)
     run_id = new_run_id(datetime.now(UTC))
     with recording(store_path, run_id, out, "screen"):
+        if unopened is not None:
+            raise unopened
         with progress_bar(quiet) as progress:
             result = run_screen(
                 inputs,
@@ -134,10 +159,10 @@ def execute(
                 progress=progress,
                 default_currency=currency,
                 sheet=sheet,
+                head=head,
             )
         result.run_id = run_id
         save_run(store_path, result, out)
-    publish_outputs(out, result)
     return result
 
 

@@ -17,7 +17,7 @@ while iterating; the run goes on. A file that cannot be read at all raises
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -200,10 +200,11 @@ def open_input(
     fmt: str | None = None,
     require_roles: bool = True,
     sheet: str | None = None,
+    opened: Callable[[InputReader], None] | None = None,
 ) -> InputReader:
     """Open ``path`` for reading: see :func:`procurewatch.ingest.detect.open_input`."""
     # imported here: detect imports the readers, which import this module
     from procurewatch.ingest.detect import open_input as _open
 
     return _open(path, mapping=mapping, batch_size=batch_size, fmt=fmt,
-                 require_roles=require_roles, sheet=sheet)
+                 require_roles=require_roles, sheet=sheet, opened=opened)

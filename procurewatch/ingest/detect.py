@@ -9,7 +9,7 @@ common-name vocabulary of :mod:`.columns`, then the user's ``--map ROLE=COLUMN``
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -54,6 +54,7 @@ def open_input(
     fmt: str | None = None,
     require_roles: bool = True,
     sheet: str | None = None,
+    opened: Callable[[BaseReader], None] | None = None,
 ) -> BaseReader:
     """A reader for ``path``: format and encoding detected (or ``fmt``), roles set.
 
@@ -62,7 +63,9 @@ def open_input(
     role or column, or (unless ``require_roles`` is false, for tables read for other purposes
     such as inventories) a table with neither a vendor nor a description column. ``sheet``
     picks a workbook's sheet by name or 1-based number (``all``: see
-    :func:`procurewatch.screen.engines.local.screen_files`; here the best sheet).
+    :func:`procurewatch.screen.engines.local.screen_files`; here the best sheet). ``opened`` is
+    called with the reader once its layout and roles are known, before the amount and date
+    formats are sampled (a screen begins reading the file there).
     """
     path = Path(path)
     if fmt is not None and fmt not in FORMATS:
@@ -82,6 +85,8 @@ def open_input(
             require_screenable(reader.field_map, reader.columns, str(path))
         except InputError as err:
             raise _with_sheets(err, reader) from None
+    if opened is not None:
+        opened(reader)
     reader.field_map = replace(reader.field_map, formats=_formats(reader))
     return reader
 

@@ -5,8 +5,9 @@ other encodings, values that are not UTF-8, a quote never closed), on one thread
 exports are clean, and DuckDB parses those on every core, several times faster. :class:`FastCsv`
 reads a file that way with the layout the careful reader found (delimiter, header, columns), and
 gives the same batches, but with only the columns the field map uses: the same values, ``_row``
-numbers, blank rows left out, a repeated header rejected. A background thread takes DuckDB's
-batches while the caller screens the last.
+numbers, blank rows left out, a repeated header rejected. From :meth:`FastCsv.start` on, a
+thread of its own waits for DuckDB's batches (DuckDB parses only while one does) and keeps two
+ahead; another prepares each while the caller screens the last.
 
 It keeps to what it can prove. It takes only UTF-8 files with LF or CRLF line ends. DuckDB runs
 in strict mode, so a ragged row, a stray quote or a byte that is not UTF-8 stops it. Meanwhile a
@@ -50,6 +51,9 @@ NULL_TEXT = "\ue000procurewatch-never-null\ue001"
 careful reader gives it) instead of becoming NULL."""
 
 TAIL_BYTES = 1 << 16
+FETCH_AHEAD = 2
+"""DuckDB's tables taken ahead of the preparing thread (about 25 MB each on a typical export;
+more held more memory and were no faster)."""
 COUNT_STEP = 1 << 22
 """Bytes read at a time to count line feeds (read, not mapped: the file's pages do not count
 as this process's memory)."""
@@ -89,6 +93,7 @@ class _LineCounter(threading.Thread):
     def __init__(self, path: Path, delimiter: str) -> None:
         super().__init__(daemon=True)
         self.path = path
+        self.stopping = threading.Event()
         self.facts = ByteFacts(ord(delimiter), prescan=chunk_prescan())
         self.done = False
         self.ends_with_newline = False
@@ -100,10 +105,12 @@ class _LineCounter(threading.Thread):
         tail = b""
         try:
             with self.path.open("rb", buffering=0) as handle:
-                while read := handle.readinto(buffer):
+                while (read := handle.readinto(buffer)) and not self.stopping.is_set():
                     self.facts.add(data[:read])
                     tail = (tail + bytes(buffer[max(0, read - TAIL_BYTES) : read]))[-TAIL_BYTES:]
         except OSError:
+            return
+        if self.stopping.is_set():
             return
         self.facts.finish()
         self._tail(tail)
@@ -127,7 +134,9 @@ class _Reading:
 
     counter: _LineCounter
     con: duckdb.DuckDBPyConnection
-    tables: Iterator[pa.Table] | None = None
+    tables: Prefetcher[pa.Table] | None = None
+    """DuckDB's tables, taken in a thread of their own from the start: DuckDB parses only while
+    a thread waits for its next batch."""
     error: NotFast | None = None
 
 
@@ -192,9 +201,9 @@ class FastCsv:
         yield from self.prepared(_table)
 
     def start(self) -> None:
-        """Begin reading now, ahead of :meth:`prepared`: the line count, and DuckDB's query (a
-        screen starts its first file while its matchers compile). Called again: nothing.
-        :meth:`close` stops it."""
+        """Begin reading now, ahead of :meth:`prepared`: the line count, and DuckDB's batches
+        taken ahead (a screen starts its first file while it imports and compiles its
+        matchers). Called again: nothing. :meth:`close` stops it."""
         if self._reading is not None:
             return
         counter = _LineCounter(self.reader.path, self._layout().delimiter)
@@ -209,13 +218,20 @@ class FastCsv:
         except (duckdb.Error, pa.ArrowException, OSError) as err:  # raised by :meth:`prepared`
             self._reading.error = _not_fast(err)
             return
-        self._reading.tables = self._tables(stream)
+        tables = self._tables(stream)
+        self._reading.tables = Prefetcher(partial(next, tables, None), FETCH_AHEAD)
+        self._reading.tables.start()
 
-    def close(self) -> None:
-        """Stop reading (the line count runs to its end: :meth:`prepared` checks it)."""
+    def close(self, abandon: bool = False) -> None:
+        """Stop reading; the line count runs to its end (:meth:`prepared` checks it) unless
+        ``abandon``."""
         reading = self._reading
         if reading is None:
             return
+        if abandon:
+            reading.counter.stopping.set()
+        if reading.tables is not None:
+            reading.tables.close()
         reading.con.close()
         reading.counter.join()
         self._reading = None
@@ -234,7 +250,8 @@ class FastCsv:
             if reading.error is not None:
                 raise reading.error
             assert reading.tables is not None
-            yield from Prefetcher(partial(self._next_prepared, reading.tables, prepare), ahead)
+            tables = iter(reading.tables)
+            yield from Prefetcher(partial(self._next_prepared, tables, prepare), ahead)
         except (duckdb.Error, pa.ArrowException, OSError) as err:  # DuckDB's, through Arrow
             raise _not_fast(err) from None
         finally:

@@ -37,8 +37,13 @@ class Prefetcher(Generic[T]):
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="procurewatch-reader", daemon=True)
 
+    def start(self) -> None:
+        """Begin producing now, before the first item is asked for (called again: nothing)."""
+        if self._thread.ident is None:
+            self._thread.start()
+
     def __iter__(self) -> Iterator[T]:
-        self._thread.start()
+        self.start()
         try:
             while True:
                 item = self._queue.get()

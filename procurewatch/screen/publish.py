@@ -23,9 +23,12 @@ import os
 import secrets
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from procurewatch.errors import InputError, UsageError
-from procurewatch.screen.run import RunResult, write_outputs
+
+if TYPE_CHECKING:
+    from procurewatch.screen.run import RunResult
 
 OUTPUT_FILES = ("hits.csv", "hits.jsonl", "rejects.csv", "set_aside.csv", "summary.json")
 """What a run writes, in the order it is published (``summary.json`` last: it marks completion)."""
@@ -143,6 +146,8 @@ def _empty_dir(out: Path) -> bool:
 
 def publish_outputs(out: Path, result: RunResult) -> None:
     """Write ``result``'s output files into ``out`` as a whole (see the module docstring)."""
+    from procurewatch.screen.run import write_outputs  # the screen's modules: not for a check
+
     try:
         staging = staging_folder(out)
         write_outputs(staging, result)

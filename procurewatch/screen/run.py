@@ -18,7 +18,8 @@ from procurewatch.match.text import TextScanner
 from procurewatch.matcher_cache import compiled_for
 from procurewatch.model import Watchlist
 from procurewatch.screen.core import ScreenContext
-from procurewatch.screen.engines.local import InputResult, Progress, head_start, screen_files
+from procurewatch.screen.engines.head import HeadStart, head_start
+from procurewatch.screen.engines.local import InputResult, Progress, screen_files
 from procurewatch.screen.hits import SET_ASIDE_COLUMNS, Hit, set_aside_row
 from procurewatch.screen.name_memo import NameMemo, memo_key
 from procurewatch.screen.output import write_csv, write_hits, write_json
@@ -123,12 +124,15 @@ def run_screen(
     progress: Progress | None = None,
     default_currency: str | None = None,
     sheet: str | None = None,
+    head: HeadStart | None = None,
 ) -> RunResult:
     """Screen ``paths`` against ``watchlist`` with the local engine (``sheet``: a workbook's
-    sheet by name or number, or ``all``)."""
+    sheet by name or number, or ``all``; ``head``: the first input opened already, see
+    :func:`~procurewatch.screen.engines.head.head_start`)."""
     started = datetime.now(UTC)
     clock = time.perf_counter()
-    head = head_start(paths, mapping=mapping, batch_size=batch_size, sheet=sheet)
+    if head is None:
+        head = head_start(paths, mapping=mapping, batch_size=batch_size, sheet=sheet)
     try:  # the first file's line count runs while the matchers compile
         ctx = build_context(watchlist, default_currency)
         memo = NameMemo(memo_key(ctx.matcher))

@@ -12,7 +12,7 @@ import pytest
 
 from procurewatch.ingest import duckcsv
 from procurewatch.screen.core import screen_batch
-from procurewatch.screen.engines import local
+from procurewatch.screen.engines import head, local
 from procurewatch.screen.hits import Hit
 from procurewatch.screen.run import build_context
 from procurewatch.watchlist.bundled import load_bundled
@@ -98,7 +98,7 @@ def test_names_gated_ahead_are_scored_when_the_fast_path_gives_up(
         for i in range(20_000):
             vendor = LISTED[i // 2500 - 1] if i % 2500 == 0 and i else f"Vendor {i} LLC"
             writer.writerow(["2021-03-01", vendor, "Police", "Toner", "10.00"])
-    monkeypatch.setattr(local, "FAST_BATCH_ROWS", 1000)
+    monkeypatch.setattr(head, "FAST_BATCH_ROWS", 1000)
     batches: list[int] = []
 
     def gives_up(table: pa.Table, *args: Any) -> list[Hit]:

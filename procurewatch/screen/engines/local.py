@@ -35,9 +35,9 @@ from procurewatch.arrowtake import take_rows
 from procurewatch.ingest import duckcsv
 from procurewatch.ingest.base import FieldMap, InputReader, Reject, open_input
 from procurewatch.ingest.name_keys import Keys
-from procurewatch.ingest.tabular import DelimitedReader
 from procurewatch.ingest.xlsx import XlsxReader, sheet_layouts
 from procurewatch.screen.core import ScreenContext, admit_names, candidate_rows, screen_batch
+from procurewatch.screen.engines.head import HeadStart, fast_csv
 from procurewatch.screen.hits import Hit, split_set_aside
 
 SAMPLE = 1 << 20
@@ -130,8 +130,6 @@ def _serial(batches: Iterable[pa.RecordBatch], fmap: FieldMap, ctx: ScreenContex
         yield batch.num_rows, screen_batch(batch, fmap, ctx, sha)
 
 
-FAST_BATCH_ROWS = 131072
-"""Rows per batch on the DuckDB fast path."""
 PREPARED_AHEAD = 16
 """Prepared batches (only the rows that may hold a hit) that may wait for the main thread."""
 
@@ -145,51 +143,6 @@ def _batch_results(
     if workers > 1 and size >= PARALLEL_MIN_BYTES:
         return _parallel(reader.batches(), reader.field_map, ctx, sha, workers)
     return _serial(reader.batches(), reader.field_map, ctx, sha)
-
-
-@dataclass
-class HeadStart:
-    """A screen's first input, opened and, a clean CSV, its read begun (the line count, and
-    DuckDB's query: neither needs a matcher) while the matchers compile and the name memo
-    loads."""
-
-    path: Path
-    reader: InputReader
-    fast: duckcsv.FastCsv | None = None
-    taken: bool = False
-
-    def take(
-        self, path: Path, label: str | None
-    ) -> tuple[InputReader | None, duckcsv.FastCsv | None]:
-        """The reader (and the fast read begun) of ``path``, once; else ``(None, None)``."""
-        if self.taken or path != self.path or label is not None:
-            return None, None
-        self.taken = True
-        return self.reader, self.fast
-
-    def close(self) -> None:
-        """Stop the read begun, if no screen took it to the end."""
-        if self.fast is not None:
-            self.fast.close()
-
-
-def head_start(
-    paths: Sequence[Path],
-    *,
-    mapping: Mapping[str, str] | None = None,
-    batch_size: int = 65536,
-    sheet: str | None = None,
-) -> HeadStart | None:
-    """The first of ``paths`` opened and, when the fast path may take it, its read begun
-    (None for no paths, or for every sheet of a workbook)."""
-    if not paths or sheet == "all":
-        return None
-    reader = open_input(paths[0], mapping=mapping, batch_size=batch_size, sheet=sheet)
-    head = HeadStart(paths[0], reader)
-    if settings.fast_csv() and duckcsv.eligible(reader):
-        head.fast = _fast_csv(reader)
-        head.fast.start()
-    return head
 
 
 def screen_file(
@@ -235,24 +188,13 @@ def _collect(result: InputResult, batches: Iterable[tuple[int, list[Hit]]],
             progress(rows)
 
 
-def _fast_csv(reader: InputReader) -> duckcsv.FastCsv:
-    """The fast path's reader of a clean CSV, with the keys of its name columns."""
-    assert isinstance(reader, DelimitedReader)
-    fmap = reader.field_map
-    return duckcsv.FastCsv(
-        reader,
-        batch_size=max(reader.batch_size, FAST_BATCH_ROWS),
-        keyed=(*fmap.vendor, *fmap.parent, *fmap.buyer),
-    )
-
-
 def _fast(reader: InputReader, ctx: ScreenContext, result: InputResult,
           progress: Progress | None, begun: duckcsv.FastCsv | None = None) -> bool:  # fmt: skip
     """Screen a clean CSV through DuckDB's parallel parser (:mod:`procurewatch.ingest.duckcsv`;
     ``begun``: its read, begun already); False, with ``result`` and ``progress`` as they were,
     when the file needs the careful reader."""
     fmap = reader.field_map
-    fast = begun if begun is not None else _fast_csv(reader)
+    fast = begun if begun is not None else fast_csv(reader)
     sha = result.fingerprint
     ctx.names_admitted = True
     try:
