@@ -42,12 +42,14 @@ class SeenValues:
         self, values: pa.Array | pa.ChunkedArray, keys: Keys | None = None
     ) -> tuple[pa.Array, np.ndarray]:
         """:meth:`fresh`, and the first key of each value it returns."""
-        if isinstance(values, pa.ChunkedArray):
-            values = values.combine_chunks()
-        if values.type != pa.string():
-            values = values.cast(pa.string())
-        k1, k2 = name_keys(values) if keys is None else keys
+        if keys is None:
+            values = _one_string_array(values)
+            keys = name_keys(values)
+        k1, k2 = keys
         new = ~self._keys.contains(k1, k2)
+        if not new.any():  # most batches of a rescreen: the values need not be touched
+            return pa.nulls(0, pa.string()), k1[:0]
+        values = _one_string_array(values)
         if values.null_count:
             new &= np.asarray(values.is_valid(), dtype=bool)
         rows = _first_rows(np.flatnonzero(new), k1, k2)
@@ -62,6 +64,13 @@ class SeenValues:
     def to_pylist(self) -> list[str]:
         """Every value met so far."""
         return [v for chunk in self._chunks for v in chunk.to_pylist() if v is not None]
+
+
+def _one_string_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """``values`` as one array of strings (a chunked array is glued: a copy)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return values if values.type == pa.string() else values.cast(pa.string())
 
 
 def _first_rows(rows: np.ndarray, k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
