@@ -44,7 +44,7 @@ class KeySet:
         mask = np.uint64(len(self._k2) - 1)
         slot = k1 & mask
         held = np.take(self._k2, slot)
-        found = (held == k2) & (np.take(self._k1, slot) == k1)
+        found: np.ndarray = (held == k2) & (np.take(self._k1, slot) == k1)
         probing = np.flatnonzero((held != EMPTY) & ~found)
         while len(probing):
             at = (slot[probing] + np.uint64(1)) & mask
