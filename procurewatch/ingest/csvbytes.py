@@ -65,10 +65,28 @@ class ByteFacts:
             self.crlf += int(np.count_nonzero((chunk[:-1] == CR) & (chunk[1:] == LF)))
         if len(self._window) and self._window[-1] == CR and chunk[0] == LF:
             self.crlf += 1
+        if self._nothing_to_look_at(chunk):
+            self._window, self._first = chunk[-CONTEXT:].copy(), CONTEXT
+            self._at_start = False
+            return
         window = self._bytes[:size]
         window[: len(self._window)] = self._window
         window[len(self._window) :] = chunk
         self._look(window, size - CONTEXT, at_end=False)
+
+    def _nothing_to_look_at(self, chunk: np.ndarray) -> bool:
+        """Whether no quote has a blank beside it in the bytes not looked at yet and ``chunk``
+        (the prescan says so, and no such pair straddles the two), so that the exact test, and
+        gluing the two for it, can be skipped: only the end of ``chunk`` need be kept, as the
+        next chunk's context. Only for a chunk at least :data:`CONTEXT` long."""
+        if self.prescan is None or len(chunk) < CONTEXT:
+            return False
+        if self.spaced_quote:  # known already: nothing more to find
+            return True
+        pending = self._window[max(0, self._first - 1) :]
+        if len(pending) and _pair(int(pending[-1]), int(chunk[0])):
+            return False
+        return not (self.prescan.may_be_spaced(pending) or self.prescan.may_be_spaced(chunk))
 
     def finish(self) -> None:
         """The end of the file: look at the bytes held back for context."""
@@ -91,6 +109,11 @@ class ByteFacts:
         if self.prescan is None:
             return True
         return self.prescan.may_be_spaced(window[max(0, start - 1) : min(len(window), stop + 1)])
+
+
+def _pair(before: int, after: int) -> bool:
+    """Whether two adjacent bytes are a blank and a quote, in either order."""
+    return (before in _BLANK and after == QUOTE) or (before == QUOTE and after in _BLANK)
 
 
 def _count(chunk: np.ndarray, byte: int, mask: np.ndarray) -> int:

@@ -50,3 +50,24 @@ def test_line_breaks(step: int) -> None:
         for data in (b"a,b\r\n1,2\r\n3,4\r\n", b"a,b\n\r1,2\n", b"a,b\n1,2\n" * 50):
             exact, fast = _facts(data, step), _facts(data, step, "prescan")
             assert (exact.lf, exact.cr, exact.crlf) == (fast.lf, fast.cr, fast.crlf)
+
+
+@pytest.mark.skipif(PRESCANS["prescan"] is None, reason="Hyperscan is not installed here")
+@pytest.mark.parametrize("seed", range(6))
+def test_the_prescan_finds_what_the_exact_test_finds_in_any_chunking(seed: int) -> None:
+    """Random files of quotes, blanks, delimiters and line breaks, mostly clean, read in chunks
+    long enough for the prescan to skip the exact test, and short ones."""
+    rng = np.random.default_rng(seed)
+    outcomes = set()
+    for _ in range(40):
+        alphabet = np.frombuffer(b'ab,\n"' + b'"' * 3 + b"x" * 20, np.uint8)
+        data = rng.choice(alphabet, size=int(rng.integers(200, 3000))).tobytes()
+        if rng.random() < 0.6:  # blanks beside a quote at a field's edge, or not at one
+            at = int(rng.integers(0, len(data)))
+            blanks = [b', "', b'" ,', b'\n\t"', b'"  \n', b' "x', b'x" ', b"\t", b" x"]
+            data = data[:at] + blanks[int(rng.integers(0, len(blanks)))] + data[at:]
+        for step in (300, 257, 1000, 7):
+            exact, fast = _facts(data, step), _facts(data, step, "prescan")
+            assert fast.spaced_quote is exact.spaced_quote, (data, step)
+        outcomes.add(exact.spaced_quote)
+    assert outcomes == {True, False}  # both kinds of file were met
