@@ -7,7 +7,7 @@ reads a file that way with the layout the careful reader found (delimiter, heade
 gives the same batches, but with only the columns the field map uses: the same values, ``_row``
 numbers, blank rows left out, a repeated header rejected. From :meth:`FastCsv.start` on, a
 thread of its own waits for DuckDB's batches (DuckDB parses only while one does) and keeps two
-ahead; another prepares each while the caller screens the last.
+ahead; another converts and prepares each while the caller screens the last.
 
 It keeps to what it can prove. It takes only UTF-8 files with LF or CRLF line ends. DuckDB runs
 in strict mode, so a ragged row, a stray quote or a byte that is not UTF-8 stops it. Meanwhile a
@@ -52,7 +52,7 @@ careful reader gives it) instead of becoming NULL."""
 
 TAIL_BYTES = 1 << 16
 FETCH_AHEAD = 2
-"""DuckDB's tables taken ahead of the preparing thread (about 25 MB each on a typical export;
+"""DuckDB's batches taken ahead of the preparing thread (about 25 MB each on a typical export;
 more held more memory and were no faster)."""
 COUNT_STEP = 1 << 22
 """Bytes read at a time to count line feeds (read, not mapped: the file's pages do not count
@@ -134,9 +134,10 @@ class _Reading:
 
     counter: _LineCounter
     con: duckdb.DuckDBPyConnection
-    tables: Prefetcher[pa.Table] | None = None
-    """DuckDB's tables, taken in a thread of their own from the start: DuckDB parses only while
-    a thread waits for its next batch."""
+    batches: Prefetcher[pa.RecordBatch] | None = None
+    """DuckDB's batches, taken as they come in a thread of their own from the start: DuckDB
+    parses only while a thread waits for its next batch. That thread does nothing else, so it
+    seldom waits for the GIL."""
     error: NotFast | None = None
 
 
@@ -218,9 +219,8 @@ class FastCsv:
         except (duckdb.Error, pa.ArrowException, OSError) as err:  # raised by :meth:`prepared`
             self._reading.error = _not_fast(err)
             return
-        tables = self._tables(stream)
-        self._reading.tables = Prefetcher(partial(next, tables, None), FETCH_AHEAD)
-        self._reading.tables.start()
+        self._reading.batches = Prefetcher(partial(next_batch, stream), FETCH_AHEAD)
+        self._reading.batches.start()
 
     def close(self, abandon: bool = False) -> None:
         """Stop reading; the line count runs to its end (:meth:`prepared` checks it) unless
@@ -230,8 +230,8 @@ class FastCsv:
             return
         if abandon:
             reading.counter.stopping.set()
-        if reading.tables is not None:
-            reading.tables.close()
+        if reading.batches is not None:
+            reading.batches.close()
         reading.con.close()
         reading.counter.join()
         self._reading = None
@@ -249,8 +249,8 @@ class FastCsv:
         try:
             if reading.error is not None:
                 raise reading.error
-            assert reading.tables is not None
-            tables = iter(reading.tables)
+            assert reading.batches is not None
+            tables = self._tables(iter(reading.batches))
             yield from Prefetcher(partial(self._next_prepared, tables, prepare), ahead)
         except (duckdb.Error, pa.ArrowException, OSError) as err:  # DuckDB's, through Arrow
             raise _not_fast(err) from None
@@ -274,9 +274,9 @@ class FastCsv:
         }  # fmt: skip
         return prepare(table.select(range(width)), keys)
 
-    def _tables(self, stream: pa.RecordBatchReader) -> Iterator[pa.Table]:
+    def _tables(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.Table]:
         group: list[pa.RecordBatch] = []
-        for batch in iter(partial(next_batch, stream), None):
+        for batch in batches:
             group.append(self._convert(batch))
             if sum(b.num_rows for b in group) >= self.batch_size:
                 yield pa.Table.from_batches(group)
