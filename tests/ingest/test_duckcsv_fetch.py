@@ -25,13 +25,18 @@ WAIT = 10.0
 """Seconds allowed for what happens at once (only a hang waits this long)."""
 
 
-def _write(path: Path, rows: int, *, blank_at: int | None = None) -> Path:
+def _write(
+    path: Path, rows: int, *, blank_at: int | None = None, header_at: int | None = None,
+    newline: str = "\n",
+) -> Path:  # fmt: skip
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = csv.writer(handle, lineterminator=newline)
         writer.writerow(HEADER)
         for i in range(rows):
             if i == blank_at:
-                handle.write("\n")
+                handle.write(newline)
+            if i == header_at:
+                writer.writerow(HEADER)
             writer.writerow([f"2021-{1 + i % 12:02d}-{1 + i % 28:02d}", VENDORS[i % 4],
                              f"Dept {i % 7}", f"item {i}, camera or toner", f"{i}.50"])  # fmt: skip
     return path
@@ -60,8 +65,9 @@ def _careful(path: Path) -> pa.Table:
     return pa.Table.from_batches(list(reader.batches()), schema=reader.schema)
 
 
-def test_batches_equal_the_careful_reader_across_many_batches(tmp_path: Path) -> None:
-    path = _write(tmp_path / "payments.csv", 5_000)
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_batches_equal_the_careful_reader_across_many_batches(tmp_path: Path, newline: str) -> None:
+    path = _write(tmp_path / "payments.csv", 5_000, newline=newline)
     fast = duckcsv.FastCsv(_reader(path), batch_size=500)
     before = _threads()
     fast.start()  # the fetch thread takes DuckDB's tables before anyone asks
@@ -93,6 +99,24 @@ def test_prepared_gives_the_same_rows_and_keys(tmp_path: Path) -> None:
     assert {ident for _, ident in prepared} != {threading.get_ident()}  # prepared elsewhere
 
 
+def test_a_repeated_header_deep_inside_is_rejected_as_the_careful_reader_does(
+    tmp_path: Path,
+) -> None:
+    path = _write(tmp_path / "joined.csv", 4_000, header_at=3_100)
+    reader = _reader(path)
+    fast = duckcsv.FastCsv(reader, batch_size=500)
+    fast.start()
+    got = pa.concat_tables(list(fast.batches()))
+    careful_reader = open_input(path)
+    careful = pa.Table.from_batches(list(careful_reader.batches()), schema=careful_reader.schema)
+    assert got.to_pylist() == careful.select(got.column_names).to_pylist()
+    assert got.num_rows == 4_000 and 3_101 not in got.column(ROW_COLUMN).to_pylist()
+    assert [(r.line, r.row) for r in reader.rejects] == [(3_102, 3_101)]
+    assert [(r.line, r.row) for r in reader.rejects] == [
+        (r.line, r.row) for r in careful_reader.rejects
+    ]
+
+
 def test_abandon_right_after_start_returns_and_leaves_no_threads(tmp_path: Path) -> None:
     path = _write(tmp_path / "big.csv", 60_000)  # about 3 MB
     assert path.stat().st_size > 2 << 20
@@ -116,8 +140,9 @@ class _HeldCounter(duckcsv._LineCounter):
         real_add = self.facts.add
 
         def add(data: Any) -> None:
-            self.entered.set()
-            self.stopping.wait(WAIT)
+            if not self.entered.is_set():  # the first chunk only
+                self.entered.set()
+                self.stopping.wait(WAIT)
             real_add(data)
 
         self.facts.add = add  # type: ignore[method-assign]

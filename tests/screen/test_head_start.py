@@ -91,6 +91,7 @@ def test_head_start_begins_the_fast_read_of_a_clean_csv(tmp_path: Path) -> None:
     assert started is not None and started.fast is not None
     try:
         assert started.fast._reading is not None, "the fast read was not started"
+        counter = started.fast._reading.counter
         assert started.fast._reading.tables is not None  # the fetch thread is there
         assert started.reader.field_map.formats.day_first  # formats sampled all the same
         assert started.take(tmp_path / "other.csv", None) == (None, None)
@@ -99,6 +100,7 @@ def test_head_start_begins_the_fast_read_of_a_clean_csv(tmp_path: Path) -> None:
     finally:
         started.close()
     assert started.fast._reading is None
+    assert counter.stopping.is_set()  # abandoned: its count is not needed
     _no_new_threads(before)
 
 
@@ -149,6 +151,7 @@ def test_a_failure_after_the_read_began_stops_it(
     must not leave the line count or the fetch thread running."""
     path = _csv(tmp_path / "payments.csv", 20_000)
     begun: list[duckcsv.FastCsv] = []
+    counters: list[duckcsv._LineCounter] = []
     real_fast_csv = head.fast_csv
 
     def recorded(reader: InputReader) -> duckcsv.FastCsv:
@@ -157,6 +160,7 @@ def test_a_failure_after_the_read_began_stops_it(
 
     def broken(reader: InputReader) -> ValueFormats:
         assert begun and begun[0]._reading is not None  # the read had begun
+        counters.append(begun[0]._reading.counter)
         raise InputError("formats could not be sampled (composed failure)", path=str(path))
 
     monkeypatch.setattr(head, "fast_csv", recorded)
@@ -165,6 +169,7 @@ def test_a_failure_after_the_read_began_stops_it(
     with pytest.raises(InputError, match="composed failure"):
         head.head_start([path])
     assert len(begun) == 1 and begun[0]._reading is None
+    assert len(counters) == 1 and counters[0].stopping.is_set()  # abandoned at once
     _no_new_threads(before)
 
 
