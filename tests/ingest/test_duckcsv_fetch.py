@@ -123,7 +123,7 @@ def test_abandon_right_after_start_returns_and_leaves_no_threads(tmp_path: Path)
     before = _threads()
     fast = duckcsv.FastCsv(_reader(path), batch_size=2048)
     fast.start()
-    assert fast._reading is not None and fast._reading.tables is not None
+    assert any(t.name == "procurewatch-reader" for t in _threads() - before)  # fetching
     fast.close(abandon=True)
     assert fast._reading is None
     _no_new_threads(before)
@@ -211,21 +211,35 @@ def test_a_blank_line_in_the_middle_raises_not_fast(tmp_path: Path) -> None:
     assert careful.num_rows == 5_000
 
 
+def _fetcher(fast: duckcsv.FastCsv) -> Any:
+    """The fetch thread's Prefetcher (``tables`` at 4b6d0dd; ``batches`` once the fetching
+    thread only takes DuckDB's batches and the preparing thread converts them, 973516c)."""
+    assert fast._reading is not None
+    fetcher = getattr(fast._reading, "tables", None) or getattr(fast._reading, "batches", None)
+    assert fetcher is not None, "the fetch thread was not started"
+    return fetcher
+
+
+CONVERTS_IN_FETCH = "tables" in duckcsv._Reading.__dataclass_fields__
+"""The fetch thread converts DuckDB's batches (counting ``rows_seen``) as at 4b6d0dd."""
+
+
 @pytest.mark.xfail(
+    CONVERTS_IN_FETCH,
     strict=True,
     raises=duckcsv.NotFast,
     reason="start() then close() then batches() on one FastCsv: the fetch thread's tables "
     "taken before close() were counted in rows_seen (and repeated-header rejects kept), which "
     "the next start() does not reset, so the line check fails (NotFast); before 4b6d0dd the "
-    "tables were taken lazily and a restarted read gave the file",
+    "tables were taken lazily and a restarted read gave the file (so again from 973516c, where "
+    "the preparing thread converts)",
 )
 def test_a_read_started_and_closed_can_be_read_again(tmp_path: Path) -> None:
     path = _write(tmp_path / "payments.csv", 5_000)
     fast = duckcsv.FastCsv(_reader(path), batch_size=500)
     fast.start()
-    assert fast._reading is not None and fast._reading.tables is not None
-    taken = iter(fast._reading.tables)
-    next(taken)  # a table surely fetched (and counted) before the close
+    taken = iter(_fetcher(fast))
+    next(taken)  # a table surely fetched (and, at 4b6d0dd, counted) before the close
     fast.close()
     got = pa.concat_tables(list(fast.batches()))
     assert got.column(ROW_COLUMN).to_pylist() == list(range(1, 5_001))

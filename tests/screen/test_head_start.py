@@ -84,15 +84,18 @@ def test_opened_is_not_called_for_a_file_without_screenable_columns(tmp_path: Pa
 # --- head_start ------------------------------------------------------------------------------
 
 
-def test_head_start_begins_the_fast_read_of_a_clean_csv(tmp_path: Path) -> None:
-    path = _csv(tmp_path / "payments.csv", 200)
+def test_head_start_begins_the_fast_read_of_a_clean_csv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(head, "FAST_BATCH_ROWS", 500)  # more tables than the fetch thread holds
+    path = _csv(tmp_path / "payments.csv", 3_000)
     before = _threads()
-    started = head.head_start([path])
+    started = head.head_start([path], batch_size=500)
     assert started is not None and started.fast is not None
     try:
         assert started.fast._reading is not None, "the fast read was not started"
         counter = started.fast._reading.counter
-        assert started.fast._reading.tables is not None  # the fetch thread is there
+        assert any(t.name == "procurewatch-reader" for t in _threads() - before)  # fetching
         assert started.reader.field_map.formats.day_first  # formats sampled all the same
         assert started.take(tmp_path / "other.csv", None) == (None, None)
         assert started.take(path, None) == (started.reader, started.fast)
