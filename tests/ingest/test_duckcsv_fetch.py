@@ -212,28 +212,13 @@ def test_a_blank_line_in_the_middle_raises_not_fast(tmp_path: Path) -> None:
 
 
 def _fetcher(fast: duckcsv.FastCsv) -> Any:
-    """The fetch thread's Prefetcher (``tables`` at 4b6d0dd; ``batches`` once the fetching
-    thread only takes DuckDB's batches and the preparing thread converts them, 973516c)."""
+    """The fetch thread's Prefetcher."""
     assert fast._reading is not None
-    fetcher = getattr(fast._reading, "tables", None) or getattr(fast._reading, "batches", None)
+    fetcher = fast._reading.batches
     assert fetcher is not None, "the fetch thread was not started"
     return fetcher
 
 
-CONVERTS_IN_FETCH = "tables" in duckcsv._Reading.__dataclass_fields__
-"""The fetch thread converts DuckDB's batches (counting ``rows_seen``) as at 4b6d0dd."""
-
-
-@pytest.mark.xfail(
-    CONVERTS_IN_FETCH,
-    strict=True,
-    raises=duckcsv.NotFast,
-    reason="start() then close() then batches() on one FastCsv: the fetch thread's tables "
-    "taken before close() were counted in rows_seen (and repeated-header rejects kept), which "
-    "the next start() does not reset, so the line check fails (NotFast); before 4b6d0dd the "
-    "tables were taken lazily and a restarted read gave the file (so again from 973516c, where "
-    "the preparing thread converts)",
-)
 def test_a_read_started_and_closed_can_be_read_again(tmp_path: Path) -> None:
     path = _write(tmp_path / "payments.csv", 5_000)
     fast = duckcsv.FastCsv(_reader(path), batch_size=500)

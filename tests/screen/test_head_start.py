@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,6 @@ from procurewatch.ingest import detect, duckcsv
 from procurewatch.ingest.base import InputReader, open_input
 from procurewatch.ingest.valueformat import ValueFormats
 from procurewatch.screen.engines import head, local
-from tests.conftest import CliRun
 
 HEADER = ["Check Date", "Vendor Name", "Department", "Invoice Description", "Amount"]
 ROWS = [
@@ -31,6 +31,10 @@ ROWS = [
     ("05/05/2022", "HIKVISON USA", "Water", "NVR DS-7608NI-K2 8 channel", "655.00"),
 ]
 WAIT = 10.0
+
+
+CliRun = Callable[..., tuple[int, str, str]]
+"""The ``cli`` fixture (tests/conftest.py)."""
 
 
 def _csv(path: Path, copies: int = 1) -> Path:
