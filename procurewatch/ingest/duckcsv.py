@@ -207,11 +207,11 @@ class FastCsv:
         matchers). Called again: nothing. :meth:`close` stops it."""
         if self._reading is not None:
             return
-        counter = _LineCounter(self.reader.path, self._layout().delimiter)
-        counter.start()
         con = duckdb.connect(
             config={"threads": settings.duckdb_threads(), "memory_limit": settings.duckdb_memory()}
         )
+        counter = _LineCounter(self.reader.path, self._layout().delimiter)
+        counter.start()
         self._reading = _Reading(counter, con)
         try:
             sql, params = self._query()
