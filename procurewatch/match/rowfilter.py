@@ -18,6 +18,7 @@ On ASCII text both select the same rows; on other text Hyperscan's may select a 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from typing import Any, Protocol
@@ -166,10 +167,11 @@ def hyperscan_available() -> bool:
     return _hs is not None
 
 
-def build_row_filter(parts: PrefilterParts, regex: str, *, engine: str = "auto",
-                     cache: ByteCache | None = None) -> RowFilter:  # fmt: skip
+def build_row_filter(parts: PrefilterParts, regex: str | Callable[[], str], *,
+                     engine: str = "auto", cache: ByteCache | None = None) -> RowFilter:  # fmt: skip
     """The fastest filter available (``engine``: ``auto``, ``hyperscan`` or ``re2``); a
-    Hyperscan database is kept in ``cache`` between runs."""
+    Hyperscan database is kept in ``cache`` between runs. ``regex`` (RE2's single regex) may
+    be given as a function: it is then built only when RE2 is the engine."""
     if engine == "re2" or (engine == "auto" and (_hs is None or not parts.caseless)):
-        return Re2Filter(regex)
+        return Re2Filter(regex if isinstance(regex, str) else regex())
     return HyperscanFilter(parts, cache)

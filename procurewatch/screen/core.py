@@ -87,7 +87,7 @@ class ScreenContext:
         compiled prefilter between runs."""
         rowfilter = build_row_filter(
             scanner.prefilter_parts(ascii_specials=True),
-            scanner.prefilter_regex(),
+            scanner.prefilter_regex,
             engine=prefilter,
             cache=cache,
         )

@@ -107,6 +107,16 @@ def test_engine_choice() -> None:
     parts, regex = scanner.prefilter_parts(), scanner.prefilter_regex()
     assert isinstance(build_row_filter(parts, regex, engine="re2"), Re2Filter)
     assert isinstance(build_row_filter(parts, regex), HyperscanFilter)
+    asked: list[str] = []
+
+    def regex_asked() -> str:
+        asked.append(regex)
+        return regex
+
+    assert isinstance(build_row_filter(parts, regex_asked), HyperscanFilter)
+    assert asked == []  # Hyperscan needs no RE2 regex: it is not built
+    assert isinstance(build_row_filter(parts, regex_asked, engine="re2"), Re2Filter)
+    assert asked == [regex]
 
 
 class _Memory:
