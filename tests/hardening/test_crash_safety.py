@@ -51,12 +51,12 @@ if point == "writing":  # hits.csv, hits.jsonl, rejects.csv staged; summary.json
     import procurewatch.screen.run as run
     run.write_json = die
 elif point == "staged":  # every file staged, nothing published yet
-    import procurewatch.screen.publish as publish
-    stage = publish.write_outputs
+    import procurewatch.screen.run as run  # publish imports write_outputs from here when it runs
+    stage = run.write_outputs
     def staged(folder, result):
         stage(folder, result)
         die()
-    publish.write_outputs = staged
+    run.write_outputs = staged
 elif point == "moving":  # into a folder with an earlier run: killed after the first move
     import procurewatch.screen.publish as publish
     move, replace = publish._move_files, os.replace

@@ -57,7 +57,7 @@ elif point == "saving":  # inside the store's transaction: hits in, not committe
 elif point == "saved":  # recorded complete, no output published
     after(runs, "save_run")
 elif point == "staged":  # every file staged, nothing published yet
-    after(publish, "write_outputs")
+    after(screen_run, "write_outputs")  # publish imports it from screen.run when it runs
 elif point == "moving":  # into a folder with an earlier run: killed after the first move
     move, replace = publish._move_files, os.replace
     def replace_once(source, target):

@@ -91,8 +91,8 @@ def test_opened_is_not_called_for_a_file_without_screenable_columns(tmp_path: Pa
 def test_head_start_begins_the_fast_read_of_a_clean_csv(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(head, "FAST_BATCH_ROWS", 500)  # more tables than the fetch thread holds
-    path = _csv(tmp_path / "payments.csv", 3_000)
+    monkeypatch.setattr(head, "FAST_BATCH_ROWS", 500)
+    path = _csv(tmp_path / "payments.csv", 500 * (duckcsv.FETCH_AHEAD + 20))  # more than it holds
     before = _threads()
     started = head.head_start([path], batch_size=500)
     assert started is not None and started.fast is not None
