@@ -118,7 +118,7 @@ class DelimitedReader(BaseReader):
         tracker = RowTracker(layout.skip_lines, layout.newline)
         handler = _handler(tracker)
         with _quiet(handler):
-            source, reader = self._open(layout, handler, text, block, clean)
+            reader = self._open(layout, handler, text, block, clean)
         prefetch = Prefetcher(partial(_quietly, handler, partial(next_batch, reader)))
         held: pa.RecordBatch | None = None  # the last batch is checked before it goes out
         try:
@@ -136,7 +136,6 @@ class DelimitedReader(BaseReader):
             raise self._failure(err, text, block, tracker) from None
         finally:
             prefetch.close()
-            source.close()
 
     def _layout(self) -> CsvLayout:
         if self.layout is None:
@@ -146,7 +145,14 @@ class DelimitedReader(BaseReader):
     def _open(
         self, layout: CsvLayout, handler: Callable[[Any], str], text: bool, block: int,
         clean: bool = False,
-    ) -> tuple[Any, Any]:
+    ) -> Any:
+        """Arrow's streaming reader of the file; the reader owns the file or stream it reads.
+
+        Neither is closed here: when a pass ends early (a parse error, or the caller stops),
+        Arrow may still be reading ahead. Closing the file then frees its descriptor for the
+        next open, and the rest of that read comes out of the next pass's file: its first
+        bytes are lost, and rows with them, without a trace (seen on a file with a 60 MB line,
+        read again in bigger blocks). Arrow lets go of the file once its last read is done."""
         kind = pa.string() if text else pa.binary()  # string: Arrow checks UTF-8 as it parses
         if is_utf8(layout.encoding) and not clean:
             source: Any = pa.OSFile(str(self.path), "r")
@@ -177,9 +183,8 @@ class DelimitedReader(BaseReader):
             ),
         )
         try:
-            return source, pacsv.open_csv(source, *options)
+            return pacsv.open_csv(source, *options)
         except (pa.ArrowException, OSError) as err:
-            source.close()
             raise self._failure(err, text, block, None) from None
 
     def _convert(self, batch: pa.RecordBatch, tracker: RowTracker, done: _Done) -> pa.RecordBatch:
