@@ -46,12 +46,17 @@ def test_an_odd_number_of_cut_quotes_is_made_up_by_the_marker() -> None:
     assert out.count(b'"') % 2 == 1
 
 
-def test_a_row_too_long_to_read_is_rejected_and_the_others_are_kept(tmp_path: Path) -> None:
-    path = tmp_path / "big.csv"
+def _with_a_long_row(path: Path, size: int, before: str = "") -> Path:
+    """A payments file whose row ``Big`` holds a description of ``size`` bytes."""
     with path.open("w", encoding="utf-8") as fh:
-        fh.write("Vendor,Description,Amount\nAcme,Hikvision camera,10\n")
-        fh.write("Big," + "x" * (40 << 20) + ",5\n")
+        fh.write("Vendor,Description,Amount\n" + before)
+        fh.write("Big," + "x" * size + ",5\n")
         fh.write("Acme2,Dahua NVR,20\n")
+    return path
+
+
+def test_a_row_too_long_to_read_is_rejected_and_the_others_are_kept(tmp_path: Path) -> None:
+    path = _with_a_long_row(tmp_path / "big.csv", 40 << 20, before="Acme,Hikvision camera,10\n")
     reader = open_input(path)
     got = rows(reader)
     assert [r["Vendor"] for r in got] == ["Acme", "Acme2"]
@@ -75,12 +80,7 @@ def test_a_pass_given_up_leaves_its_file_to_arrow(tmp_path: Path, monkeypatch: M
             super().close()
 
     monkeypatch.setattr(pa, "OSFile", Watched)
-    path = tmp_path / "big.csv"
-    with path.open("w", encoding="utf-8") as fh:
-        fh.write("Vendor,Description,Amount\n")
-        fh.write("Big," + "x" * (20 << 20) + ",5\n")
-        fh.write("Acme2,Dahua NVR,20\n")
-    reader = open_input(path)
+    reader = open_input(_with_a_long_row(tmp_path / "big.csv", 20 << 20))
     got = rows(reader)
     assert [(r["Vendor"], r["_row"]) for r in got] == [("Big", 1), ("Acme2", 2)]
     assert len(got[0]["Description"]) == 20 << 20 and not reader.rejects
