@@ -63,12 +63,14 @@ def rescreen_command(
     The inputs must be unchanged (same fingerprint). The new run is recorded in the store;
     review decisions follow the hit ids, so their statuses carry over and are shown.
     """
+    from procurewatch.nopandas import skip_pandas_probe
     from procurewatch.screen.publish import check_out_dir, publish_outputs
     from procurewatch.screen.rescreen import load_run, rescreen, review_statuses, watchlist_for
     from procurewatch.screen.run import new_run_id
     from procurewatch.store.attempts import recording
     from procurewatch.store.runs import save_run
 
+    skip_pandas_probe()  # before any thread starts
     versions = parse_versions(lists)
     store_path = resolve_store(store)
     previous = load_run(store_path, run)

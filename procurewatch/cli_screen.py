@@ -113,9 +113,11 @@ def execute(
     appear in ``out`` all at once (:mod:`procurewatch.screen.publish`), and only once the store
     records the run, so a killed run never leaves outputs the store does not know.
     """
+    from procurewatch.nopandas import skip_pandas_probe
     from procurewatch.screen.engines.head import head_start  # the readers only
     from procurewatch.screen.publish import check_out_dir
 
+    skip_pandas_probe()  # before any thread starts
     _check_inputs(inputs)
     check_out_dir(out, force)
     head, unopened = None, None

@@ -14,8 +14,11 @@ from collections import deque
 from dataclasses import dataclass, field
 from itertools import accumulate
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from procurewatch.arrowtake import int_array
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +143,7 @@ class RowTracker:
 
 def _arange(start: int, length: int) -> pa.Array:
     """``start, start + 1, ..., start + length - 1`` as int64, without a Python loop."""
-    ones = pa.repeat(pa.scalar(1, pa.int64()), length)
-    return pc.add(pc.cumulative_sum(ones), pa.scalar(start - 1, pa.int64()))
+    return int_array(np.arange(start, start + length, dtype=np.int64))
 
 
 def _newlines(column: pa.Array, newline: bytes) -> int:

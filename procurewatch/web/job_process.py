@@ -16,12 +16,14 @@ from pathlib import Path
 from procurewatch import settings
 from procurewatch.errors import InputError
 from procurewatch.model import Watchlist
+from procurewatch.nopandas import skip_pandas_probe
 from procurewatch.screen.engines.local import _die_with_parent
 from procurewatch.screen.run import RunResult, run_screen
 
 
 def _start(limit_mb: int) -> None:
     _die_with_parent()
+    skip_pandas_probe()
     if limit_mb:
         limit = limit_mb << 20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
