@@ -54,6 +54,16 @@ def _found(scanner: TextScanner, text: str) -> dict[str, str]:
         ("No. 1 Dahua Road, Dongcheng District, Beijing", "place", {"dahua"}),
         ("Huawei Road Bakery", "place", {"huawei"}),
         ("Mount, replacement for Hikvision DS-2CD2143G2-I", "reference", {"hikvision"}),
+        ("Replace existing Hikvision cameras with Axis P3265 units", "exclusion", {"hikvision"}),
+        ("Replace the existing Dahua recorders", "exclusion", {"dahua"}),
+        ("Upgrade from Hikvision to Verkada", "exclusion", {"hikvision"}),
+        ("Uninstall Hikvision cameras at City Hall", "exclusion", {"hikvision"}),
+        ("Decommission 12 Hikvision cameras at the depot", "exclusion", {"hikvision"}),
+        ("Removal and disposal of Dahua NVR", "exclusion", {"dahua"}),
+        ("Migration away from Huawei core routers", "exclusion", {"huawei"}),
+        ("Retiro de equipos Huawei de la red", "exclusion", {"huawei"}),
+        ("Rückbau der Huawei-Antennen", "exclusion", {"huawei"}),
+        ("Retrait des caméras Hikvision", "exclusion", {"hikvision"}),
     ],
 )  # fmt: skip
 def test_a_mention_that_names_a_maker_without_buying_is_set_aside(
@@ -82,6 +92,11 @@ def test_a_mention_that_names_a_maker_without_buying_is_set_aside(
         "Purchase of Hikvision cameras for the police department",
         "Hikvision cameras are on sale this week",
         "Dahua XVR5108HS-I3 8 канальный видеорегистратор без HDD",
+        "Replace existing analog cameras with Hikvision DS-2CD2143G2-I",
+        "Replacement Hikvision camera for gate 3",
+        "Upgrade from analog to Hikvision IP cameras",
+        "Uninstall cameras and install Hikvision NVR",
+        "Hikvision NVR upgrade from 8 to 16 channels",
     ],
 )
 def test_an_affirmative_use_stays_a_hit(scanner: TextScanner, text: str) -> None:
