@@ -21,6 +21,7 @@ from typing import Any
 from procurewatch import yamlload
 from procurewatch.errors import InputError
 from procurewatch.ingest.base import MULTI_ROLES, ROLES, FieldMap, one_line
+from procurewatch.normalize.han import to_simplified
 
 _SEPARATORS = re.compile(r"[\s_\-./]+")
 _TOKENS = re.compile(r"[a-z]+|[0-9]+|[^\x00-\x7f]+")
@@ -28,8 +29,9 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
 def normalize(name: str) -> str:
-    """A column name without case and separators: ``"Vendor Name"`` → ``"vendorname"``."""
-    return _SEPARATORS.sub("", name.casefold())
+    """A column name without case and separators, in simplified characters: ``"Vendor Name"``
+    → ``"vendorname"``, ``廠商名稱`` → ``厂商名称``."""
+    return to_simplified(_SEPARATORS.sub("", name.casefold()))
 
 
 @cache

@@ -75,7 +75,14 @@ def _preimages(target: str) -> set[str]:
 
 
 def _is_case_pair(char: str, folded: str) -> bool:
-    return len(folded) == 1 and not folded.isascii() and unicodedata.is_normalized("NFKC", char)
+    """Whether ``folded`` is only the upper case of ``char`` (RE2's ``(?i)`` finds those; a
+    traditional Chinese character folded to its simplified form is no case pair)."""
+    return (
+        len(folded) == 1
+        and not folded.isascii()
+        and unicodedata.is_normalized("NFKC", char)
+        and char.upper() == folded
+    )
 
 
 def _odd_chars(alphabet: set[str]) -> set[str]:

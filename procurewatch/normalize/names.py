@@ -22,6 +22,7 @@ from rigour.names import replace_org_types_compare
 from rigour.territories import get_territories
 from rigour.text import ascii_text
 
+from procurewatch.normalize.han import to_simplified
 from procurewatch.normalize.places import territory_code
 from procurewatch.normalize.vocab import VOCAB
 
@@ -300,6 +301,7 @@ def _split_parens(text: str) -> list[tuple[str, bool]]:
 def cjk_tokens(text: str) -> list[Token]:
     """Segment a CJK name into core and qualifier tokens against the known parts."""
     text = "".join(ch for ch in unicodedata.normalize("NFKC", text) if not ch.isspace())
+    text = to_simplified(text)  # 華為技術 is 华为技术
     text = _PAREN.sub("", re.sub(r"[（]", "(", re.sub(r"[）]", ")", text)))
     tokens: list[Token] = []
     for suffix in VOCAB.cjk_suffixes:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
+from procurewatch.normalize.han import han_table
+
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d"
 """Characters written as ``-`` (hyphens, en/em dashes, minus signs)."""
 SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u2035"
@@ -64,12 +66,14 @@ class NormText:
 
 @lru_cache(maxsize=65536)
 def fold(chars: str) -> str:
-    """Normalize one character cluster (a base character and its combining marks)."""
-    return unicodedata.normalize("NFKC", chars).translate(_TRANSLATE).upper()
+    """Normalize one character cluster (a base character and its combining marks); a
+    traditional Chinese character becomes its simplified form (:mod:`.han`)."""
+    return unicodedata.normalize("NFKC", chars).translate(_TRANSLATE).upper().translate(han_table())
 
 
 def identity_upper(text: str) -> str | None:
-    """The normalized text if it maps 1:1 onto ``text`` (then it is ``text.upper()``), else None.
+    """The normalized text if it maps 1:1 onto ``text`` (then it is ``text.upper()``, with
+    traditional Chinese characters simplified), else None.
 
     True for most descriptions: printable ASCII without double spaces, or NFKC-normalized
     text without dashes, typographic quotes, odd whitespace or zero-width characters.
@@ -79,7 +83,7 @@ def identity_upper(text: str) -> str | None:
     upper = text.upper()
     if len(upper) != len(text) or _SPECIAL.search(text) is not None:
         return None
-    return upper if unicodedata.is_normalized("NFKC", text) else None
+    return upper.translate(han_table()) if unicodedata.is_normalized("NFKC", text) else None
 
 
 def normalize_text(text: str) -> NormText:
