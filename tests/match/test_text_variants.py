@@ -41,6 +41,11 @@ def scanner(watchlist: Watchlist) -> TextScanner:
         ("ชุดกล้อง ฮิควิชั่น 4 ตัว", "hikvision", "ฮิควิชั่น"),
         ("Коммутатор Хуавей S5720, 2 шт", "huawei", "Хуавей"),
         ("IP-камера Дахуа 4 Мп", "dahua", "Дахуа"),
+        ("하이크비전 CCTV 카메라 4대 구매", "hikvision", "하이크비전"),
+        ("하이크비전의 네트워크 카메라", "hikvision", "하이크비전"),  # a particle follows
+        ("화웨이 스위치 S5720 2대", "huawei", "화웨이"),
+        ("ファーウェイのルーター 2台", "huawei", "ファーウェイ"),
+        ("다후아 500만화소 CCTV 설치 세트", "dahua", "다후아"),
         ("Recorder | HWN-4108MH", "hiwatch", "HWN-4108MH"),
         ("nombre: HAC-T1A21P-0280B | precio: 28000", "dahua", "HAC-T1A21P-0280B"),
         ("DH-C3A : Rp 350.000", "dahua", "DH-C3A"),
@@ -61,6 +66,7 @@ def test_a_stranger_spelling_is_found(
         "Hua Wei, Guanjie Zheng, Zhenhui Li and Xianfeng Tang",  # spaced pinyin: needs context
         "Hikvisioné",  # a Latin word goes on
         "PD785 bus route",  # a radio model number needs a radio, camera or brand word
+        "린 다후아 교수 연구실",  # Prof. Dahua Lin: the weak Korean spelling needs a product word
     ],
 )
 def test_a_look_alike_spelling_is_not_a_hit(scanner: TextScanner, text: str) -> None:
