@@ -44,6 +44,8 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 _SERIAL_RANGE = (18264, 73051)
 """Excel serial days read as dates: 1950-01-01 to 2099-12-31."""
 _NUMBER = re.compile(r"\d[\d.,\s'\u00a0\u202f]*")
+_EXPONENT = re.compile(r"[eE]([+-]?\d{1,3})(?!\d)")
+"""A spreadsheet's scientific notation right after the digits: ``1.2E+06``, ``4.5e-01``."""
 
 
 @lru_cache(maxsize=1 << 16)
@@ -101,7 +103,8 @@ def parse_money(
 ) -> tuple[float | None, str | None]:
     """``(value, currency named in the cell)`` of an amount as written, units applied: with the
     column's format (decimal separator, header unit), ``(1.234,56)`` → -1234.56, ``150`` in a
-    万元 column → 1,500,000, ``R$ 2,5 mil`` ... The value is None when there is no number."""
+    万元 column → 1,500,000, ``R$ 2,5 mil``, ``1.2E+06`` (a spreadsheet's scientific notation)
+    → 1,200,000 ... The value is None when there is no number."""
     if not text:
         return None, None
     fmt = fmt or AmountFormat()
@@ -112,7 +115,10 @@ def parse_money(
     number = _number(match.group(0), fmt.decimal)
     if number is None:
         return None, currency_in(value)
-    rest = value[: match.start()] + " " + value[match.end() :]
+    exponent = _EXPONENT.match(value, match.end()) if match.group(0)[-1].isdigit() else None
+    if exponent is not None:
+        number *= 10.0 ** int(exponent.group(1))
+    rest = value[: match.start()] + " " + value[exponent.end() if exponent else match.end() :]
     number *= cell_unit(rest) * fmt.unit
     negative = (value.startswith("(") and value.endswith(")")) or "-" in value[: match.start()]
     negative = negative or value.endswith("-") or rest.strip().upper().endswith("CR")

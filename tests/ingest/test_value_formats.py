@@ -93,6 +93,16 @@ def test_european_amount_is_1234_56() -> None:
     assert parse_amount("2.000") == pytest.approx(2.0)
 
 
+def test_scientific_notation_of_a_spreadsheet_export() -> None:
+    assert parse_amount("1.2E+06") == pytest.approx(1_200_000.0)
+    assert parse_amount("4.5e-01") == pytest.approx(0.45)
+    assert parse_money("$3E+03") == (pytest.approx(3000.0), "USD")
+    assert parse_amount("(1.5E+04)") == pytest.approx(-15_000.0)
+    assert parse_amount("1,2E+03", AmountFormat(decimal=",")) == pytest.approx(1200.0)
+    assert parse_money("12 EUR") == (pytest.approx(12.0), "EUR")  # E of a code is no exponent
+    assert parse_amount("5 E10") == pytest.approx(5.0)  # only right after the digits
+
+
 def test_negatives_and_parentheses() -> None:
     assert parse_amount("(1,234.00)") == pytest.approx(-1234.0)
     assert parse_amount("1,234.00-") == pytest.approx(-1234.0)
