@@ -34,7 +34,7 @@ from procurewatch.screen.hits import Hit
 from procurewatch.screen.known_names import KnownNames, QueuedKeys
 from procurewatch.screen.leads import lead_explanation, lead_via
 from procurewatch.screen.seen import SeenValues
-from procurewatch.screen.values import money_facts, parse_date
+from procurewatch.screen.values import money_facts, parse_period
 
 if TYPE_CHECKING:
     from procurewatch.match.name_gate import Gate
@@ -186,6 +186,9 @@ class RecordInfo:
     amount_usd: float | None = None
     texts: Mapping[str, str | None] | None = None
     """The record's text columns and their values (for each hit the text of its own field)."""
+    last_day: date | None = None
+    """The last day the record's date may mean, when it gives only the month (``2019-08``:
+    ``day`` is the 1st, this the 31st); None for a full date."""
 
 
 def _column(batch: pa.RecordBatch, name: str | None) -> list[str | None]:
@@ -217,7 +220,8 @@ def _records(
     columns = {c: _column(sub, c) for c in (*fmap.vendor, *fmap.parent, *fmap.buyer, *fmap.text)}
     infos: dict[int, RecordInfo] = {}
     for k, row in enumerate(rows):
-        day = parse_date(dates[k], fmap.formats.day_first)
+        period = parse_period(dates[k], fmap.formats.day_first)
+        day, last = period if period else (None, None)
         value, currency, usd = money_facts(
             amounts[k], currencies[k], fmap.formats.amount, ctx.default_currency, day
         )
@@ -234,6 +238,7 @@ def _records(
             value,
             usd,
             {c: values[k] for c, values in columns.items()},
+            last if last != day else None,
         )
     return infos
 
@@ -330,7 +335,7 @@ def _hit(
     set_aside: str = "",
 ) -> Hit | None:
     """A hit, or None when the entity is neither listed nor a lead on the record's date."""
-    applied = _applied(designations, rec.day)
+    applied = _applied_to(designations, rec)
     if not applied.designations and not entity.lead:
         return None
     return Hit(
@@ -350,7 +355,7 @@ def _hit(
         amount=rec.amount,
         currency=rec.currency,
         description=rec.description,
-        date=rec.day.isoformat() if rec.day else None,
+        date=_iso(rec),
         amount_value=rec.amount_value,
         amount_usd=rec.amount_usd,
         field_text=_field_text(rec, column),
@@ -362,6 +367,30 @@ def _hit(
         input_sha256=sha,
         set_aside=set_aside,
     )
+
+
+def _applied_to(designations: tuple[EffectiveDesignation, ...], rec: RecordInfo) -> _Applied:
+    """What the designations mean on the record's date. A date given to the month (``2019-08``)
+    is asked on its first and last day: the answer both give holds; where they differ (a ban
+    in force from 2019-08-13), whether it was in force is not known."""
+    first = _applied(designations, rec.day)
+    if rec.last_day is None or _period(designations, rec.day) == _period(designations, rec.last_day):
+        return first
+    last_day = rec.last_day
+    summary = tuple(
+        {**item, "in_force": item["in_force"] if item["in_force"] == eff.in_force_on(last_day) else None}
+        for item, eff in zip(first.summary, first.designations, strict=True)
+    )  # fmt: skip
+    last = _applied(designations, last_day)
+    in_force = first.in_force if first.in_force == last.in_force else None
+    return dataclasses.replace(first, in_force=in_force, summary=summary)
+
+
+def _iso(rec: RecordInfo) -> str | None:
+    """The record's date in ISO 8601: ``2019-08-20``, or ``2019-08`` for a month."""
+    if rec.day is None:
+        return None
+    return rec.day.isoformat()[:7] if rec.last_day is not None else rec.day.isoformat()
 
 
 def _field_text(rec: RecordInfo, column: str) -> str | None:

@@ -26,8 +26,13 @@ _DATE_FORMATS = (
     "%b %d %Y",
     "%d %b %Y",
     "%d %B %Y",
-    "%Y-%m",
 )
+_MONTH_FORMATS = (
+    "%Y-%m", "%Y/%m", "%Y.%m", "%m/%Y", "%m-%Y", "%m.%Y",
+    "%b %Y", "%B %Y", "%b-%Y", "%B-%Y", "%b-%y", "%Y %b", "%Y %B",
+)  # fmt: skip
+"""Dates given to the month only: a monthly report's ``2019-08``, ``08/2019``, ``Aug 2019``, a
+spreadsheet's ``Aug-19``."""
 _US = ("%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y", "%d.%m.%Y", "%d.%m.%y")
 _EU = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d.%m.%y")
 _CJK_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?")
@@ -49,40 +54,73 @@ _EXPONENT = re.compile(r"[eE]([+-]?\d{1,3})(?!\d)")
 
 
 @lru_cache(maxsize=1 << 16)
-def parse_date(text: str | None, day_first: bool = False) -> date | None:
-    """A date from common record formats, else None: ISO (with or without a time), US or
-    (``day_first``) European order, ``2021年3月4日``, ``令和3年4月1日``, Excel serial days
-    (``44197``), Unix timestamps, month names."""
+def parse_period(text: str | None, day_first: bool = False) -> tuple[date, date] | None:
+    """The first and last day a record's date may mean: the same day for a full date (ISO with
+    or without a time, US or (``day_first``) European order, ``2021年3月4日``, ``令和3年4月1日``,
+    Excel serial days, Unix timestamps, month names), the first and last day of the month for
+    a date given to the month (``2019-08``, ``Aug 2019``, ``2019年8月``); else None."""
     if not text:
         return None
     value = text.strip()
     iso = _ISO_PREFIX.match(value) or _US_TIME.match(value)
     if iso:
         value = iso.group(1)
-    special = _cjk(value) if not value.isascii() else _number_date(value)
+    cjk = _cjk(value) if not value.isascii() else None
+    if cjk is not None:
+        return cjk
+    special = _number_date(value) if value.isascii() else None
     if special is not None:
-        return special
+        return special, special
     orders = (*_EU, *_US) if day_first else (*_US, *_EU)
     for fmt in (*_DATE_FORMATS, *orders):
         try:
-            return datetime.strptime(value, fmt).date()
+            day = datetime.strptime(value, fmt).date()
         except ValueError:
             continue
+        return day, day
+    return _month_only(value)
+
+
+def parse_date(text: str | None, day_first: bool = False) -> date | None:
+    """The day of a record's date (:func:`parse_period`); a date given to the month only is
+    the month's first day."""
+    period = parse_period(text, day_first)
+    return period[0] if period else None
+
+
+def _month_only(value: str) -> tuple[date, date] | None:
+    for fmt in _MONTH_FORMATS:
+        try:
+            first = datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+        return first, _month_end(first.year, first.month)
     return None
 
 
-def _cjk(value: str) -> date | None:
+def _month_end(year: int, month: int) -> date:
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
+def _cjk(value: str) -> tuple[date, date] | None:
     era = _ERA_DATE.search(value)
     found = _CJK_DATE.search(value)
     try:
         if era:
             year = _ERAS[era.group(1)] + (1 if era.group(2) == "元" else int(era.group(2)))
-            return date(year, int(era.group(3)), int(era.group(4) or 1))
+            return _day_or_month(year, int(era.group(3)), era.group(4))
         if found:
-            return date(int(found.group(1)), int(found.group(2)), int(found.group(3) or 1))
+            return _day_or_month(int(found.group(1)), int(found.group(2)), found.group(3))
     except ValueError:
         return None
     return None
+
+
+def _day_or_month(year: int, month: int, day: str | None) -> tuple[date, date]:
+    if day is None:
+        return date(year, month, 1), _month_end(year, month)
+    one = date(year, month, int(day))
+    return one, one
 
 
 def _number_date(value: str) -> date | None:
