@@ -355,7 +355,7 @@ def _hit(
         amount=rec.amount,
         currency=rec.currency,
         description=rec.description,
-        date=_iso(rec),
+        date=rec.day.isoformat() if rec.day else None,
         amount_value=rec.amount_value,
         amount_usd=rec.amount_usd,
         field_text=_field_text(rec, column),
@@ -384,13 +384,6 @@ def _applied_to(designations: tuple[EffectiveDesignation, ...], rec: RecordInfo)
     last = _applied(designations, last_day)
     in_force = first.in_force if first.in_force == last.in_force else None
     return dataclasses.replace(first, in_force=in_force, summary=summary)
-
-
-def _iso(rec: RecordInfo) -> str | None:
-    """The record's date in ISO 8601: ``2019-08-20``, or ``2019-08`` for a month."""
-    if rec.day is None:
-        return None
-    return rec.day.isoformat()[:7] if rec.last_day is not None else rec.day.isoformat()
 
 
 def _field_text(rec: RecordInfo, column: str) -> str | None:

@@ -53,6 +53,8 @@ def test_in_force_over_a_month(tmp_path: Path) -> None:
     )
     hits = {h.row: h for h in run_screen([source], load_bundled()).hits if h.field == "vendor"}
     assert {row: hits[row].in_force for row in hits} == {1: False, 2: None, 3: True, 4: True}
-    assert [hits[row].date for row in (1, 2, 3)] == ["2019-07", "2019-08", "2019-09"]
+    # DESIGN's contract: ``date`` is YYYY-MM-DD; a month is its first day (as written: record_date)
+    assert [hits[row].date for row in (1, 2, 3)] == ["2019-07-01", "2019-08-01", "2019-09-01"]
+    assert hits[3].record_date == "Sep 2019"
     ndaa = [d for d in hits[2].designations if d["list"] == "us-ndaa-889-a1a"]
     assert ndaa and all(d["in_force"] is None for d in ndaa)
