@@ -7,6 +7,8 @@ from collections import defaultdict
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 from procurewatch.model import Entity, Watchlist
 from procurewatch.normalize.places import territory_code
 from procurewatch.normalize.text import normalize_name
@@ -23,6 +25,10 @@ MIN_SPLIT = 5
 MAX_SPLIT = 3
 """Most syllables of such a name (longer ones are not written apart)."""
 LOOKALIKE_WORDS = 4
+SLIP_MIN_LETTERS = 6
+"""A word this long that is one letter off a word of the maker's own names (a letter dropped,
+added, changed or two swapped: ``Communicatons``, ``Technolgy``, ``Digitial``) counts as that
+word: a typo of the maker's legal name is no other company's name."""
 """How many words after a short name are read for a company-name continuation."""
 LEGAL_SUFFIXES = frozenset(
     {
@@ -55,10 +61,14 @@ PRODUCT_WORDS = re.compile(
     r"|C[AÁ]MARAS?|CAM[EÉ]RAS?|KAMERAS?|VIGILANCIA|VIDEOVIGILANCIA|GRABADORA?S?"
     r"|[0-9]+ ?(?:MP|CH|CHANNELS?)|RADIOS?|WALKIE[- ]?TALKIES?|DMR|TWO[- ]WAY|TRANSCEIVERS?"
     r"|РАЦИ[ЯИ]|RADIOTRANSMISOR|(?:IP-|ВИДЕО|ВІДЕО)?КАМЕР[АЫУИЕ]?|ВИДЕОНАБЛЮДЕНИ[ЕЯ]"
-    r"|ВИДЕОРЕГИСТРАТОР[АЫ]?|ВІДЕОСПОСТЕРЕЖЕННЯ|ВІДЕОРЕЄСТРАТОР[АИ]?)\b"
+    r"|ВИДЕОРЕГИСТРАТОР[АЫ]?|ВІДЕОСПОСТЕРЕЖЕННЯ|ВІДЕОРЕЄСТРАТОР[АИ]?"
+    r"|ROUTERS?|SWITCHES|SIM(?: CARDS?)?|ROAMING|BROADBAND|LEASED LINES?|MPLS|[45]G|LTE)\b"
     r"|监控|摄像|录像机|球机|枪机|半球|视频|门禁|对讲|热成像|安防|กล้อง|วงจรปิด|كاميرا|دوربین"
+    r"|路由器|交换机|基站|宽带|专线"
 )
-"""Product words that make an ambiguous model number or a weak name count (upper-cased text)."""
+"""Product words that make an ambiguous model number or a weak name count (upper-cased text):
+cameras, recorders and radios, and the telecom equipment and services of the listed makers and
+carriers (routers, switches, SIM cards, roaming, broadband, leased lines)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +214,19 @@ def _is_legal(token: str) -> bool:
     return word in LEGAL_SUFFIXES or (word == "CO" and token.endswith("."))
 
 
+def _own_word(word: str, known: frozenset[str]) -> bool:
+    """Whether ``word`` is a word of the maker group's names, or one letter off one
+    (:data:`SLIP_MIN_LETTERS`)."""
+    if word in known:
+        return True
+    if len(word) < SLIP_MIN_LETTERS:
+        return False
+    return any(
+        abs(len(own) - len(word)) <= 1 and DamerauLevenshtein.distance(word, own) <= 1
+        for own in known
+    )
+
+
 def lookalike_company(text: str, end: int, known: frozenset[str]) -> str | None:
     """The words after a short name that make it another company's name, or None.
 
@@ -218,7 +241,8 @@ def lookalike_company(text: str, end: int, known: frozenset[str]) -> str | None:
     for index, token in enumerate(tokens):
         if _is_legal(token):
             between = [t.rstrip(".") for t in tokens[:index]]
-            if any(w not in known and w not in NEUTRAL_WORDS and not _is_place(w) for w in between):
+            if any(not _own_word(w, known) and w not in NEUTRAL_WORDS and not _is_place(w)
+                   for w in between):  # fmt: skip
                 return " ".join(tokens[: index + 1])
             return None
     return None

@@ -197,6 +197,35 @@ def test_uncontexted_hits_can_be_kept_with_a_low_score() -> None:
     assert lookalike.score == 0.4 and "another company" in lookalike.detail
 
 
+@pytest.mark.parametrize(
+    ("text", "maker"),
+    [
+        ("Supply by Hytera Communicatons Corporation Limited of radios", "hytera"),
+        ("Hikvision Digitial Technology Co Ltd cameras", "hikvision"),
+        ("Dahua Technolgy Co., Ltd. recorders", "dahua"),
+        ("Huawei Technolgies Co Ltd switches", "huawei"),
+    ],
+)
+def test_a_typo_in_the_makers_own_legal_name_is_no_other_company(
+    text: str, maker: str, bundled_scanner: TextScanner
+) -> None:
+    assert [h.entity_id for h in bundled_scanner.scan(text)] == [maker]
+
+
+@pytest.mark.parametrize("text", ["Dahua Electronic Corp", "DAHUA ELECTRONICS CORP invoice",
+                                  "Dahua Lighting Co Ltd"])  # fmt: skip
+def test_another_company_named_like_a_maker_stays_apart(
+    text: str, bundled_scanner: TextScanner
+) -> None:
+    assert bundled_scanner.scan(text) == []
+
+
+@pytest.fixture(scope="module")
+def bundled_scanner(watchlist: Watchlist) -> TextScanner:
+    """The text scanner of the bundled watchlist (the composed one above lacks the legal names)."""
+    return TextScanner.compile(watchlist)
+
+
 EXAMPLES = [(p.id, p.entity_id, ex) for p in PRODUCTS for ex in p.examples]
 COUNTER_EXAMPLES = [(p.id, ex) for p in PRODUCTS for ex in p.counter_examples]
 
