@@ -17,6 +17,7 @@ sits outside the case-insensitive group: under ``(?i)`` RE2 would fold ``ſ`` to
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from procurewatch.match._text_rules import is_word_char
 from procurewatch.normalize.text import fold
 
 _EXTRA_RANGES = ((0x1D400, 0x1D800), (0x1F100, 0x1F200), (0x2F800, 0x2FA20))
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _META = set("\\.+*?()|[]{}^$")
 _SPECIAL_FOLDS = ("-", " ", "'", '"')
 NEVER = "[^\\x{0}-\\x{10ffff}]"
@@ -74,6 +76,24 @@ def _preimages(target: str) -> set[str]:
     return chars
 
 
+@lru_cache(maxsize=1)
+def _traditional_forms() -> dict[str, str]:
+    """Simplified Chinese character -> it and the traditional characters folded to it."""
+    forms: dict[str, set[str]] = {}
+    for char, folded in _fold_table().items():
+        if _is_han_pair(char, folded):
+            forms.setdefault(folded, {folded}).add(char)
+    return {simple: _char_class(chars) for simple, chars in forms.items()}
+
+
+def _is_han_pair(char: str, folded: str) -> bool:
+    """Whether ``folded`` is the simplified form of the traditional Chinese ``char`` (a name
+    spells both with a class per character, ``[华華][为為]``, instead of the odd class)."""
+    return len(folded) == 1 and folded != char and _HAN.match(char) is not None and (
+        _HAN.match(folded) is not None
+    )
+
+
 def _is_case_pair(char: str, folded: str) -> bool:
     """Whether ``folded`` is only the upper case of ``char`` (RE2's ``(?i)`` finds those; a
     traditional Chinese character folded to its simplified form is no case pair)."""
@@ -88,7 +108,7 @@ def _is_case_pair(char: str, folded: str) -> bool:
 def _odd_chars(alphabet: set[str]) -> set[str]:
     odd: set[str] = set()
     for char, folded in _fold_table().items():
-        if folded in _SPECIAL_FOLDS or _is_case_pair(char, folded):
+        if folded in _SPECIAL_FOLDS or _is_case_pair(char, folded) or _is_han_pair(char, folded):
             continue
         if folded == "" or any(c in alphabet for c in folded):
             odd.add(char)
@@ -105,9 +125,11 @@ class _Literal:
         self.classes = {t: _char_class(chars) for t, chars in self.preimages.items()}
 
     def char(self, char: str) -> str:
-        """One normalized character."""
+        """One normalized character (a simplified Chinese one with its traditional forms)."""
         if char in self.classes:
             return self.classes[char] + ("+" if char == " " else "")
+        if not char.isascii():
+            return _traditional_forms().get(char, char)
         return "\\" + char if char in _META else char
 
     def atom(self, atom: Atom) -> str:

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 from procurewatch.ingest.columns import guess_field_map
-from procurewatch.match.rowfilter import Re2Filter
+from procurewatch.match.rowfilter import HyperscanFilter, Re2Filter, hyperscan_available
 from procurewatch.match.text import TextScanner
 from procurewatch.model import Watchlist
 from procurewatch.normalize.han import han_table, to_simplified
@@ -57,10 +57,12 @@ def test_the_prefilter_selects_a_text_written_in_traditional_characters(
     watchlist: Watchlist,
 ) -> None:
     scanner = TextScanner.compile(watchlist)
-    rows = Re2Filter(scanner.prefilter_regex()).rows(
-        pa.array(["辦公桌椅", "採購海康威視網路攝影機", "華為交換機 5台"], pa.string())
-    )
-    assert list(rows) == [1, 2]
+    texts = ["辦公桌椅", "採購海康威視網路攝影機", "華為交換機 5台", "為了中華民國的數位發展"]
+    column = pa.array(texts, pa.string())
+    assert list(Re2Filter(scanner.prefilter_regex()).rows(column)) == [1, 2]
+    if hyperscan_available():  # the last text has 華, 為, 數 but no maker's name: not selected
+        hyperscan = HyperscanFilter(scanner.prefilter_parts(ascii_specials=True))
+        assert list(hyperscan.rows(column)) == [1, 2]
     found = {h.entity_id for h in scanner.scan("採購海康威視網路攝影機 華為交換機")}
     assert found >= {"hikvision", "huawei"}
 
