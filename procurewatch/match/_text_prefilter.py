@@ -17,7 +17,6 @@ sits outside the case-insensitive group: under ``(?i)`` RE2 would fold ``ſ`` to
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,10 +26,10 @@ import ahocorasick_rs
 
 from procurewatch.match._text_models import Atom, Head
 from procurewatch.match._text_rules import is_word_char
+from procurewatch.normalize.han import han_table
 from procurewatch.normalize.text import fold
 
 _EXTRA_RANGES = ((0x1D400, 0x1D800), (0x1F100, 0x1F200), (0x2F800, 0x2FA20))
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _META = set("\\.+*?()|[]{}^$")
 _SPECIAL_FOLDS = ("-", " ", "'", '"')
 NEVER = "[^\\x{0}-\\x{10ffff}]"
@@ -78,20 +77,18 @@ def _preimages(target: str) -> set[str]:
 
 @lru_cache(maxsize=1)
 def _traditional_forms() -> dict[str, str]:
-    """Simplified Chinese character -> it and the traditional characters folded to it."""
+    """Simplified Chinese character -> the class of it and the traditional characters folded
+    to it (the inverse of :func:`~procurewatch.normalize.han.han_table`)."""
     forms: dict[str, set[str]] = {}
-    for char, folded in _fold_table().items():
-        if _is_han_pair(char, folded):
-            forms.setdefault(folded, {folded}).add(char)
+    for code, simple in han_table().items():
+        forms.setdefault(simple, {simple}).add(chr(code))
     return {simple: _char_class(chars) for simple, chars in forms.items()}
 
 
 def _is_han_pair(char: str, folded: str) -> bool:
     """Whether ``folded`` is the simplified form of the traditional Chinese ``char`` (a name
     spells both with a class per character, ``[华華][为為]``, instead of the odd class)."""
-    return len(folded) == 1 and folded != char and _HAN.match(char) is not None and (
-        _HAN.match(folded) is not None
-    )
+    return han_table().get(ord(char)) == folded
 
 
 def _is_case_pair(char: str, folded: str) -> bool:

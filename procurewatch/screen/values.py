@@ -7,6 +7,7 @@ with that decision.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -65,11 +66,11 @@ def parse_period(text: str | None, day_first: bool = False) -> tuple[date, date]
     iso = _ISO_PREFIX.match(value) or _US_TIME.match(value)
     if iso:
         value = iso.group(1)
-    cjk = _cjk(value) if not value.isascii() else None
-    if cjk is not None:
-        return cjk
-    special = _number_date(value) if value.isascii() else None
-    if special is not None:
+    if not value.isascii():
+        cjk = _cjk(value)
+        if cjk is not None:
+            return cjk
+    elif (special := _number_date(value)) is not None:
         return special, special
     orders = (*_EU, *_US) if day_first else (*_US, *_EU)
     for fmt in (*_DATE_FORMATS, *orders):
@@ -99,7 +100,7 @@ def _month_only(value: str) -> tuple[date, date] | None:
 
 
 def _month_end(year: int, month: int) -> date:
-    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _cjk(value: str) -> tuple[date, date] | None:
